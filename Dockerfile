@@ -1,0 +1,21 @@
+# syntax=docker/dockerfile:1
+# Build stage: compile TypeScript with the dev toolchain.
+FROM node:20-bookworm-slim AS build
+WORKDIR /src
+COPY package.json package-lock.json tsconfig.json ./
+RUN npm ci --no-audit --no-fund
+COPY src ./src
+RUN npx tsc -p tsconfig.json
+
+# Runtime stage: production dependencies and compiled code only, as a non-root user.
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+COPY --from=build /src/dist/src ./dist/src
+RUN mkdir -p /var/cache/sluice && chown 10001:10001 /var/cache/sluice
+USER 10001:10001
+EXPOSE 8080
+ENTRYPOINT ["node", "/app/dist/src/cli/main.js"]
+CMD ["controller"]

@@ -1,0 +1,92 @@
+/** `sluice controller`: runs the reconciler against a config repo until SIGINT/SIGTERM. */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { flag, parseArgs, parseDuration, UsageError } from '../args.js';
+import type { Command } from '../command.js';
+import type { LogLevel } from '../../log/logger.js';
+import { defaultSluiceOptions, startSluice, type SluiceOptions } from '../../runtime/sluice.js';
+
+const USAGE = `Usage: sluice controller --repo URL|PATH [flags]
+
+Reconciles every app × environment declared in the config repo's sluice.yaml.
+
+Flags:
+  --repo URL|PATH          config repo (http(s) URL or local path)             (required)
+  --branch NAME            branch to track                                      (default main)
+  --kubeconfig FILE        kubeconfig; default KUBECONFIG, in-cluster, ~/.kube/config
+  --port N                 HTTP port for /api, /metrics, /healthz, /readyz     (default 8080)
+  --poll-interval DUR      how often to check the repo and re-check drift       (default 30s)
+  --concurrency N          app × envs reconciled in parallel                    (default 4)
+  --state-namespace NS     namespace for sluice's own state                     (default sluice-system)
+  --cache-dir DIR          git object cache                     (default ~/.cache/sluice/git)
+  --log-level LEVEL        debug, info, warn, error        (default info, or SLUICE_LOG_LEVEL)
+
+Git credentials come from SLUICE_GIT_TOKEN, SLUICE_GIT_USERNAME/SLUICE_GIT_PASSWORD or a mounted
+directory named by SLUICE_GIT_CREDENTIALS_DIR; they are never logged.
+
+Example:
+  sluice controller --repo https://git.example.com/platform/config.git --poll-interval 15s`;
+
+const FLAGS = {
+  repo: {},
+  branch: {},
+  kubeconfig: {},
+  port: {},
+  'poll-interval': {},
+  concurrency: {},
+  'state-namespace': {},
+  'cache-dir': {},
+  'log-level': {},
+};
+
+function positiveInt(text: string | undefined, name: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a non-negative integer, got "${text}"`);
+  return n;
+}
+
+export function controllerOptionsFromArgs(argv: string[]): SluiceOptions {
+  const args = parseArgs(argv, FLAGS);
+  const repo = flag(args, 'repo');
+  if (!repo) throw new UsageError('--repo is required');
+  const base = defaultSluiceOptions(repo, flag(args, 'cache-dir') ?? join(homedir(), '.cache', 'sluice', 'git'));
+  const level = (flag(args, 'log-level') ?? process.env.SLUICE_LOG_LEVEL ?? 'info') as LogLevel;
+  if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new UsageError(`--log-level must be debug, info, warn or error`);
+  const poll = flag(args, 'poll-interval');
+  return {
+    ...base,
+    kubeconfig: flag(args, 'kubeconfig'),
+    port: positiveInt(flag(args, 'port'), 'port', base.port),
+    logLevel: level,
+    controller: {
+      ...base.controller,
+      branch: flag(args, 'branch') ?? base.controller.branch,
+      pollIntervalMs: poll ? parseDuration(poll) : base.controller.pollIntervalMs,
+      concurrency: Math.max(1, positiveInt(flag(args, 'concurrency'), 'concurrency', base.controller.concurrency)),
+      stateNamespace: flag(args, 'state-namespace') ?? base.controller.stateNamespace,
+    },
+  };
+}
+
+/** Resolves when SIGINT or SIGTERM arrives. */
+export function untilSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const on = (sig: string) => () => resolve(sig);
+    process.once('SIGINT', on('SIGINT'));
+    process.once('SIGTERM', on('SIGTERM'));
+  });
+}
+
+export const command: Command = {
+  summary: 'Run the reconciler against a config repo',
+  usage: USAGE,
+  async run(argv) {
+    const options = controllerOptionsFromArgs(argv);
+    const sluice = await startSluice(options);
+    process.stderr.write(`sluice controller listening on ${sluice.url}\n`);
+    await untilSignal();
+    await sluice.close();
+    return 0;
+  },
+};

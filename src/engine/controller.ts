@@ -1,0 +1,262 @@
+/**
+ * The controller: one poller per repo (one fetch serves every app of that repo), each new config
+ * revision turned into a snapshot (files + parsed sluice.yaml), and every app × env reconciled
+ * through a work queue — one reconcile at a time per app × env, bounded parallelism across them.
+ * Every successful poll re-queues the repo's app × envs, so drift and health stay current.
+ */
+import type { AppEnv } from '../config/types.js';
+import { appEnvironments, parseConfig, SLUICE_YAML } from '../config/index.js';
+import { RepoScheduler, systemClock, type PollState, type RefFetcher } from '../git/poller.js';
+import type { ClusterClient } from '../kube/client.js';
+import type { Logger } from '../log/logger.js';
+import type { Metrics } from '../metrics/registry.js';
+import { InventoryStore } from '../sync/inventory.js';
+import { reconcile } from './reconcile.js';
+import { AppRenderer, subtree, type RepoFiles } from './render.js';
+import { statusKey, type AppEnvStatus, type StatusStore } from './status.js';
+import { WorkQueue } from './workqueue.js';
+
+/** A git repository as the controller reads it (implemented by src/git's GitSource). */
+export interface RepoReader extends RefFetcher {
+  /** Credential-free URL for messages and metric labels. */
+  readonly displayUrl: string;
+  /** Every file under `prefix` at `sha`, paths relative to the prefix. */
+  readFiles(sha: string, prefix?: string): Promise<Map<string, Uint8Array>>;
+}
+
+export interface ControllerOptions {
+  /** Config repo URL or path, and the branch tracked. */
+  readonly repo: string;
+  readonly branch: string;
+  readonly pollIntervalMs: number;
+  /** App × envs reconciled in parallel. */
+  readonly concurrency: number;
+  /** Namespace for sluice's own state (inventories). */
+  readonly stateNamespace: string;
+  /** Re-check interval while an app × env is Progressing. */
+  readonly progressRequeueMs: number;
+  /** Longest wait between retries after git errors. */
+  readonly maxBackoffMs: number;
+}
+
+export function defaultControllerOptions(repo = '', branch = 'main'): ControllerOptions {
+  return { repo, branch, pollIntervalMs: 30_000, concurrency: 4, stateNamespace: 'sluice-system', progressRequeueMs: 2_000, maxBackoffMs: 300_000 };
+}
+
+interface Snapshot {
+  readonly sha: string;
+  readonly files: RepoFiles;
+  readonly targets: Map<string, AppEnv>;
+}
+
+export interface ControllerDeps {
+  /** The reader of a repo URL; called once per URL. */
+  readonly sourceFor: (url: string) => RepoReader;
+  /** Cluster client for a kubeconfig context name ('' = the controller's own cluster). */
+  readonly clusterFor: (context: string) => ClusterClient;
+  readonly status: StatusStore;
+  readonly metrics: Metrics;
+  readonly log: Logger;
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export class Controller {
+  private snapshot: Snapshot | undefined;
+  private readonly queue: WorkQueue;
+  private readonly renderer = new AppRenderer();
+  private readonly sources = new Map<string, RepoReader>();
+  private readonly scheduler: RepoScheduler;
+  /** Chart repos (url + ref) already subscribed to. */
+  private readonly chartPollers = new Set<string>();
+  private firstPassDone = false;
+
+  constructor(
+    private readonly options: ControllerOptions,
+    private readonly deps: ControllerDeps,
+  ) {
+    this.queue = new WorkQueue((key) => this.reconcileKey(key), options.concurrency, {
+      onDepth: (d) => deps.metrics.queueDepth.set(d),
+    });
+    const backoff = { initialMs: Math.min(1_000, options.pollIntervalMs), maxMs: options.maxBackoffMs };
+    this.scheduler = new RepoScheduler((url) => this.timed(this.source(url)), { intervalMs: options.pollIntervalMs, backoff, clock: systemClock });
+  }
+
+  /** Polls the config repo and finishes a first reconcile pass; polling goes on until stop(). */
+  async start(): Promise<void> {
+    const poller = this.scheduler.poller(this.options.repo, this.options.branch);
+    const loaded = new Promise<void>((resolve) => {
+      poller.subscribe({
+        onRevision: (sha, changed) => void this.onConfigRevision(sha, changed).finally(resolve),
+        onError: (err, state) => {
+          this.onConfigError(err, state);
+          resolve();
+        },
+      });
+    });
+    await poller.refresh();
+    await loaded;
+    await this.queue.idle();
+    this.firstPassDone = true;
+  }
+
+  get ready(): boolean {
+    return this.firstPassDone;
+  }
+
+  /** Polls every repo now (webhooks call this). */
+  async refresh(): Promise<void> {
+    await Promise.all([this.options.repo, ...new Set([...this.chartPollers].map((k) => k.split('\0')[0]))].map((url) => this.scheduler.refresh(url)));
+  }
+
+  /** Resolves when no reconcile is queued or running. */
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  async stop(): Promise<void> {
+    this.scheduler.stop();
+    await this.queue.stop();
+  }
+
+  private source(url: string): RepoReader {
+    let s = this.sources.get(url);
+    if (!s) {
+      s = this.deps.sourceFor(url);
+      this.sources.set(url, s);
+    }
+    return s;
+  }
+
+  /** Wraps a source's fetch with the git fetch duration metric. */
+  private timed(source: RepoReader): RefFetcher {
+    return {
+      fetch: async (ref) => {
+        const end = this.deps.metrics.gitFetchDuration.startTimer({ repo: source.displayUrl });
+        try {
+          const r = await source.fetch(ref);
+          end({ result: 'success' });
+          return r;
+        } catch (err) {
+          end({ result: 'error' });
+          throw err;
+        }
+      },
+    };
+  }
+
+  private async onConfigRevision(sha: string, changed: boolean): Promise<void> {
+    if (changed || !this.snapshot) await this.load(sha);
+    for (const key of this.snapshot?.targets.keys() ?? []) this.queue.add(key);
+  }
+
+  private onConfigError(err: Error, state: PollState): void {
+    this.deps.log.log('warn', 'git fetch failed', { repo: this.source(this.options.repo).displayUrl, error: err.message, retryInMs: state.nextPollInMs });
+    this.markAll(`git: ${err.message}; keeping last good revision ${state.lastGoodSha?.slice(0, 7) ?? '(none)'}`);
+  }
+
+  /** Reads and parses a new revision; an invalid sluice.yaml keeps the last good snapshot. */
+  private async load(sha: string): Promise<void> {
+    try {
+      const files = await this.source(this.options.repo).readFiles(sha);
+      const raw = files.get(SLUICE_YAML);
+      if (!raw) throw new Error(`${SLUICE_YAML}: not found at the repo root`);
+      const config = parseConfig(new TextDecoder().decode(raw), SLUICE_YAML);
+      const targets = new Map(appEnvironments(config).map((t) => [statusKey(t.app, t.env), t]));
+      this.snapshot = { sha, files, targets };
+      this.deps.status.retain(new Set(targets.keys()));
+      this.watchChartRepos(targets.values());
+      this.deps.log.log('info', 'new revision', { revision: sha, targets: targets.size });
+    } catch (err) {
+      this.deps.log.log('error', 'config rejected', { revision: sha, error: errorMessage(err) });
+      this.markAll(`config at ${sha.slice(0, 7)} rejected, nothing changed: ${errorMessage(err)}`);
+    }
+  }
+
+  /** Charts in other repos get their own poller; a new chart revision re-queues its app × envs. */
+  private watchChartRepos(targets: Iterable<AppEnv>): void {
+    for (const t of targets) {
+      if (!t.chart.repo) continue;
+      const key = `${t.chart.repo}\0${t.chart.ref ?? 'HEAD'}`;
+      if (this.chartPollers.has(key)) continue;
+      this.chartPollers.add(key);
+      this.scheduler.poller(t.chart.repo, t.chart.ref ?? 'HEAD').subscribe({
+        onRevision: (_sha, changed) => {
+          if (!changed) return;
+          for (const [k, x] of this.snapshot?.targets ?? []) if (x.chart.repo === t.chart.repo) this.queue.add(k);
+        },
+      });
+    }
+  }
+
+  /** Shows a repo-level error on every app × env without touching the cluster. */
+  private markAll(message: string): void {
+    for (const t of this.snapshot?.targets.values() ?? []) {
+      this.deps.status.set(this.errorStatus(t, this.deps.status.get(t.app, t.env), undefined, message));
+    }
+  }
+
+  /** The chart's files at the revision this pass uses. */
+  private async chartFiles(snap: Snapshot, t: AppEnv): Promise<RepoFiles> {
+    if (!t.chart.repo) return subtree(snap.files, t.chartPath);
+    const poller = this.scheduler.poller(t.chart.repo, t.chart.ref ?? 'HEAD');
+    const sha = poller.state.lastGoodSha ?? (await poller.refresh()).lastGoodSha;
+    if (!sha) throw new Error(`chart repo ${this.source(t.chart.repo).displayUrl}: ${poller.state.lastError?.message ?? 'not fetched yet'}`);
+    return this.source(t.chart.repo).readFiles(sha, t.chartPath);
+  }
+
+  private async reconcileKey(key: string): Promise<void> {
+    const snap = this.snapshot;
+    const target = snap?.targets.get(key);
+    if (!snap || !target) return;
+    const { metrics, log, status } = this.deps;
+    const end = metrics.reconcileDuration.startTimer({ app: target.app, env: target.env });
+    const previous = status.get(target.app, target.env);
+    try {
+      const client = this.deps.clusterFor(target.cluster);
+      const render = this.renderer.render(target, snap.files, await this.chartFiles(snap, target));
+      if (!render.ok) metrics.renderErrors.inc({ app: target.app, env: target.env });
+      const deps = { client, inventory: new InventoryStore(client, this.options.stateNamespace), log };
+      const result = await reconcile(deps, { appEnv: target, revision: snap.sha, render, previous });
+      this.record(result.status, result.changes);
+      if (result.status.health === 'Progressing' || result.status.health === 'Missing') this.queue.addAfter(key, this.options.progressRequeueMs);
+    } catch (err) {
+      // The cluster was unreachable or refused a read: show it, change nothing, retry soon.
+      log.log('warn', 'reconcile failed', { app: target.app, env: target.env, error: errorMessage(err) });
+      this.record(this.errorStatus(target, previous, snap.sha, errorMessage(err)), []);
+      this.queue.addAfter(key, Math.min(this.options.pollIntervalMs, 10_000));
+    } finally {
+      end();
+      metrics.lastReconcile.set(Date.now() / 1000);
+    }
+  }
+
+  private errorStatus(t: AppEnv, prev: AppEnvStatus | undefined, sha: string | undefined, message: string): AppEnvStatus {
+    return {
+      app: t.app,
+      env: t.env,
+      namespace: t.namespace,
+      revision: sha ?? prev?.revision ?? '',
+      syncStatus: 'Error',
+      health: prev?.health ?? 'Unknown',
+      lastSyncedAt: prev?.lastSyncedAt ?? null,
+      message,
+      resources: prev?.resources ?? [],
+      lastSync: prev?.lastSync,
+    };
+  }
+
+  private record(next: AppEnvStatus, changes: readonly { action: string }[]): void {
+    const { metrics } = this.deps;
+    const labels = { app: next.app, env: next.env };
+    if (changes.length) {
+      const failed = changes.some((c) => c.action === 'failed');
+      metrics.syncs.inc({ ...labels, result: failed ? 'failed' : 'succeeded' });
+      metrics.objectsApplied.inc(labels, changes.filter((c) => c.action === 'created' || c.action === 'configured').length);
+      metrics.objectsPruned.inc(labels, changes.filter((c) => c.action === 'deleted').length);
+    }
+    this.deps.status.set(next);
+  }
+}

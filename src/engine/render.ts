@@ -1,0 +1,77 @@
+/**
+ * Renders one app × env from a config snapshot: the chart's files and the env's values overlays are
+ * read from the same git revision, layered like `helm template -f env.yaml -f app.yaml -f image.yaml`.
+ * Results are cached by chart digest + values digest, so unchanged app × envs cost a hash per pass.
+ */
+import { createHash } from 'node:crypto';
+import type { AppEnv } from '../config/types.js';
+import { valuesFilesFor } from '../config/layout.js';
+import type { KubeObject } from '../kube/types.js';
+import { isKubeObject } from '../kube/types.js';
+import { loadChart, renderChart, RenderError } from '../render/helm/index.js';
+
+export interface RenderFailure {
+  readonly message: string;
+  readonly file?: string;
+  readonly line?: number;
+}
+
+export type RenderOutcome = { ok: true; objects: KubeObject[]; digest: string } | { ok: false; error: RenderFailure };
+
+/** Files of one repo revision, paths relative to the repo root. */
+export type RepoFiles = ReadonlyMap<string, Uint8Array>;
+
+function subtree(files: RepoFiles, dir: string): Map<string, Uint8Array> {
+  const prefix = dir.replace(/^\.?\/+|\/+$/g, '') + '/';
+  const out = new Map<string, Uint8Array>();
+  for (const [path, data] of files) if (path.startsWith(prefix)) out.set(path.slice(prefix.length), data);
+  return out;
+}
+
+function digestOf(entries: Iterable<[string, Uint8Array | string]>): string {
+  const h = createHash('sha256');
+  for (const [k, v] of [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    h.update(k).update('\0').update(v).update('\0');
+  }
+  return h.digest('hex');
+}
+
+export class AppRenderer {
+  private readonly cache = new Map<string, RenderOutcome>();
+
+  constructor(private readonly maxEntries = 4096) {}
+
+  /** Renders `appEnv` from `files` (the config repo) and `chartFiles` (the chart's own repo subtree). */
+  render(appEnv: AppEnv, files: RepoFiles, chartFiles: RepoFiles): RenderOutcome {
+    const decoder = new TextDecoder();
+    const valuesFiles = valuesFilesFor(appEnv)
+      .filter((p) => files.has(p))
+      .map((p) => ({ name: p, content: decoder.decode(files.get(p)) }));
+    const key = `${appEnv.releaseName}\0${appEnv.namespace}\0${digestOf(chartFiles)}\0${digestOf(valuesFiles.map((v) => [v.name, v.content]))}`;
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const outcome = this.renderUncached(appEnv, chartFiles, valuesFiles, key);
+    if (this.cache.size >= this.maxEntries) this.cache.delete(this.cache.keys().next().value as string);
+    this.cache.set(key, outcome);
+    return outcome;
+  }
+
+  private renderUncached(appEnv: AppEnv, chartFiles: RepoFiles, valuesFiles: { name: string; content: string }[], key: string): RenderOutcome {
+    try {
+      if (chartFiles.size === 0) return { ok: false, error: { message: `chart ${appEnv.chartPath}: no files at this revision` } };
+      const chart = loadChart(chartFiles);
+      const result = renderChart(chart, { releaseName: appEnv.releaseName, namespace: appEnv.namespace, valuesFiles, isUpgrade: true });
+      const objects: KubeObject[] = [];
+      for (const m of [...result.crds, ...result.manifests]) {
+        if (!isKubeObject(m.object)) return { ok: false, error: { message: `${m.source}: rendered a document that is not a Kubernetes object (apiVersion, kind and metadata are required)`, file: m.source } };
+        objects.push(m.object);
+      }
+      return { ok: true, objects, digest: createHash('sha256').update(key).digest('hex').slice(0, 16) };
+    } catch (err) {
+      if (err instanceof RenderError) return { ok: false, error: { message: err.message, file: err.file, line: err.line } };
+      throw err;
+    }
+  }
+}
+
+export { subtree };

@@ -1,0 +1,68 @@
+/**
+ * What sluice knows about each app × env, as the API, metrics and UI show it. The reconciler writes
+ * it; everything else reads. Listeners hear every change (metrics keep their gauges from them).
+ */
+import type { HealthStatus } from '../health/types.js';
+import type { ChangeSetEntry } from '../sync/changeset.js';
+
+export type SyncStatus = 'Synced' | 'OutOfSync' | 'Unknown' | 'Error';
+
+export interface ResourceStatus {
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+  readonly status: 'Synced' | 'OutOfSync' | 'Missing';
+  readonly health: HealthStatus;
+  readonly message?: string;
+}
+
+export interface AppEnvStatus {
+  readonly app: string;
+  readonly env: string;
+  /** Config repo commit the status was computed from ('' before the first successful fetch). */
+  readonly revision: string;
+  readonly syncStatus: SyncStatus;
+  readonly health: HealthStatus;
+  /** ISO time of the last sync that applied something successfully. */
+  readonly lastSyncedAt: string | null;
+  /** Human-readable state: the error (with file/line where known) or a summary of the last sync. */
+  readonly message: string;
+  readonly namespace: string;
+  readonly resources: readonly ResourceStatus[];
+  readonly lastSync?: { readonly revision: string; readonly at: string; readonly changes: readonly ChangeSetEntry[] };
+}
+
+export type StatusListener = (next: AppEnvStatus, previous: AppEnvStatus | undefined) => void;
+
+export function statusKey(app: string, env: string): string {
+  return `${app}/${env}`;
+}
+
+export class StatusStore {
+  private readonly byKey = new Map<string, AppEnvStatus>();
+  private readonly listeners: StatusListener[] = [];
+
+  get(app: string, env: string): AppEnvStatus | undefined {
+    return this.byKey.get(statusKey(app, env));
+  }
+
+  list(): AppEnvStatus[] {
+    return [...this.byKey.values()].sort((a, b) => a.app.localeCompare(b.app) || a.env.localeCompare(b.env));
+  }
+
+  set(status: AppEnvStatus): void {
+    const key = statusKey(status.app, status.env);
+    const previous = this.byKey.get(key);
+    this.byKey.set(key, status);
+    for (const l of this.listeners) l(status, previous);
+  }
+
+  /** Forgets app × envs that are no longer declared. */
+  retain(keys: ReadonlySet<string>): void {
+    for (const key of [...this.byKey.keys()]) if (!keys.has(key)) this.byKey.delete(key);
+  }
+
+  onChange(listener: StatusListener): void {
+    this.listeners.push(listener);
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * Reading a commit's files straight from git objects (no checkout), so several revisions can be
+ * read at once: every blob under a folder, one file, and commit metadata.
+ */
+import * as fs from 'node:fs';
+import git from 'isomorphic-git';
+
+/** isomorphic-git's object cache (parsed pack indexes), shared by the reads of one repo. */
+export type ObjectCache = Record<string, unknown>;
+
+export interface CommitInfo {
+  readonly sha: string;
+  readonly message: string;
+  readonly author: { readonly name: string; readonly email: string };
+  /** Author time, Unix seconds (git's own unit). */
+  readonly timestamp: number;
+  readonly parents: readonly string[];
+}
+
+/** File modes of tree entries that are file contents: regular, executable, symlink (its target). */
+const BLOB_MODES = new Set(['100644', '100755', '120000']);
+
+function cleanPrefix(prefix: string): string {
+  return prefix.split('/').filter((p) => p !== '' && p !== '.').join('/');
+}
+
+/** The tree oid at `prefix` in commit `sha`, or undefined when the folder does not exist. */
+async function treeAt(gitdir: string, sha: string, prefix: string, cache: ObjectCache): Promise<string | undefined> {
+  const { commit } = await git.readCommit({ fs, gitdir, oid: sha, cache });
+  let oid = commit.tree;
+  for (const part of prefix ? prefix.split('/') : []) {
+    const { tree } = await git.readTree({ fs, gitdir, oid, cache });
+    const entry = tree.find((e) => e.path === part);
+    if (!entry || entry.type !== 'tree') return undefined;
+    oid = entry.oid;
+  }
+  return oid;
+}
+
+/** Every blob under `prefix` at commit `sha`, keyed by path relative to the prefix. Submodules are skipped. */
+export async function readFilesAt(gitdir: string, sha: string, prefix: string, cache: ObjectCache): Promise<Map<string, Uint8Array>> {
+  const out = new Map<string, Uint8Array>();
+  const root = await treeAt(gitdir, sha, cleanPrefix(prefix), cache);
+  if (!root) return out;
+  const walk = async (oid: string, base: string): Promise<void> => {
+    const { tree } = await git.readTree({ fs, gitdir, oid, cache });
+    await Promise.all(
+      tree.map(async (e) => {
+        const path = base ? `${base}/${e.path}` : e.path;
+        if (e.type === 'tree') await walk(e.oid, path);
+        else if (e.type === 'blob' && BLOB_MODES.has(e.mode)) out.set(path, (await git.readBlob({ fs, gitdir, oid: e.oid, cache })).blob);
+      }),
+    );
+  };
+  await walk(root, '');
+  return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** One file at commit `sha`, or undefined when the path is not a file there. */
+export async function readFileAt(gitdir: string, sha: string, path: string, cache: ObjectCache): Promise<Uint8Array | undefined> {
+  const parts = cleanPrefix(path).split('/');
+  const name = parts.pop() ?? '';
+  const dir = await treeAt(gitdir, sha, parts.join('/'), cache);
+  if (!dir) return undefined;
+  const { tree } = await git.readTree({ fs, gitdir, oid: dir, cache });
+  const entry = tree.find((e) => e.path === name && e.type === 'blob');
+  return entry ? (await git.readBlob({ fs, gitdir, oid: entry.oid, cache })).blob : undefined;
+}
+
+export async function readCommitInfo(gitdir: string, sha: string, cache: ObjectCache): Promise<CommitInfo> {
+  const { oid, commit } = await git.readCommit({ fs, gitdir, oid: sha, cache });
+  return { sha: oid, message: commit.message, author: { name: commit.author.name, email: commit.author.email }, timestamp: commit.author.timestamp, parents: commit.parent };
+}
+
+/** Whether the commit object is present locally (a shallow clone lacks older ones). */
+export async function hasCommit(gitdir: string, sha: string, cache: ObjectCache): Promise<boolean> {
+  try {
+    await git.readCommit({ fs, gitdir, oid: sha, cache });
+    return true;
+  } catch (err) {
+    if ((err as { code?: string }).code === 'NotFoundError') return false;
+    throw err;
+  }
+}
+
+/** Follows annotated tags to the commit they point at (`git rev-parse <tag>^{commit}`). */
+export async function peelToCommit(gitdir: string, oid: string, cache: ObjectCache): Promise<string> {
+  let current = oid;
+  for (let i = 0; i < 10; i++) {
+    const obj = await git.readObject({ fs, gitdir, oid: current, cache });
+    if (obj.type !== 'tag') return current;
+    current = (await git.readTag({ fs, gitdir, oid: current, cache })).tag.object;
+  }
+  return current;
+}

@@ -1,0 +1,163 @@
+/**
+ * Polling a repo ref: one fetch per repo serves every app of that repo. Polls every interval
+ * (default 30 s), `refresh()` polls now (webhooks), and failures back off exponentially
+ * (1 s → 2 s → … → 5 min, reset on success) while the last good sha is kept. Time comes from an
+ * injectable Clock so tests run without sleeping.
+ */
+import type { FetchResult } from './source.js';
+
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => {
+    const t = setTimeout(fn, ms);
+    t.unref();
+    return t;
+  },
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
+
+export interface BackoffOptions {
+  /** First retry delay after a failure. Default 1 s. */
+  readonly initialMs: number;
+  /** Longest delay. Default 5 min. */
+  readonly maxMs: number;
+}
+
+export interface PollerOptions {
+  /** Delay between polls while healthy. Default 30 s. */
+  readonly intervalMs: number;
+  readonly backoff: BackoffOptions;
+  readonly clock: Clock;
+}
+
+export function defaultPollerOptions(): PollerOptions {
+  return { intervalMs: 30_000, backoff: { initialMs: 1_000, maxMs: 300_000 }, clock: systemClock };
+}
+
+/** Delay before the next try after `failures` consecutive failures (≥ 1): initial × 2^(n-1), capped. */
+export function backoffDelay(failures: number, opts: BackoffOptions): number {
+  return Math.min(opts.initialMs * 2 ** Math.max(0, failures - 1), opts.maxMs);
+}
+
+/** What a poller needs from a GitSource. */
+export interface RefFetcher {
+  fetch(ref: string): Promise<FetchResult>;
+}
+
+export interface PollState {
+  /** Sha of the last successful fetch; kept through failures. */
+  readonly lastGoodSha?: string;
+  readonly lastError?: Error;
+  /** Consecutive failures (0 after a success). */
+  readonly failures: number;
+  /** Delay until the next scheduled poll. */
+  readonly nextPollInMs: number;
+}
+
+export interface PollListener {
+  /** After each successful poll; `changed` when the sha differs from the previous one. */
+  onRevision?(sha: string, changed: boolean): void;
+  onError?(err: Error, state: PollState): void;
+}
+
+export class RepoPoller {
+  private current: PollState = { failures: 0, nextPollInMs: 0 };
+  private timer: unknown;
+  private inFlight: Promise<PollState> | undefined;
+  private running = false;
+  private readonly listeners = new Set<PollListener>();
+
+  constructor(
+    private readonly fetcher: RefFetcher,
+    readonly ref: string,
+    private readonly options: PollerOptions = defaultPollerOptions(),
+  ) {}
+
+  get state(): PollState {
+    return this.current;
+  }
+
+  /** Adds a listener; returns its removal. */
+  subscribe(listener: PollListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Polls now, then on schedule until stop(). */
+  start(): Promise<PollState> {
+    this.running = true;
+    return this.refresh();
+  }
+
+  stop(): void {
+    this.running = false;
+    if (this.timer !== undefined) this.options.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Polls now (webhook entry point); concurrent calls share one fetch. */
+  refresh(): Promise<PollState> {
+    this.inFlight ??= this.poll().finally(() => (this.inFlight = undefined));
+    return this.inFlight;
+  }
+
+  private async poll(): Promise<PollState> {
+    try {
+      const { sha } = await this.fetcher.fetch(this.ref);
+      const changed = sha !== this.current.lastGoodSha;
+      this.current = { lastGoodSha: sha, failures: 0, nextPollInMs: this.options.intervalMs };
+      for (const l of this.listeners) l.onRevision?.(sha, changed);
+    } catch (err) {
+      const error = err instanceof Error ? err : new Error(String(err));
+      const failures = this.current.failures + 1;
+      this.current = { lastGoodSha: this.current.lastGoodSha, lastError: error, failures, nextPollInMs: backoffDelay(failures, this.options.backoff) };
+      for (const l of this.listeners) l.onError?.(error, this.current);
+    }
+    this.schedule(this.current.nextPollInMs);
+    return this.current;
+  }
+
+  private schedule(ms: number): void {
+    if (!this.running) return;
+    if (this.timer !== undefined) this.options.clock.clearTimeout(this.timer);
+    this.timer = this.options.clock.setTimeout(() => void this.refresh(), ms);
+  }
+}
+
+/** One poller per repo URL + ref, shared by every app that reads it. */
+export class RepoScheduler {
+  private readonly pollers = new Map<string, { url: string; poller: RepoPoller }>();
+
+  constructor(
+    private readonly fetcherFor: (url: string) => RefFetcher,
+    private readonly options: PollerOptions = defaultPollerOptions(),
+  ) {}
+
+  /** The (started) poller of `url` at `ref`, created on first use. */
+  poller(url: string, ref: string): RepoPoller {
+    const key = `${url}\0${ref}`;
+    let entry = this.pollers.get(key);
+    if (!entry) {
+      entry = { url, poller: new RepoPoller(this.fetcherFor(url), ref, this.options) };
+      this.pollers.set(key, entry);
+      void entry.poller.start();
+    }
+    return entry.poller;
+  }
+
+  /** Polls every ref of `url` now (webhook); resolves when all polls finished. */
+  async refresh(url: string): Promise<PollState[]> {
+    return Promise.all([...this.pollers.values()].filter((e) => e.url === url).map((e) => e.poller.refresh()));
+  }
+
+  stop(): void {
+    for (const { poller } of this.pollers.values()) poller.stop();
+    this.pollers.clear();
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * GitSource: one repository (http(s) remote or local path) as the controller reads it — a cheap
+ * ref check that fetches no objects, a shallow single-branch fetch only when the ref moved, older
+ * commits deepened on demand, and file reads straight from git objects at any commit.
+ *
+ * Remotes are fetched into a bare repo under `<cacheDir>/<hash of url>`; local repos are read in
+ * place. Fetches into one git dir are serialized, even across GitSource instances (isomorphic-git
+ * does not lock a git dir); reads run concurrently. Every error is a GitError carrying the redacted URL.
+ */
+import * as fs from 'node:fs';
+import { join } from 'node:path';
+import git, { type HttpClient } from 'isomorphic-git';
+import { credentialsFromEnv, onAuthFor, secretsOf, type GitCredentials } from './auth.js';
+import { GitRefNotFoundError, toGitError } from './errors.js';
+import { httpClient } from './http.js';
+import { cacheKey, locate, redactUrl, type RepoLocation } from './location.js';
+import { hasCommit, peelToCommit, readCommitInfo, readFileAt, readFilesAt, type CommitInfo, type ObjectCache } from './objects.js';
+
+export interface GitSourceOptions {
+  /** Folder for bare clones of remotes, one sub-folder per URL. Unused for local repos. */
+  readonly cacheDir: string;
+  /** Credentials for http(s) remotes; absent: from SLUICE_GIT_* env variables; null: none. */
+  readonly credentials?: GitCredentials | null;
+  /** Idle timeout of each HTTP request. Default 30 s. */
+  readonly timeoutMs?: number;
+  /** Extra HTTP headers sent with every request. */
+  readonly headers?: Record<string, string>;
+}
+
+export interface FetchResult {
+  readonly sha: string;
+  /** False when the ref still points at the commit the previous fetch of this ref returned. */
+  readonly changed: boolean;
+}
+
+/** Deepening steps (relative commits) tried by fetchCommit before giving up. */
+const DEEPEN_STEPS = [16, 256, 4096, 1_000_000];
+const SHA = /^[0-9a-f]{40}$/;
+
+/** Fetch queues by git dir: isomorphic-git does not lock a git dir, so writers to one take turns. */
+const gitdirQueues = new Map<string, Promise<void>>();
+
+export class GitSource {
+  /** URL for messages and metric labels, without credentials. */
+  readonly displayUrl: string;
+  private readonly location: RepoLocation;
+  private readonly gitdir: string;
+  private readonly credentials: GitCredentials | undefined;
+  private readonly secrets: string[];
+  private readonly http: HttpClient;
+  private readonly cache: ObjectCache = {};
+  private readonly lastSha = new Map<string, string>();
+  private lastRef = 'HEAD';
+
+  constructor(
+    readonly url: string,
+    private readonly options: GitSourceOptions,
+  ) {
+    this.displayUrl = redactUrl(url);
+    this.http = httpClient(options.timeoutMs);
+    this.location = locate(url);
+    this.gitdir = this.location.kind === 'local' ? this.location.gitdir : join(options.cacheDir, cacheKey(url));
+    this.credentials = options.credentials === undefined ? credentialsFromEnv() : (options.credentials ?? undefined);
+    const urlPassword = this.location.kind === 'http' ? decodeURIComponent(new URL(url).password) : '';
+    this.secrets = [...secretsOf(this.credentials), urlPassword].filter((s) => s.length > 0);
+  }
+
+  /** The commit `ref` (branch, tag, HEAD or a full sha) points at on the remote; fetches no objects. */
+  lsRemote(ref: string): Promise<string> {
+    return this.guard('ls-remote', () => this.resolveRemote(ref));
+  }
+
+  /** Fetches `ref` (depth 1, single branch) unless its commit is already here; returns its sha. */
+  fetch(ref: string): Promise<FetchResult> {
+    return this.serial(() =>
+      this.guard('fetch', async () => {
+        const sha = SHA.test(ref) ? await this.ensureCommit(ref, this.lastRef) : await this.fetchRef(ref);
+        const changed = this.lastSha.get(ref) !== sha;
+        this.lastSha.set(ref, sha);
+        return { sha, changed };
+      }),
+    );
+  }
+
+  /** Makes an older commit readable, deepening the shallow history of `ref` until it is present. */
+  fetchCommit(sha: string, ref = this.lastRef): Promise<void> {
+    return this.serial(() => this.guard('fetch', async () => void (await this.ensureCommit(sha, ref))));
+  }
+
+  /** Every file under `prefix` (default: the whole repo) at commit `sha`, paths relative to the prefix. */
+  readFiles(sha: string, prefix = ''): Promise<Map<string, Uint8Array>> {
+    return this.guard('read', () => readFilesAt(this.gitdir, sha, prefix, this.cache));
+  }
+
+  /** One file at commit `sha`; undefined when no file is at that path. */
+  readFile(sha: string, path: string): Promise<Uint8Array | undefined> {
+    return this.guard('read', () => readFileAt(this.gitdir, sha, path, this.cache));
+  }
+
+  commitInfo(sha: string): Promise<CommitInfo> {
+    return this.guard('read', () => readCommitInfo(this.gitdir, sha, this.cache));
+  }
+
+  private async resolveRemote(ref: string): Promise<string> {
+    if (SHA.test(ref)) return ref;
+    if (this.location.kind === 'local') {
+      try {
+        return await git.resolveRef({ fs, gitdir: this.gitdir, ref, depth: 10 });
+      } catch (err) {
+        if ((err as { code?: string }).code === 'NotFoundError') throw new GitRefNotFoundError(this.displayUrl, ref);
+        throw err;
+      }
+    }
+    const refs = await git.listServerRefs({ http: this.http, url: this.url, onAuth: onAuthFor(this.credentials), headers: this.options.headers, protocolVersion: 1, symrefs: true, peelTags: true });
+    const candidates = ref === 'HEAD' || ref.startsWith('refs/') ? [ref] : [`refs/heads/${ref}`, `refs/tags/${ref}`];
+    for (const name of candidates) {
+      const found = refs.find((r) => r.ref === name);
+      if (found) return found.peeled ?? found.oid;
+    }
+    throw new GitRefNotFoundError(this.displayUrl, ref);
+  }
+
+  private async fetchRef(ref: string): Promise<string> {
+    const sha = await this.resolveRemote(ref);
+    if (this.location.kind === 'local') return sha;
+    this.lastRef = ref;
+    await this.initCache();
+    if (await hasCommit(this.gitdir, sha, this.cache)) return sha;
+    const result = await git.fetch({ ...this.remoteArgs(), ref, singleBranch: true, depth: 1, tags: false });
+    // The branch may have moved between ls-remote and fetch: what was fetched is the truth
+    // (peeled, since fetching an annotated tag yields the tag object).
+    return result.fetchHead ? peelToCommit(this.gitdir, result.fetchHead, this.cache) : sha;
+  }
+
+  private async ensureCommit(sha: string, ref: string): Promise<string> {
+    if (await this.present(sha)) return sha;
+    if (this.location.kind === 'local') throw new GitRefNotFoundError(this.displayUrl, sha);
+    await this.initCache();
+    for (const depth of DEEPEN_STEPS) {
+      await git.fetch({ ...this.remoteArgs(), ref, singleBranch: true, depth, relative: true, tags: false });
+      if (await hasCommit(this.gitdir, sha, this.cache)) return sha;
+    }
+    throw new GitRefNotFoundError(this.displayUrl, sha);
+  }
+
+  private async present(sha: string): Promise<boolean> {
+    return fs.existsSync(join(this.gitdir, 'HEAD')) && (await hasCommit(this.gitdir, sha, this.cache));
+  }
+
+  private remoteArgs() {
+    return { fs, http: this.http, gitdir: this.gitdir, url: this.url, onAuth: onAuthFor(this.credentials), headers: this.options.headers, cache: this.cache };
+  }
+
+  private async initCache(): Promise<void> {
+    if (!fs.existsSync(join(this.gitdir, 'HEAD'))) await git.init({ fs, gitdir: this.gitdir, bare: true, defaultBranch: 'main' });
+    // isomorphic-git's fetch needs a refspec; the stored URL is the redacted one (the real URL,
+    // which may hold credentials, is passed per call and never written to disk).
+    if (!(await git.getConfig({ fs, gitdir: this.gitdir, path: 'remote.origin.url' }))) {
+      await git.addRemote({ fs, gitdir: this.gitdir, remote: 'origin', url: this.displayUrl, force: true });
+    }
+  }
+
+  /** Runs `fn` after every earlier fetch into the same git dir, from any GitSource of this process. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = (gitdirQueues.get(this.gitdir) ?? Promise.resolve()).then(fn, fn);
+    // The chain only orders work; each caller still sees its own rejection through `run`.
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    gitdirQueues.set(this.gitdir, tail);
+    void tail.then(() => gitdirQueues.get(this.gitdir) === tail && gitdirQueues.delete(this.gitdir));
+    return run;
+  }
+
+  private async guard<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw toGitError(err, this.displayUrl, operation, this.secrets);
+    }
+  }
+}

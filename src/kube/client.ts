@@ -1,0 +1,38 @@
+/**
+ * The small interface through which the engine and sync talk to a cluster. The implementation over
+ * @kubernetes/client-node is in k8s-client.ts; tests of the core use fixtures instead.
+ */
+import type { KubeObject, ObjectRef } from './types.js';
+
+export interface ResourceInfo {
+  /** Plural resource name, e.g. `deployments`. */
+  readonly name: string;
+  readonly namespaced: boolean;
+}
+
+export interface ApplyOptions {
+  /** Field manager recorded in managedFields; sluice always uses its own. */
+  readonly fieldManager: string;
+  /** Take ownership of fields other managers set (like `kubectl apply --server-side --force-conflicts`). */
+  readonly force: boolean;
+  /** Server-side dry run: validates and returns the would-be object without persisting it. */
+  readonly dryRun?: boolean;
+}
+
+export interface ListOptions {
+  readonly namespace?: string;
+  readonly labelSelector?: string;
+}
+
+export interface ClusterClient {
+  /** Discovery: how apiVersion/kind map to a resource. Undefined when the server doesn't serve the kind. */
+  resource(apiVersion: string, kind: string): Promise<ResourceInfo | undefined>;
+  get(ref: ObjectRef): Promise<KubeObject | undefined>;
+  list(apiVersion: string, kind: string, options?: ListOptions): Promise<KubeObject[]>;
+  /** Server-side apply of a full desired object. */
+  apply(obj: KubeObject, options: ApplyOptions): Promise<KubeObject>;
+  /** Deletes with background propagation; a missing object is not an error. */
+  delete(ref: ObjectRef): Promise<void>;
+  /** Creates the namespace unless it exists. */
+  ensureNamespace(name: string, labels?: Record<string, string>): Promise<void>;
+}

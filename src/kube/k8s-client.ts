@@ -1,0 +1,107 @@
+/**
+ * ClusterClient over @kubernetes/client-node's generic KubernetesObjectApi: discovery is the
+ * library's (cached per apiVersion, re-read on a miss so CRDs created later are found), writes are
+ * server-side apply. Errors become KubeApiError values that name the object.
+ */
+import * as k8s from '@kubernetes/client-node';
+import type { ApplyOptions, ClusterClient, ListOptions, ResourceInfo } from './client.js';
+import { KubeApiError, toKubeApiError } from './errors.js';
+import type { KubeObject, ObjectRef } from './types.js';
+
+/** Exposes the library's discovery, which it keeps protected. */
+class ObjectApi extends k8s.KubernetesObjectApi {
+  discover(apiVersion: string, kind: string): Promise<k8s.V1APIResource | undefined> {
+    return this.resource(apiVersion, kind);
+  }
+}
+
+export interface KubeConfigSource {
+  /** Path of a kubeconfig file; otherwise KUBECONFIG, then in-cluster, then ~/.kube/config. */
+  readonly kubeconfig?: string;
+  /** Context name to use instead of the file's current-context. */
+  readonly context?: string;
+}
+
+export function loadKubeConfig(source: KubeConfigSource = {}): k8s.KubeConfig {
+  const kc = new k8s.KubeConfig();
+  if (source.kubeconfig) kc.loadFromFile(source.kubeconfig);
+  else kc.loadFromDefault();
+  if (source.context) kc.setCurrentContext(source.context);
+  return kc;
+}
+
+export class K8sClusterClient implements ClusterClient {
+  private readonly api: ObjectApi;
+
+  constructor(readonly kubeConfig: k8s.KubeConfig) {
+    this.api = kubeConfig.makeApiClient(ObjectApi);
+  }
+
+  async resource(apiVersion: string, kind: string): Promise<ResourceInfo | undefined> {
+    try {
+      const r = await this.api.discover(apiVersion, kind);
+      return r ? { name: r.name, namespaced: r.namespaced } : undefined;
+    } catch (err) {
+      const e = toKubeApiError(err, 'discovery');
+      // A group/version the server doesn't serve answers 404: the kind is unknown, not an outage.
+      if (e.status === 404) return undefined;
+      throw e;
+    }
+  }
+
+  async get(ref: ObjectRef): Promise<KubeObject | undefined> {
+    try {
+      const header = { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } };
+      return (await this.api.read(header)) as KubeObject;
+    } catch (err) {
+      const e = toKubeApiError(err, 'get', ref);
+      if (e.status === 404) return undefined;
+      throw e;
+    }
+  }
+
+  async list(apiVersion: string, kind: string, options: ListOptions = {}): Promise<KubeObject[]> {
+    try {
+      const res = await this.api.list(apiVersion, kind, options.namespace, undefined, undefined, undefined, undefined, options.labelSelector);
+      // Items of a list carry no apiVersion/kind on the wire; restore them so refs stay complete.
+      return res.items.map((o) => ({ ...(o as KubeObject), apiVersion, kind }));
+    } catch (err) {
+      const e = toKubeApiError(err, `list ${kind}`);
+      if (e.status === 404) return [];
+      throw e;
+    }
+  }
+
+  async apply(obj: KubeObject, options: ApplyOptions): Promise<KubeObject> {
+    const ref = { apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name ?? '' };
+    try {
+      const dryRun = options.dryRun ? 'All' : undefined;
+      return (await this.api.patch(obj as k8s.KubernetesObject, undefined, dryRun, options.fieldManager, options.force, k8s.PatchStrategy.ServerSideApply)) as KubeObject;
+    } catch (err) {
+      throw toKubeApiError(err, options.dryRun ? 'dry-run apply' : 'apply', ref);
+    }
+  }
+
+  async delete(ref: ObjectRef): Promise<void> {
+    try {
+      const spec = { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } };
+      await this.api.delete(spec, undefined, undefined, undefined, undefined, 'Background');
+    } catch (err) {
+      const e = toKubeApiError(err, 'delete', ref);
+      if (e.status !== 404) throw e;
+    }
+  }
+
+  async ensureNamespace(name: string, labels?: Record<string, string>): Promise<void> {
+    const ref = { apiVersion: 'v1', kind: 'Namespace', name };
+    if (await this.get(ref)) return;
+    try {
+      await this.api.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
+    } catch (err) {
+      const e = toKubeApiError(err, 'create', ref);
+      if (e.status !== 409) throw e; // created concurrently: fine
+    }
+  }
+}
+
+export { KubeApiError };

@@ -1,0 +1,85 @@
+/**
+ * The composition root of a controller process: wires the git source, cluster clients, controller,
+ * metrics and HTTP server from options. `sluice controller`, `sluice demo` and the end-to-end
+ * tests all start sluice through here, so they run the same code.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Controller, defaultControllerOptions, type ControllerOptions } from '../engine/controller.js';
+import { StatusStore } from '../engine/status.js';
+import type { ClusterClient } from '../kube/client.js';
+import { K8sClusterClient, loadKubeConfig } from '../kube/k8s-client.js';
+import { jsonLogger, type Logger, type LogLevel } from '../log/logger.js';
+import { Metrics } from '../metrics/registry.js';
+import { createApp } from '../server/app.js';
+import { redactUrl } from '../git/location.js';
+import { GitSource } from '../git/source.js';
+
+export interface SluiceOptions {
+  /** kubeconfig file; otherwise KUBECONFIG, in-cluster, ~/.kube/config. */
+  readonly kubeconfig?: string;
+  /** HTTP port for API/metrics/probes; 0 picks a free one. */
+  readonly port: number;
+  readonly host: string;
+  /** Where git objects are cached between polls. */
+  readonly cacheDir: string;
+  readonly logLevel: LogLevel;
+  readonly controller: ControllerOptions;
+}
+
+export function defaultSluiceOptions(repo: string, cacheDir: string): SluiceOptions {
+  return { port: 8080, host: '0.0.0.0', cacheDir, logLevel: 'info', controller: defaultControllerOptions(repo) };
+}
+
+export interface RunningSluice {
+  readonly url: string;
+  readonly controller: Controller;
+  readonly status: StatusStore;
+  readonly metrics: Metrics;
+  close(): Promise<void>;
+}
+
+function clusterFactory(kubeconfig: string | undefined): (context: string) => ClusterClient {
+  const clients = new Map<string, ClusterClient>();
+  return (context) => {
+    let c = clients.get(context);
+    if (!c) {
+      c = new K8sClusterClient(loadKubeConfig({ kubeconfig, context: context || undefined }));
+      clients.set(context, c);
+    }
+    return c;
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+/** Starts the HTTP server first (probes answer while the first pass runs), then the controller. */
+export async function startSluice(options: SluiceOptions, log: Logger = jsonLogger(options.logLevel)): Promise<RunningSluice> {
+  const status = new StatusStore();
+  const metrics = new Metrics();
+  status.onChange((next, prev) => metrics.recordStatus(next, prev));
+  const sourceFor = (url: string) => new GitSource(url, { cacheDir: options.cacheDir });
+  const controller = new Controller(options.controller, { sourceFor, clusterFor: clusterFactory(options.kubeconfig), status, metrics, log });
+  const app = createApp({ status, metrics, ready: () => controller.ready });
+  const http = createServer(app);
+  const port = await listen(http, options.port, options.host);
+  const host = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
+  void controller.start().catch((err: unknown) => log.log('error', 'controller failed to start', { error: String(err) }));
+  log.log('info', 'sluice started', { repo: redactUrl(options.controller.repo), branch: options.controller.branch, port });
+  return {
+    url: `http://${host}:${port}`,
+    controller,
+    status,
+    metrics,
+    async close() {
+      await controller.stop();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+      http.closeAllConnections();
+    },
+  };
+}

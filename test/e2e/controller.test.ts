@@ -1,0 +1,119 @@
+/**
+ * The walking skeleton end to end: commits pushed to a real git server reach the cluster through
+ * render → diff → server-side apply → health → status, and every failure mode leaves the cluster
+ * as it was.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { GitServer } from '../support/git-server.js';
+import { eventually, startCluster, startGitServer, startScenario, type Cluster, type Scenario } from './harness.js';
+
+describe('controller end to end', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let cluster: Cluster;
+  let git: GitServer;
+  let s: Scenario;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sluice-e2e-'));
+    cluster = await startCluster(dir);
+    git = await startGitServer({ root: join(dir, 'git') });
+  });
+  after(async () => {
+    await git?.close();
+    await cluster?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  beforeEach(async () => {
+    s = await startScenario(cluster, git);
+    await eventually('every app × env Synced and Healthy', () => {
+      const all = s.sluice.status;
+      const list = all.list();
+      return list.length === 8 && list.every((x) => x.syncStatus === 'Synced' && x.health === 'Healthy');
+    }, 60_000);
+  });
+  afterEach(async () => {
+    await s?.close();
+  });
+
+  const configMap = (env: string) => s.get('v1', 'ConfigMap', s.ns(env), 'guestbook');
+  const greeting = async (env: string) => ((await configMap(env))?.data as Record<string, string> | undefined)?.greeting;
+
+  it('syncs a pushed values change, and a git revert brings the cluster back', async () => {
+    assert.equal(await greeting('dev'), 'Hello from dev');
+    await s.work.write('environments/dev/guestbook/values.yaml', 'greeting: "Changed in git"\n');
+    const sha = await s.work.commitAndPush('dev: change greeting');
+    await eventually('new greeting in dev', async () => (await greeting('dev')) === 'Changed in git');
+    await eventually('dev Synced at the new revision', () => {
+      const st = s.status('guestbook', 'dev');
+      return st?.revision === sha && st.syncStatus === 'Synced';
+    });
+    assert.equal(await greeting('test'), 'Hello from test', 'other environments are untouched');
+
+    const revert = await s.work.revertAndPush(sha);
+    await eventually('greeting restored by the revert', async () => (await greeting('dev')) === 'Hello from dev');
+    await eventually('dev Synced at the revert', () => s.status('guestbook', 'dev')?.revision === revert && s.status('guestbook', 'dev')?.syncStatus === 'Synced');
+  });
+
+  it('shows a broken values file as Error with file and line, changes nothing, and keeps other apps syncing', async () => {
+    const before = await configMap('dev');
+    await s.work.write('environments/dev/guestbook/values.yaml', 'greeting: "ok"\nfeatures:\n  beta: [unclosed\n');
+    await s.work.write('environments/dev/quotes/values.yaml', 'replicaCount: 2\n');
+    await s.work.commitAndPush('dev: broken guestbook values, quotes scaled');
+
+    const st = await eventually('guestbook/dev in Error', () => {
+      const x = s.status('guestbook', 'dev');
+      return x?.syncStatus === 'Error' ? x : undefined;
+    });
+    assert.match(st.message, /environments\/dev\/guestbook\/values\.yaml/);
+    assert.match(st.message, /line \d+|:\d+/);
+    await eventually('quotes/dev scaled to 2', async () => {
+      const d = await s.get('apps/v1', 'Deployment', s.ns('dev'), 'quotes');
+      return (d?.spec as { replicas?: number } | undefined)?.replicas === 2;
+    });
+    const after = await configMap('dev');
+    assert.equal(after?.metadata.resourceVersion, before?.metadata.resourceVersion, 'the failed app × env is left as it was');
+    assert.ok(await s.get('apps/v1', 'Deployment', s.ns('dev'), 'guestbook'), 'nothing was pruned');
+  });
+
+  it('reports an unreachable git server without pruning, and recovers by itself', async () => {
+    await git.stop();
+    try {
+      await eventually('git error in status', () => /git/i.test(s.status('guestbook', 'dev')?.message ?? '') && s.status('guestbook', 'dev')?.syncStatus === 'Error');
+      assert.ok(await configMap('dev'), 'objects stay while git is down');
+      assert.ok(await s.get('apps/v1', 'Deployment', s.ns('prod'), 'guestbook'));
+    } finally {
+      await git.start();
+    }
+    await s.work.write('environments/dev/guestbook/values.yaml', 'greeting: "after the outage"\n');
+    await s.work.commitAndPush('dev: greeting after outage');
+    await eventually('synced after recovery', async () => (await greeting('dev')) === 'after the outage', 30_000);
+  });
+
+  it('prunes an object removed from the chart where prune is on, and never touches objects it does not own', async () => {
+    await s.kubectl('create', 'configmap', 'not-sluice', '-n', s.ns('dev'), '--from-literal=owner=someone-else');
+    await s.kubectl('label', 'configmap', 'not-sluice', '-n', s.ns('dev'), 'sluice.dev/app=guestbook', 'sluice.dev/env=dev');
+    const foreign = await s.get('v1', 'ConfigMap', s.ns('dev'), 'not-sluice');
+    await s.work.remove('charts/guestbook/templates/service.yaml');
+    await s.work.commitAndPush('guestbook: drop the service');
+
+    await eventually('service pruned in dev', async () => !(await s.get('v1', 'Service', s.ns('dev'), 'guestbook')));
+    await eventually('prod reports the service as needing prune', () => s.status('guestbook', 'prod')?.syncStatus === 'OutOfSync');
+    assert.ok(await s.get('v1', 'Service', s.ns('prod'), 'guestbook'), 'prod has prune off');
+    const still = await s.get('v1', 'ConfigMap', s.ns('dev'), 'not-sluice');
+    assert.equal(still?.metadata.resourceVersion, foreign?.metadata.resourceVersion, 'a labelled but foreign object is untouched');
+  });
+
+  it('shows a kubectl edit of a synced object as OutOfSync where selfHeal is off', async () => {
+    await s.kubectl('patch', 'configmap', 'guestbook', '-n', s.ns('prod'), '--type', 'merge', '-p', '{"data":{"greeting":"edited by hand"}}');
+    const st = await eventually('prod OutOfSync', () => {
+      const x = s.status('guestbook', 'prod');
+      return x?.syncStatus === 'OutOfSync' ? x : undefined;
+    });
+    assert.ok(st.resources.some((r) => r.kind === 'ConfigMap' && r.status === 'OutOfSync'));
+    assert.equal(await greeting('prod'), 'edited by hand', 'selfHeal off: the edit stays until the next git change');
+  });
+});

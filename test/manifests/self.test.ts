@@ -1,0 +1,71 @@
+/**
+ * This repository is itself a config repo: sluice.yaml + manifests/sluice + environments/. Render
+ * it with sluice's own engine for every environment and check what the install must guarantee.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { appEnvironments, parseConfig } from '../../src/config/index.js';
+import { AppRenderer, subtree } from '../../src/engine/render.js';
+import type { KubeObject } from '../../src/kube/types.js';
+
+function repoFiles(root: string, dirs: string[]): Map<string, Uint8Array> {
+  const out = new Map<string, Uint8Array>();
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.set(relative(root, p), readFileSync(p));
+    }
+  };
+  for (const d of dirs) walk(join(root, d));
+  out.set('sluice.yaml', readFileSync(join(root, 'sluice.yaml')));
+  return out;
+}
+
+interface Rule {
+  apiGroups?: string[];
+  resources?: string[];
+  verbs: string[];
+  nonResourceURLs?: string[];
+}
+
+describe('manifests/sluice (sluice managing sluice)', () => {
+  const files = repoFiles(process.cwd(), ['manifests', 'environments']);
+  const config = parseConfig(new TextDecoder().decode(files.get('sluice.yaml')), 'sluice.yaml');
+  const targets = appEnvironments(config);
+  const renderer = new AppRenderer();
+
+  it('declares sluice in dev, test, stage and prod', () => {
+    assert.deepEqual(targets.map((t) => `${t.app}/${t.env}`), ['sluice/dev', 'sluice/test', 'sluice/stage', 'sluice/prod']);
+  });
+
+  for (const env of ['dev', 'test', 'stage', 'prod']) {
+    it(`renders a least-privilege, non-root install for ${env}`, () => {
+      const target = targets.find((t) => t.env === env);
+      assert.ok(target);
+      const out = renderer.render(target, files, subtree(files, target.chartPath));
+      assert.ok(out.ok, out.ok ? '' : out.error.message);
+      const byKind = new Map<string, KubeObject[]>();
+      for (const o of out.objects) byKind.set(o.kind, [...(byKind.get(o.kind) ?? []), o]);
+      for (const kind of ['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'Deployment', 'Service']) assert.ok(byKind.has(kind), `${kind} rendered`);
+
+      const rules = (byKind.get('ClusterRole')?.[0].rules ?? []) as Rule[];
+      for (const r of rules) {
+        assert.ok(!r.verbs.includes('*'), 'no wildcard verbs');
+        assert.ok(!(r.resources ?? []).includes('*'), 'no wildcard resources');
+        assert.ok(!(r.apiGroups ?? []).includes('*'), 'no wildcard groups');
+      }
+      const dep = byKind.get('Deployment')?.[0] as KubeObject & { spec: { template: { spec: Record<string, unknown> } } };
+      const pod = dep.spec.template.spec as { securityContext: { runAsNonRoot: boolean }; containers: Record<string, unknown>[] };
+      assert.equal(pod.securityContext.runAsNonRoot, true);
+      const c = pod.containers[0] as { args: string[]; livenessProbe: { httpGet: { path: string } }; readinessProbe: { httpGet: { path: string } }; securityContext: { allowPrivilegeEscalation: boolean } };
+      assert.equal(c.args[0], 'controller');
+      assert.equal(c.livenessProbe.httpGet.path, '/healthz');
+      assert.equal(c.readinessProbe.httpGet.path, '/readyz');
+      assert.equal(c.securityContext.allowPrivilegeEscalation, false);
+      const clusterScopedNames = [...(byKind.get('ClusterRole') ?? []), ...(byKind.get('ClusterRoleBinding') ?? [])].map((o) => o.metadata.name);
+      assert.ok(clusterScopedNames.every((n) => n?.endsWith(target.namespace)), 'cluster-scoped names are unique per env');
+    });
+  }
+});

@@ -1,0 +1,238 @@
+/**
+ * A real git smart-HTTP server for tests: `git http-backend` (the CGI program shipped with git)
+ * behind a small node:http server on 127.0.0.1, one CGI process per request. Optional basic auth,
+ * stop()/start() on the same port for "server down, then back" tests.
+ *
+ * CGI variables follow RFC 3875 and git-http-backend(1); git sends gzip-compressed request bodies
+ * (`Content-Encoding: gzip`), which the backend inflates itself when HTTP_CONTENT_ENCODING is set.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export interface GitServerOptions {
+  /** Directory holding the bare repos; a temporary one (removed by close()) when absent. */
+  readonly root?: string;
+  /** Port to listen on; 0 (default) picks a free one, kept across stop()/start(). */
+  readonly port?: number;
+  /** When set, every request must carry these basic-auth credentials. */
+  readonly basicAuth?: { readonly user: string; readonly password: string };
+}
+
+export interface GitServer {
+  /** Base URL, e.g. `http://127.0.0.1:41234`. */
+  readonly url: string;
+  readonly root: string;
+  /** Every request served so far (`POST /r.git/git-upload-pack (gzip)`), for asserting traffic. */
+  readonly requests: string[];
+  /** Clone URL of a repo under the root. */
+  repoUrl(name: string): string;
+  /** Creates a bare repo with an initial commit of `files` on `main`; returns that commit's sha. */
+  createRepo(name: string, files?: Record<string, string>): Promise<string>;
+  /** Stops listening and drops open connections; the repos stay. */
+  stop(): Promise<void>;
+  /** Listens again on the same port (no-op while running). */
+  start(): Promise<void>;
+  /** Stops and removes the root when the server created it. */
+  close(): Promise<void>;
+}
+
+/** Author and committer of every commit the test helpers make, so tests are reproducible. */
+export const TEST_AUTHOR = { name: 'Sluice Test', email: 'test@sluice.dev' };
+
+/** Environment for running the git CLI as a test user, independent of the machine's config. */
+export function gitEnv(): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    GIT_AUTHOR_NAME: TEST_AUTHOR.name,
+    GIT_AUTHOR_EMAIL: TEST_AUTHOR.email,
+    GIT_COMMITTER_NAME: TEST_AUTHOR.name,
+    GIT_COMMITTER_EMAIL: TEST_AUTHOR.email,
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_TERMINAL_PROMPT: '0',
+  };
+}
+
+/** Runs the git CLI and returns its trimmed stdout. */
+export async function git(cwd: string, ...args: string[]): Promise<string> {
+  const { stdout } = await run('git', ['-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false', ...args], { cwd, env: gitEnv(), maxBuffer: 64 << 20 });
+  return stdout.trim();
+}
+
+async function backendPath(): Promise<string> {
+  return join(await git(process.cwd(), '--exec-path'), 'git-http-backend');
+}
+
+function authorized(req: IncomingMessage, auth: GitServerOptions['basicAuth']): string | undefined | false {
+  if (!auth) return undefined;
+  const header = req.headers.authorization ?? '';
+  const m = /^Basic\s+(.+)$/i.exec(header);
+  if (!m) return false;
+  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
+  return decoded === `${auth.user}:${auth.password}` ? auth.user : false;
+}
+
+function cgiEnv(req: IncomingMessage, root: string, user: string | undefined): NodeJS.ProcessEnv {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    GIT_PROJECT_ROOT: root,
+    GIT_HTTP_EXPORT_ALL: '1',
+    // Pushes are allowed without authentication too (the backend refuses them by default).
+    GIT_CONFIG_COUNT: '1',
+    GIT_CONFIG_KEY_0: 'http.receivepack',
+    GIT_CONFIG_VALUE_0: 'true',
+    GATEWAY_INTERFACE: 'CGI/1.1',
+    SERVER_PROTOCOL: 'HTTP/1.1',
+    REQUEST_METHOD: req.method ?? 'GET',
+    PATH_INFO: decodeURIComponent(url.pathname),
+    QUERY_STRING: url.search.replace(/^\?/, ''),
+    CONTENT_TYPE: req.headers['content-type'] ?? '',
+    REMOTE_ADDR: req.socket.remoteAddress ?? '127.0.0.1',
+  };
+  if (req.headers['content-length']) env.CONTENT_LENGTH = req.headers['content-length'];
+  if (req.headers['content-encoding']) env.HTTP_CONTENT_ENCODING = req.headers['content-encoding'];
+  if (req.headers['git-protocol']) env.GIT_PROTOCOL = String(req.headers['git-protocol']);
+  if (user) env.REMOTE_USER = user;
+  return env;
+}
+
+/** Splits CGI output into the header block and the body start, at the first blank line. */
+function splitHeaders(buf: Buffer): { head: string; rest: Buffer } | undefined {
+  const crlf = buf.indexOf('\r\n\r\n');
+  const lf = buf.indexOf('\n\n');
+  if (crlf < 0 && lf < 0) return undefined;
+  const useCrlf = crlf >= 0 && (lf < 0 || crlf < lf);
+  const at = useCrlf ? crlf : lf;
+  return { head: buf.subarray(0, at).toString('latin1'), rest: buf.subarray(at + (useCrlf ? 4 : 2)) };
+}
+
+function writeHead(res: ServerResponse, head: string): void {
+  let status = 200;
+  for (const line of head.split(/\r?\n/)) {
+    const i = line.indexOf(':');
+    if (i < 0) continue;
+    const name = line.slice(0, i).trim();
+    const value = line.slice(i + 1).trim();
+    if (name.toLowerCase() === 'status') status = parseInt(value, 10);
+    else res.appendHeader(name, value);
+  }
+  res.writeHead(status);
+}
+
+function handle(req: IncomingMessage, res: ServerResponse, backend: string, root: string, auth: GitServerOptions['basicAuth']): void {
+  const user = authorized(req, auth);
+  if (user === false) {
+    res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="git"', 'Content-Type': 'text/plain' }).end('authentication required\n');
+    return;
+  }
+  const cgi = spawn(backend, [], { env: cgiEnv(req, root, user), stdio: ['pipe', 'pipe', 'pipe'] });
+  req.pipe(cgi.stdin);
+  cgi.stdin.on('error', () => cgi.kill());
+  let pending: Buffer | undefined = Buffer.alloc(0);
+  let stderr = '';
+  cgi.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  cgi.stdout.on('data', (chunk: Buffer) => {
+    if (pending === undefined) {
+      res.write(chunk);
+      return;
+    }
+    pending = Buffer.concat([pending, chunk]);
+    const split = splitHeaders(pending);
+    if (!split) return;
+    pending = undefined;
+    writeHead(res, split.head);
+    if (split.rest.length) res.write(split.rest);
+  });
+  cgi.on('close', (code) => {
+    if (pending !== undefined && !res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`git-http-backend exited ${code}: ${stderr}`);
+    else res.end();
+  });
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** Starts a git smart-HTTP server on 127.0.0.1. */
+export async function startGitServer(options: GitServerOptions = {}): Promise<GitServer> {
+  const ownsRoot = !options.root;
+  const root = options.root ?? (await mkdtemp(join(tmpdir(), 'sluice-git-')));
+  await mkdir(root, { recursive: true });
+  const backend = await backendPath();
+  const sockets = new Set<Socket>();
+  const requests: string[] = [];
+  let server: Server | undefined;
+  let port = options.port ?? 0;
+
+  const up = async (): Promise<void> => {
+    if (server) return;
+    const s = createServer((req, res) => {
+      const gzip = req.headers['content-encoding'] === 'gzip' ? ' (gzip)' : '';
+      requests.push(`${req.method ?? 'GET'} ${req.url ?? '/'}${gzip}`);
+      handle(req, res, backend, root, options.basicAuth);
+    });
+    s.on('connection', (sock) => {
+      sockets.add(sock);
+      sock.on('close', () => sockets.delete(sock));
+    });
+    port = await listen(s, port);
+    server = s;
+  };
+  const down = async (): Promise<void> => {
+    const s = server;
+    server = undefined;
+    if (!s) return;
+    const closed = new Promise<void>((resolve) => s.close(() => resolve()));
+    for (const sock of sockets) sock.destroy();
+    await closed;
+  };
+
+  await up();
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    root,
+    requests,
+    repoUrl: (name) => `${url}/${name}`,
+    createRepo: (name, files = {}) => createBareRepo(join(root, name), files),
+    stop: down,
+    start: up,
+    async close() {
+      await down();
+      if (ownsRoot) await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** `git init --bare` at `bareDir` plus one commit of `files` on main, made in a scratch clone. */
+export async function createBareRepo(bareDir: string, files: Record<string, string>): Promise<string> {
+  await mkdir(bareDir, { recursive: true });
+  await git(bareDir, 'init', '--bare', '-q', '-b', 'main');
+  const scratch = await mkdtemp(join(tmpdir(), 'sluice-seed-'));
+  try {
+    await git(scratch, 'init', '-q', '-b', 'main');
+    for (const [path, content] of Object.entries(files)) {
+      await mkdir(dirname(join(scratch, path)), { recursive: true });
+      await writeFile(join(scratch, path), content);
+    }
+    await git(scratch, 'add', '-A');
+    await git(scratch, 'commit', '-q', '--allow-empty', '-m', 'initial commit');
+    await git(scratch, 'push', '-q', bareDir, 'main:main');
+    return await git(scratch, 'rev-parse', 'HEAD');
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * A working clone driven by the system `git` CLI, so tests act on the config repo the way a human
+ * does: clone, edit files, commit (fixed author), push, revert. Every commit helper returns the
+ * new commit's sha.
+ */
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { git } from './git-server.js';
+
+export interface Workdir {
+  readonly dir: string;
+  /** Writes a file (creating folders) relative to the repo root. */
+  write(path: string, content: string): Promise<void>;
+  read(path: string): Promise<string>;
+  /** Deletes a file relative to the repo root. */
+  remove(path: string): Promise<void>;
+  /** Stages everything and commits; returns the new sha. */
+  commit(message: string): Promise<string>;
+  /** Pushes the current branch (no force). */
+  push(): Promise<void>;
+  /** commit() then push(); returns the new sha. */
+  commitAndPush(message: string): Promise<string>;
+  /** `git revert --no-edit sha` then push; returns the revert commit's sha. */
+  revertAndPush(sha: string): Promise<string>;
+  /** Fetches and fast-forwards (or rebases) onto the remote branch. */
+  pull(): Promise<string>;
+  head(): Promise<string>;
+}
+
+/** Clones `url` into `dir` (branch main) and returns helpers bound to that clone. */
+export async function cloneWorkdir(url: string, dir: string, branch = 'main'): Promise<Workdir> {
+  await mkdir(dirname(dir), { recursive: true });
+  await git(dirname(dir), 'clone', '-q', '-b', branch, url, dir);
+  const head = (): Promise<string> => git(dir, 'rev-parse', 'HEAD');
+  const self: Workdir = {
+    dir,
+    async write(path, content) {
+      await mkdir(dirname(join(dir, path)), { recursive: true });
+      await writeFile(join(dir, path), content);
+    },
+    read: (path) => readFile(join(dir, path), 'utf8'),
+    remove: (path) => rm(join(dir, path), { force: true }),
+    async commit(message) {
+      await git(dir, 'add', '-A');
+      await git(dir, 'commit', '-q', '--allow-empty', '-m', message);
+      return head();
+    },
+    async push() {
+      await git(dir, 'push', '-q', 'origin', `HEAD:${branch}`);
+    },
+    async commitAndPush(message) {
+      const sha = await self.commit(message);
+      await self.push();
+      return sha;
+    },
+    async revertAndPush(sha) {
+      await git(dir, 'revert', '--no-edit', sha);
+      await self.push();
+      return head();
+    },
+    async pull() {
+      await git(dir, 'pull', '-q', '--rebase', 'origin', branch);
+      return head();
+    },
+    head,
+  };
+  return self;
+}
