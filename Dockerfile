@@ -14,6 +14,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /src/dist/src ./dist/src
+# The demo's example config repo (`sluice demo` inside the image).
+COPY examples ./examples
 RUN mkdir -p /var/cache/sluice && chown 10001:10001 /var/cache/sluice
 USER 10001:10001
 EXPOSE 8080

@@ -4,6 +4,7 @@
  */
 import type { AppEnv } from '../config/types.js';
 import { diffObject } from '../diff/diff.js';
+import { unifiedDiff } from '../diff/unified.js';
 import { aggregateHealth, assessHealth } from '../health/index.js';
 import type { HealthStatus } from '../health/types.js';
 import type { ClusterClient } from '../kube/client.js';
@@ -46,6 +47,8 @@ interface Comparison {
   readonly live: Map<string, KubeObject | undefined>;
   readonly drifted: Set<string>;
   readonly missing: Set<string>;
+  /** Unified diffs of drifted objects, by key. */
+  readonly diffs: Map<string, string>;
   readonly prune: { ref: ObjectRef; live: KubeObject }[];
 }
 
@@ -61,21 +64,26 @@ async function compare(deps: ReconcileDeps, appEnv: AppEnv, rendered: KubeObject
   const live = new Map<string, KubeObject | undefined>();
   const drifted = new Set<string>();
   const missing = new Set<string>();
+  const diffs = new Map<string, string>();
   desired.forEach((obj, i) => {
     const key = objectKey(refOf(obj));
     live.set(key, lives[i]);
     if (!lives[i]) {
       missing.add(key);
       drifted.add(key);
-    } else if (!diffObject(obj, lives[i] as KubeObject, { manager: FIELD_MANAGER, ignoreDifferences: appEnv.ignoreDifferences }).inSync) {
+      return;
+    }
+    const d = diffObject(obj, lives[i] as KubeObject, { manager: FIELD_MANAGER, ignoreDifferences: appEnv.ignoreDifferences });
+    if (!d.inSync) {
       drifted.add(key);
+      diffs.set(key, unifiedDiff(d));
     }
   });
   const previous = (await deps.inventory.load(owner))?.objects ?? [];
   const stale = staleRefs(previous, desired);
   const staleLive = await getAll(deps.client, stale);
   const prune = pruneCandidates(stale.map((ref, i) => ({ ref, live: staleLive[i] })), owner);
-  return { desired, live, drifted, missing, prune };
+  return { desired, live, drifted, missing, diffs, prune };
 }
 
 function resourceStatuses(c: Comparison): ResourceStatus[] {
@@ -85,7 +93,7 @@ function resourceStatuses(c: Comparison): ResourceStatus[] {
     const live = c.live.get(key);
     const health = live ? assessHealth(live) : { status: 'Missing' as HealthStatus, message: 'not found in the cluster' };
     const status = c.missing.has(key) ? 'Missing' : c.drifted.has(key) ? 'OutOfSync' : 'Synced';
-    return { kind: ref.kind, namespace: ref.namespace, name: ref.name, status, health: health.status, message: health.message || undefined };
+    return { kind: ref.kind, namespace: ref.namespace, name: ref.name, status, health: health.status, message: health.message || undefined, diff: c.diffs.get(key) };
   });
   for (const p of c.prune) {
     out.push({ kind: p.ref.kind, namespace: p.ref.namespace, name: p.ref.name, status: 'OutOfSync', health: assessHealth(p.live).status, message: 'no longer rendered: requires pruning' });

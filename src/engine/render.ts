@@ -4,6 +4,7 @@
  * Results are cached by chart digest + values digest, so unchanged app × envs cost a hash per pass.
  */
 import { createHash } from 'node:crypto';
+import { parseAllDocuments } from 'yaml';
 import type { AppEnv } from '../config/types.js';
 import { valuesFilesFor } from '../config/layout.js';
 import type { KubeObject } from '../kube/types.js';
@@ -60,9 +61,11 @@ export class AppRenderer {
     try {
       if (chartFiles.size === 0) return { ok: false, error: { message: `chart ${appEnv.chartPath}: no files at this revision` } };
       const chart = loadChart(chartFiles);
-      const result = renderChart(chart, { releaseName: appEnv.releaseName, namespace: appEnv.namespace, valuesFiles, isUpgrade: true });
+      const result = renderChart(chart, { releaseName: appEnv.releaseName, namespace: appEnv.namespace, valuesFiles, isUpgrade: true, includeCrds: true });
       const objects: KubeObject[] = [];
-      for (const m of [...result.crds, ...result.manifests]) {
+      // crds/ files are passed through verbatim (as Helm does), so they are parsed here.
+      const crds = result.crds.flatMap((c) => parseAllDocuments(c.content).map((d) => ({ source: c.source, object: d.toJS() as unknown })).filter((d) => d.object !== null));
+      for (const m of [...crds, ...result.manifests]) {
         if (!isKubeObject(m.object)) return { ok: false, error: { message: `${m.source}: rendered a document that is not a Kubernetes object (apiVersion, kind and metadata are required)`, file: m.source } };
         objects.push(m.object);
       }

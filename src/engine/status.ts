@@ -14,6 +14,8 @@ export interface ResourceStatus {
   readonly status: 'Synced' | 'OutOfSync' | 'Missing';
   readonly health: HealthStatus;
   readonly message?: string;
+  /** Unified diff live → desired for drifted objects, Secret values masked. */
+  readonly diff?: string;
 }
 
 export interface AppEnvStatus {

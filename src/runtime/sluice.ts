@@ -13,6 +13,7 @@ import { jsonLogger, type Logger, type LogLevel } from '../log/logger.js';
 import { Metrics } from '../metrics/registry.js';
 import { createApp } from '../server/app.js';
 import { redactUrl } from '../git/location.js';
+import { credentialsFromDir, credentialsFromEnv } from '../git/auth.js';
 import { GitSource } from '../git/source.js';
 
 export interface SluiceOptions {
@@ -63,7 +64,9 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
   const status = new StatusStore();
   const metrics = new Metrics();
   status.onChange((next, prev) => metrics.recordStatus(next, prev));
-  const sourceFor = (url: string) => new GitSource(url, { cacheDir: options.cacheDir });
+  const credentialsDir = process.env.SLUICE_GIT_CREDENTIALS_DIR;
+  const credentials = credentialsDir ? credentialsFromDir(credentialsDir) : credentialsFromEnv();
+  const sourceFor = (url: string) => new GitSource(url, { cacheDir: options.cacheDir, credentials: credentials ?? null });
   const controller = new Controller(options.controller, { sourceFor, clusterFor: clusterFactory(options.kubeconfig), status, metrics, log });
   const app = createApp({ status, metrics, ready: () => controller.ready });
   const http = createServer(app);

@@ -102,7 +102,9 @@ describe('engine/reconcile', () => {
     const r = await run(cluster, { render: ok(cm('a')), previous: first.status }, appEnv);
     assert.equal(cluster.writes.length, writes);
     assert.equal(r.status.syncStatus, 'OutOfSync');
-    assert.equal(r.status.resources.find((x) => x.name === 'a')?.status, 'OutOfSync');
+    const res = r.status.resources.find((x) => x.name === 'a');
+    assert.equal(res?.status, 'OutOfSync');
+    assert.match(res?.diff ?? '', /-\s+k: edited\n\+\s+k: v/);
   });
 
   const status = (revision: string, failed = false): AppEnvStatus => ({

@@ -46,3 +46,8 @@ export class ExecFailure extends Error {
 export class LoopControl {
   constructor(readonly kind: 'break' | 'continue') {}
 }
+
+/** V8's stack overflow, which the parse/execute boundary reports as a TemplateError. */
+export function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message);
+}

@@ -3,14 +3,61 @@
  * precision) and integer formatting in a base. Used by fmt.ts; ported from Go's strconv/ftoa.go.
  */
 
-/** Decimal digits and decimal-point position of |f|, shortest round-trip (prec < 0) or rounded to `sig` significant digits. */
+/** The exact decimal expansion of finite |f| as digits and decimal-point position (f = 0.digits × 10^dp). */
+function exactDecimal(f: number): { digits: string; dp: number } {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, Math.abs(f));
+  const bits = view.getBigUint64(0);
+  const biased = Number((bits >> 52n) & 0x7ffn);
+  let mant = bits & ((1n << 52n) - 1n);
+  if (biased !== 0) mant |= 1n << 52n;
+  const exp = (biased === 0 ? 1 : biased) - 1075; // |f| = mant × 2^exp
+  if (mant === 0n) return { digits: '0', dp: 1 };
+  if (exp >= 0) {
+    const d = (mant << BigInt(exp)).toString();
+    return { digits: d, dp: d.length };
+  }
+  const d = (mant * 5n ** BigInt(-exp)).toString(); // = |f| × 10^-exp
+  return { digits: d, dp: d.length + exp };
+}
+
+/** Rounds exact digits to `n` digits, half to even like Go's strconv (decimal.Round). */
+function roundDigits(digits: string, dp: number, n: number): { digits: string; dp: number } {
+  if (n < 0) return { digits: '0', dp: dp };
+  if (n >= digits.length) return { digits, dp };
+  const next = digits.charCodeAt(n) - 48;
+  const rest = digits.slice(n + 1).replace(/0+$/, '');
+  const prevOdd = n > 0 && (digits.charCodeAt(n - 1) - 48) % 2 === 1;
+  const up = next > 5 || (next === 5 && (rest.length > 0 || prevOdd));
+  let kept = digits.slice(0, n);
+  if (!up) return { digits: kept || '0', dp };
+  const bumped = (BigInt(kept || '0') + 1n).toString();
+  if (kept.length === 0) return { digits: '1', dp: dp + 1 };
+  if (bumped.length > kept.length) return { digits: bumped.slice(0, kept.length), dp: dp + 1 };
+  kept = bumped.padStart(kept.length, '0');
+  return { digits: kept, dp };
+}
+
+/** Decimal digits and decimal-point position of |f|, shortest round-trip (sig < 0) or rounded to `sig` significant digits. */
 function decimalDigits(f: number, sig: number): { digits: string; dp: number } {
   const a = Math.abs(f);
   if (a === 0) return { digits: '0', dp: 1 };
-  const s = sig < 0 ? a.toExponential() : a.toExponential(Math.min(Math.max(sig - 1, 0), 100));
-  const [mant, exp] = s.split('e');
-  const digits = mant.replace('.', '');
-  return { digits, dp: Number(exp) + 1 };
+  if (sig < 0) {
+    const [mant, exp] = a.toExponential().split('e');
+    return { digits: mant.replace('.', ''), dp: Number(exp) + 1 };
+  }
+  const ex = exactDecimal(a);
+  const r = roundDigits(ex.digits, ex.dp, sig);
+  return { digits: r.digits.padEnd(sig, '0'), dp: r.dp };
+}
+
+/** |f| with `prec` digits after the point, rounded half to even on the exact value. */
+function fixed(a: number, prec: number): string {
+  if (a === 0) return formatF('0', 1, prec);
+  const ex = exactDecimal(a);
+  const r = roundDigits(ex.digits, ex.dp, ex.dp + prec);
+  if (r.digits === '0' || ex.dp + prec < 0) return formatF('0', 1, prec);
+  return formatF(r.digits, r.dp, prec);
 }
 
 function expSuffix(exp: number, upper: boolean): string {
@@ -50,7 +97,7 @@ export function formatFloat(f: number, fmt: 'e' | 'E' | 'f' | 'g' | 'G', prec: n
   const neg = f < 0 || Object.is(f, -0);
   let body: string;
   if (fmt === 'f') {
-    body = prec < 0 ? fShortest(f) : Math.abs(f).toFixed(Math.min(prec, 100));
+    body = prec < 0 ? fShortest(f) : fixed(Math.abs(f), prec);
   } else if (fmt === 'e' || fmt === 'E') {
     const { digits, dp } = decimalDigits(f, prec < 0 ? -1 : prec + 1);
     body = formatE(digits, dp, prec, fmt === 'E');
@@ -80,6 +127,33 @@ function formatG(f: number, prec: number, upper: boolean): string {
     return formatE(trimmed, dp, p, upper);
   }
   return formatF(trimmed, dp, shortest ? -1 : Math.max(trimmed.length - dp, 0));
+}
+
+/** Go's strconv.FormatFloat(f, 'x', -1, 64): `0x1.8p+00`. */
+export function formatHexFloat(f: number, upper: boolean): string {
+  if (!Number.isFinite(f) || Number.isNaN(f)) return formatFloat(f, 'g', -1);
+  const sign = f < 0 || Object.is(f, -0) ? '-' : '';
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, Math.abs(f));
+  const bits = view.getBigUint64(0);
+  let exp = Number((bits >> 52n) & 0x7ffn);
+  let mant = bits & ((1n << 52n) - 1n);
+  if (exp === 0 && mant === 0n) exp = 1023; // zero prints as 0x0p+00
+  else if (exp === 0) {
+    // Subnormal: shift until the implicit bit appears, as Go normalises.
+    exp = 1;
+    while ((mant & (1n << 52n)) === 0n) {
+      mant <<= 1n;
+      exp--;
+    }
+    mant &= (1n << 52n) - 1n;
+  }
+  const lead = f === 0 ? '0' : '1';
+  const frac = mant.toString(16).padStart(13, '0').replace(/0+$/, '');
+  const e = exp - 1023;
+  const es = (e < 0 ? '-' : '+') + String(Math.abs(e)).padStart(2, '0');
+  const s = `${sign}0x${lead}${frac ? '.' + frac : ''}p${es}`;
+  return upper ? s.toUpperCase() : s;
 }
 
 /** Go's strconv.FormatInt for a bigint in base 2, 8, 10 or 16. */

@@ -4,7 +4,7 @@
  * fmtQ, pad).
  */
 import { type GoValue, GoStruct, isGoMap, isNil, sortedKeys, typeOf } from './value.js';
-import { formatFloat, formatInt } from './fmt-number.js';
+import { formatFloat, formatHexFloat, formatInt } from './fmt-number.js';
 
 /** The flags, width and precision of one verb (Go's fmt.fmtFlags plus wid/prec). */
 export interface FmtState {
@@ -15,6 +15,7 @@ export interface FmtState {
   zero: boolean;
   width: number; // -1 when absent
   prec: number; // -1 when absent
+  plusV?: boolean; // %+v: print struct field names
 }
 
 export function newState(): FmtState {
@@ -35,12 +36,13 @@ function pad(s: string, st: FmtState, zeroOk = false): string {
 }
 
 /** Go's strconv.Quote: a double-quoted string with Go escapes. */
-export function quote(s: string): string {
+export function quote(s: string, asciiOnly = false): string {
   let out = '"';
   for (const ch of s) {
     const c = ch.codePointAt(0)!;
     if (ch === '"' || ch === '\\') out += '\\' + ch;
     else if (c >= 0x20 && c < 0x7f) out += ch;
+    else if (asciiOnly && c >= 0x80 && escapeRune(c, ch) === ch) out += c > 0xffff ? '\\U' + c.toString(16).padStart(8, '0') : '\\u' + c.toString(16).padStart(4, '0');
     else out += escapeRune(c, ch);
   }
   return out + '"';
@@ -68,7 +70,11 @@ export function badVerb(v: GoValue, verb: string, st: FmtState): string {
 function fmtInteger(n: bigint, verb: string, st: FmtState): string {
   if (verb === 'c') return pad(String.fromCodePoint(Number(n)), st);
   if (verb === 'q') return pad("'" + quote(String.fromCodePoint(Number(n))).slice(1, -1).replace(/'/g, "\\'") + "'", st);
-  if (verb === 'U') return pad('U+' + formatInt(n, 16, true).padStart(4, '0'), st);
+  if (verb === 'U') {
+    const u = 'U+' + formatInt(n, 16, true).padStart(4, '0');
+    const ch = n >= 0n && n <= 0x10ffffn ? String.fromCodePoint(Number(n)) : '';
+    return pad(st.sharp && ch && quote(ch) === `"${ch}"` ? `${u} '${ch}'` : u, st);
+  }
   const base = verb === 'b' ? 2 : verb === 'o' || verb === 'O' ? 8 : verb === 'x' || verb === 'X' ? 16 : 10;
   const neg = n < 0n;
   let digits = formatInt(neg ? -n : n, base, verb === 'X');
@@ -87,13 +93,17 @@ function fmtInteger(n: bigint, verb: string, st: FmtState): string {
 }
 
 function fmtFloatVerb(f: number, verb: string, st: FmtState): string {
+  if (verb === 'x' || verb === 'X') return pad(signed(formatHexFloat(f, verb === 'X'), st), st, Number.isFinite(f));
   const kind = verb === 'v' ? 'g' : verb === 'F' ? 'f' : (verb as 'e' | 'E' | 'f' | 'g' | 'G');
   const prec = st.prec >= 0 ? st.prec : kind === 'e' || kind === 'E' || kind === 'f' ? 6 : -1;
-  let s = formatFloat(f, kind, prec);
-  if (st.plus && s[0] !== '-' && s[0] !== '+') s = '+' + s;
-  else if (st.space && s[0] !== '-' && s[0] !== '+') s = ' ' + s;
-  else if (s === '+Inf' && !st.plus) s = 'Inf';
-  return pad(s, st, Number.isFinite(f));
+  return pad(signed(formatFloat(f, kind, prec), st), st, Number.isFinite(f));
+}
+
+function signed(s: string, st: FmtState): string {
+  if (st.plus && s[0] !== '-' && s[0] !== '+') return '+' + s;
+  if (st.space && s[0] !== '-' && s[0] !== '+') return ' ' + s;
+  if (s === '+Inf' && !st.plus) return 'Inf';
+  return s;
 }
 
 function utf8Hex(s: string, verb: string, st: FmtState): string {
@@ -106,7 +116,7 @@ function utf8Hex(s: string, verb: string, st: FmtState): string {
 function fmtString(s: string, verb: string, st: FmtState): string {
   const limited = st.prec >= 0 ? [...s].slice(0, st.prec).join('') : s;
   if (verb === 'v' || verb === 's') return pad(limited, st);
-  if (verb === 'q') return pad(st.sharp && !/[`\x00-\x08\x0a-\x1f\x7f]/.test(limited) ? '`' + limited + '`' : quote(limited), st);
+  if (verb === 'q') return pad(st.sharp && !/[`\x00-\x08\x0a-\x1f\x7f]/.test(limited) ? '`' + limited + '`' : quote(limited, st.plus), st);
   if (verb === 'x' || verb === 'X') return pad(utf8Hex(limited, verb, st), st);
   return badVerb(s, verb, st);
 }
@@ -126,7 +136,10 @@ function printComposite(v: GoValue, verb: string, st: FmtState, depth: number): 
     const entries = sortedKeys(v).map((k) => printAt(k, verb, st, depth + 1) + ':' + printAt(v[k], verb, st, depth + 1));
     return 'map[' + entries.join(' ') + ']';
   }
-  const fields = structFields(v as GoStruct).map(([k, val]) => (st.plus ? k + ':' : '') + printAt(val, verb, st, depth + 1));
+  // fmt's handleMethods: a value implementing fmt.Stringer prints through String() for %v/%s.
+  const stringer = (v as unknown as { String?: () => string }).String;
+  if (typeof stringer === 'function' && (verb === 'v' || verb === 's')) return fmtString(stringer.call(v), verb, st);
+  const fields = structFields(v as GoStruct).map(([k, val]) => (st.plusV ? k + ':' : '') + printAt(val, verb, st, depth + 1));
   return (depth === 0 ? '&{' : '0x{') + fields.join(' ') + '}';
 }
 
@@ -140,7 +153,7 @@ function printAt(v: GoValue, verb: string, st: FmtState, depth: number): string 
     case 'bigint':
       return 'vdbboOxXcqU'.includes(verb) ? fmtInteger(v, verb === 'v' ? 'd' : verb, st) : badVerb(v, verb, st);
     case 'number':
-      return 'veEfFgG'.includes(verb) ? fmtFloatVerb(v, verb, st) : badVerb(v, verb, st);
+      return 'veEfFgGxX'.includes(verb) ? fmtFloatVerb(v, verb, st) : badVerb(v, verb, st);
     case 'function':
       return verb === 'v' || verb === 'p' ? pad('0x' + (0xc000010000).toString(16), st) : badVerb(v, verb, st);
   }
@@ -150,5 +163,7 @@ function printAt(v: GoValue, verb: string, st: FmtState, depth: number): string 
 /** Formats one argument for `verb` (Go's printArg); %T and %p are handled here. */
 export function printArg(v: GoValue, verb: string, st: FmtState): string {
   if (verb === 'T') return pad(typeOf(v), st);
+  // Go turns %+v into plusV (field names) and %#v into sharpV, clearing plus/sharp (print.go).
+  if (verb === 'v' && (st.plus || st.sharp)) st = { ...st, plusV: st.plus, plus: false, sharp: false };
   return printAt(v, verb, st, 0);
 }

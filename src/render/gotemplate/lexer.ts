@@ -1,7 +1,9 @@
 /**
  * The template lexer: turns template text into items, written as state functions like Go's
- * text/template/parse/lex.go (each state scans some input and returns the next state).
+ * text/template/parse/lex.go (each state scans some input and returns the next state). This file
+ * has the item types, the Lexer and the states outside actions; lex-action.ts has those inside.
  */
+import { lexInsideAction } from './lex-action.js';
 
 export enum ItemType {
   Error, Bool, Char, CharConstant, Comment, Assign, Declare, EOF, Field, Identifier, LeftDelim,
@@ -17,17 +19,17 @@ export interface Item {
   readonly line: number; // 1-based line of the item's start
 }
 
-const KEYWORDS: ReadonlyMap<string, ItemType> = new Map([
+export const KEYWORDS: ReadonlyMap<string, ItemType> = new Map([
   ['.', ItemType.Dot], ['block', ItemType.Block], ['break', ItemType.Break], ['continue', ItemType.Continue],
   ['define', ItemType.Define], ['else', ItemType.Else], ['end', ItemType.End], ['if', ItemType.If],
   ['range', ItemType.Range], ['nil', ItemType.Nil], ['template', ItemType.Template], ['with', ItemType.With],
 ]);
 
 const LEFT = '{{';
-const RIGHT = '}}';
+export const RIGHT = '}}';
 const LEFT_COMMENT = '/*';
 const RIGHT_COMMENT = '*/';
-const TRIM = ' -'; // a trim marker is a space and a dash, as in Go's trimMarkerLen
+export const TRIM = ' -'; // a trim marker is a space and a dash, as in Go's trimMarkerLen
 
 export type StateFn = (l: Lexer) => StateFn | null;
 
@@ -105,19 +107,21 @@ export function lex(name: string, input: string): Item[] {
   return l.items;
 }
 
-const isSpace = (ch: string): boolean => ch === ' ' || ch === '\t' || ch === '\r' || ch === '\n';
-const isAlphaNumeric = (ch: string): boolean => ch === '_' || /^[\p{L}\p{Nd}]$/u.test(ch);
+export const isSpace = (ch: string): boolean => ch === ' ' || ch === '\t' || ch === '\r' || ch === '\n';
+export const isAlphaNumeric = (ch: string): boolean => ch === '_' || /^[\p{L}\p{Nd}]$/u.test(ch);
 
-function hasLeftTrimMarker(s: string): boolean {
-  return s.length >= 2 && s[0] === '-' && isSpace(s[1]);
+/** A left trim marker ("- ") at offset i of s; offsets avoid copying the rest of the input. */
+function hasLeftTrimMarker(s: string, i: number): boolean {
+  return i + 1 < s.length && s[i] === '-' && isSpace(s[i + 1]);
 }
 
-function hasRightTrimMarker(s: string): boolean {
-  return s.length >= 2 && isSpace(s[0]) && s[1] === '-';
+/** A right trim marker (" -") at offset i of s. */
+export function hasRightTrimMarker(s: string, i: number): boolean {
+  return i + 1 < s.length && isSpace(s[i]) && s[i + 1] === '-';
 }
 
 /** lexText scans until an opening action delimiter, "{{". */
-const lexText: StateFn = (l) => {
+export const lexText: StateFn = (l) => {
   const x = l.input.indexOf(LEFT, l.pos);
   if (x < 0) {
     l.skip(l.input.length - l.pos);
@@ -128,7 +132,7 @@ const lexText: StateFn = (l) => {
   l.skip(x - l.pos);
   let trimLength = 0;
   const delimEnd = l.pos + LEFT.length;
-  if (hasLeftTrimMarker(l.input.slice(delimEnd))) {
+  if (hasLeftTrimMarker(l.input, delimEnd)) {
     let end = l.pos;
     while (end > l.start && isSpace(l.input[end - 1])) end--;
     trimLength = l.pos - end;
@@ -149,7 +153,7 @@ const lexText: StateFn = (l) => {
 /** lexLeftDelim scans the left delimiter, which is known to be present, possibly with a trim marker. */
 const lexLeftDelim: StateFn = (l) => {
   l.skip(LEFT.length);
-  const trimSpace = hasLeftTrimMarker(l.input.slice(l.pos));
+  const trimSpace = hasLeftTrimMarker(l.input, l.pos);
   const afterMarker = trimSpace ? TRIM.length : 0;
   if (l.input.startsWith(LEFT_COMMENT, l.pos + afterMarker)) {
     l.skip(afterMarker);
@@ -187,15 +191,14 @@ function skipLeadingSpace(l: Lexer): void {
 }
 
 /** Reports whether the input is at a right delimiter, possibly preceded by a trim marker. */
-function atRightDelim(l: Lexer): [boolean, boolean] {
-  const rest = l.input.slice(l.pos);
-  if (hasRightTrimMarker(rest) && rest.startsWith(RIGHT, TRIM.length)) return [true, true];
-  if (rest.startsWith(RIGHT)) return [true, false];
+export function atRightDelim(l: Lexer): [boolean, boolean] {
+  if (hasRightTrimMarker(l.input, l.pos) && l.input.startsWith(RIGHT, l.pos + TRIM.length)) return [true, true];
+  if (l.input.startsWith(RIGHT, l.pos)) return [true, false];
   return [false, false];
 }
 
 /** lexRightDelim scans the right delimiter, which is known to be present, possibly with a trim marker. */
-const lexRightDelim: StateFn = (l) => {
+export const lexRightDelim: StateFn = (l) => {
   const [, trimSpace] = atRightDelim(l);
   if (trimSpace) {
     l.skip(TRIM.length);
@@ -211,200 +214,3 @@ const lexRightDelim: StateFn = (l) => {
   return lexText;
 };
 
-/** lexInsideAction scans the elements inside action delimiters. */
-const lexInsideAction: StateFn = (l) => {
-  const [delim] = atRightDelim(l);
-  if (delim) {
-    if (l.parenDepth === 0) return lexRightDelim;
-    return l.errorf('unclosed left paren');
-  }
-  const ch = l.next();
-  if (ch === '') return l.errorf('unclosed action');
-  if (isSpace(ch)) {
-    l.backup();
-    return lexSpace;
-  }
-  return lexActionChar(l, ch);
-};
-
-function lexActionChar(l: Lexer, ch: string): StateFn | null {
-  switch (ch) {
-    case '=':
-      l.emit(ItemType.Assign);
-      return lexInsideAction;
-    case ':':
-      if (l.next() !== '=') return l.errorf('expected :=');
-      l.emit(ItemType.Declare);
-      return lexInsideAction;
-    case '|':
-      l.emit(ItemType.Pipe);
-      return lexInsideAction;
-    case '"':
-      return lexQuote;
-    case '`':
-      return lexRawQuote;
-    case '$':
-      return lexVariable;
-    case "'":
-      return lexChar;
-    case '.':
-      if (l.pos < l.input.length && l.input[l.pos] >= '0' && l.input[l.pos] <= '9') {
-        l.backup();
-        return lexNumber;
-      }
-      return lexField;
-    case '(':
-      l.emit(ItemType.LeftParen);
-      l.parenDepth++;
-      return lexInsideAction;
-    case ')':
-      l.emit(ItemType.RightParen);
-      l.parenDepth--;
-      if (l.parenDepth < 0) return l.errorf('unexpected right paren');
-      return lexInsideAction;
-  }
-  if (ch === '+' || ch === '-' || (ch >= '0' && ch <= '9')) {
-    l.backup();
-    return lexNumber;
-  }
-  if (isAlphaNumeric(ch)) {
-    l.backup();
-    return lexIdentifier;
-  }
-  if (ch.charCodeAt(0) <= 0x7f && /[\x21-\x7e]/.test(ch)) {
-    l.emit(ItemType.Char);
-    return lexInsideAction;
-  }
-  return l.errorf(`unrecognized character in action: ${quoteRune(ch)}`);
-}
-
-function quoteRune(ch: string): string {
-  return JSON.stringify(ch).replace(/^"|"$/g, "'");
-}
-
-/** lexSpace scans a run of space characters, stopping before a trim marker. */
-const lexSpace: StateFn = (l) => {
-  let numSpaces = 0;
-  while (isSpace(l.peek())) {
-    l.next();
-    numSpaces++;
-  }
-  // A trim-marked closing delimiter has a minus after a space: stop before that space.
-  if (hasRightTrimMarker(l.input.slice(l.pos - 1)) && l.input.startsWith(RIGHT, l.pos - 1 + TRIM.length)) {
-    l.backup();
-    if (numSpaces === 1) return lexRightDelim;
-  }
-  l.emit(ItemType.Space);
-  return lexInsideAction;
-};
-
-/** lexIdentifier scans an alphanumeric word: a keyword, a boolean or a function name. */
-const lexIdentifier: StateFn = (l) => {
-  while (isAlphaNumeric(l.peek())) l.next();
-  if (!atTerminator(l)) return l.errorf(`bad character ${quoteRune(l.peek())}`);
-  const word = l.input.slice(l.start, l.pos);
-  const kw = KEYWORDS.get(word);
-  if (kw !== undefined && kw !== ItemType.Dot) l.emit(kw);
-  else if (word[0] === '.') l.emit(ItemType.Field);
-  else if (word === 'true' || word === 'false') l.emit(ItemType.Bool);
-  else l.emit(ItemType.Identifier);
-  return lexInsideAction;
-};
-
-/** lexField scans a field: .Alphanumeric. The . has been scanned. */
-const lexField: StateFn = (l) => lexFieldOrVariable(l, ItemType.Field);
-
-/** lexVariable scans a variable: $Alphanumeric. The $ has been scanned. */
-const lexVariable: StateFn = (l) => {
-  if (atTerminator(l)) {
-    l.emit(ItemType.Variable); // "$" alone
-    return lexInsideAction;
-  }
-  return lexFieldOrVariable(l, ItemType.Variable);
-};
-
-function lexFieldOrVariable(l: Lexer, type: ItemType): StateFn | null {
-  if (atTerminator(l)) {
-    l.emit(type === ItemType.Variable ? ItemType.Variable : ItemType.Dot);
-    return lexInsideAction;
-  }
-  while (isAlphaNumeric(l.peek())) l.next();
-  if (!atTerminator(l)) return l.errorf(`bad character ${quoteRune(l.peek())}`);
-  l.emit(type);
-  return lexInsideAction;
-}
-
-/** Whether the next character can follow an identifier: space, a delimiter or punctuation. */
-function atTerminator(l: Lexer): boolean {
-  const ch = l.peek();
-  if (ch === '' || isSpace(ch)) return true;
-  if ('.,|:)('.includes(ch)) return true;
-  return l.input.startsWith(RIGHT, l.pos);
-}
-
-/** lexChar scans a character constant; the initial quote is already scanned. */
-const lexChar: StateFn = (l) => {
-  for (;;) {
-    let ch = l.next();
-    if (ch === '\\') {
-      ch = l.next();
-      if (ch !== '' && ch !== '\n') continue;
-    }
-    if (ch === '' || ch === '\n') return l.errorf('unterminated character constant');
-    if (ch === "'") break;
-  }
-  l.emit(ItemType.CharConstant);
-  return lexInsideAction;
-};
-
-/** lexNumber scans a number: decimal, octal, hex, binary, float; validity is checked by the parser. */
-const lexNumber: StateFn = (l) => {
-  l.accept('+-');
-  let digits = '0123456789_';
-  if (l.accept('0')) {
-    if (l.accept('xX')) digits = '0123456789abcdefABCDEF_';
-    else if (l.accept('oO')) digits = '01234567_';
-    else if (l.accept('bB')) digits = '01_';
-  }
-  l.acceptRun(digits);
-  if (l.accept('.')) l.acceptRun(digits);
-  if (digits.length === 11 && l.accept('eE')) {
-    l.accept('+-');
-    l.acceptRun('0123456789_');
-  }
-  if (digits.length === 23 && l.accept('pP')) {
-    l.accept('+-');
-    l.acceptRun('0123456789_');
-  }
-  l.accept('i');
-  if (isAlphaNumeric(l.peek())) {
-    l.next();
-    return l.errorf(`bad number syntax: "${l.input.slice(l.start, l.pos)}"`);
-  }
-  l.emit(ItemType.Number);
-  return lexInsideAction;
-};
-
-/** lexQuote scans a quoted string. */
-const lexQuote: StateFn = (l) => {
-  for (;;) {
-    let ch = l.next();
-    if (ch === '\\') {
-      ch = l.next();
-      if (ch !== '' && ch !== '\n') continue;
-    }
-    if (ch === '' || ch === '\n') return l.errorf('unterminated quoted string');
-    if (ch === '"') break;
-  }
-  l.emit(ItemType.String);
-  return lexInsideAction;
-};
-
-/** lexRawQuote scans a raw quoted string. */
-const lexRawQuote: StateFn = (l) => {
-  const x = l.input.indexOf('`', l.pos);
-  if (x < 0) return l.errorf('unterminated raw quoted string');
-  l.skip(x + 1 - l.pos);
-  l.emit(ItemType.RawString);
-  return lexInsideAction;
-};

@@ -3,6 +3,8 @@
  * its position (offset and line), prints itself back as template text (toString) and deep-copies.
  */
 
+import { quote } from './fmt-verbs.js';
+
 export abstract class Node {
   constructor(readonly pos: number, readonly line: number) {}
   abstract toString(): string;
@@ -222,7 +224,7 @@ export class TemplateNode extends Node {
     super(pos, line);
   }
   override toString(): string {
-    const name = JSON.stringify(this.name);
+    const name = quote(this.name);
     return this.pipe ? `{{template ${name} ${this.pipe}}}` : `{{template ${name}}}`;
   }
   override copy(): TemplateNode {

@@ -1,16 +1,15 @@
 /**
  * Recursive-descent parser from lexer items to Trees, ported from Go's text/template/parse/parse.go.
- * Each grammar rule is written above its function. Errors are thrown as ParseFailure with Go's text.
+ * This file holds the control structures (define, if/range/with, template, block); expressions are in
+ * parse-pipeline.ts, token handling in parse-tokens.ts. Each grammar rule is written above its function. Errors are thrown as ParseFailure with Go's text.
  */
-import { ParseFailure } from './errors.js';
 import { type Item, ItemType, lex } from './lexer.js';
-import { isFloatConstant, parseNumber, unquote } from './literals.js';
 import {
-  ActionNode, type ArgNode, BoolNode, BranchNode, type BranchKind, BreakNode, ChainNode, CommandNode,
-  ContinueNode, DotNode, FieldNode, IdentifierNode, ListNode, type Node, NilNode, NumberNode, PipeNode,
-  StringNode, TemplateNode, TextNode, Tree, VariableNode,
+  ActionNode, BranchNode, type BranchKind, BreakNode, ContinueNode, ListNode, type Node, PipeNode,
+  TemplateNode, TextNode, Tree,
 } from './node.js';
-import { quote } from './fmt-verbs.js';
+import { ExpressionParser } from './parse-pipeline.js';
+import { type Source } from './parse-tokens.js';
 
 /** Markers returned by itemList for {{end}} and {{else}}; never part of a tree. */
 class EndMarker {
@@ -26,16 +25,6 @@ class ElseMarker extends EndMarker {
 }
 type Parsed = Node | EndMarker;
 
-/** Shared by the parsers of one text: items, cursor and the trees defined so far. */
-interface Source {
-  readonly parseName: string;
-  readonly text: string;
-  readonly items: Item[];
-  idx: number;
-  furthest: number;
-  readonly hasFunc: (name: string) => boolean;
-  readonly trees: Map<string, Tree>;
-}
 
 /** Parses `text` as template `name`; returns the top tree and every {{define}}/{{block}} in it. */
 export function parse(name: string, text: string, hasFunc: (name: string) => boolean): Map<string, Tree> {
@@ -49,61 +38,11 @@ export function isEmptyTree(n: ListNode): boolean {
   return n.nodes.every((c) => c instanceof TextNode && c.text.trim() === '');
 }
 
-class TreeParser {
-  private vars: string[] = ['$'];
+class TreeParser extends ExpressionParser {
   private rangeDepth = 0;
-  private actionLine = 0;
 
-  constructor(private readonly src: Source, private name: string) {}
-
-  // --- token helpers (Go's next/backup/peek) ---
-  private next(): Item {
-    const it = this.src.items[Math.min(this.src.idx, this.src.items.length - 1)];
-    this.src.idx++;
-    this.src.furthest = Math.max(this.src.furthest, this.src.idx - 1);
-    return it;
-  }
-  private backup(n = 1): void {
-    this.src.idx -= n;
-  }
-  private peek(): Item {
-    const it = this.next();
-    this.backup();
-    return it;
-  }
-  private nextNonSpace(): Item {
-    let it = this.next();
-    while (it.type === ItemType.Space) it = this.next();
-    return it;
-  }
-  private peekNonSpace(): Item {
-    const start = this.src.idx;
-    const it = this.nextNonSpace();
-    this.src.idx = start;
-    return it;
-  }
-
-  private errorf(msg: string): never {
-    const line = this.src.items[Math.min(this.src.furthest, this.src.items.length - 1)].line;
-    throw new ParseFailure(`template: ${this.src.parseName}:${line}: ${msg}`, this.src.parseName, line);
-  }
-
-  private unexpected(it: Item, context: string): never {
-    if (it.type === ItemType.Error) {
-      let extra = '';
-      if (this.actionLine !== 0 && this.actionLine !== it.line) {
-        extra = ` in action started at ${this.src.parseName}:${this.actionLine}`;
-        if (it.val.endsWith(' action')) extra = extra.slice(' in action'.length);
-      }
-      this.errorf(it.val + extra);
-    }
-    this.errorf(`unexpected ${itemString(it)} in ${context}`);
-  }
-
-  private expect(type: ItemType, context: string): Item {
-    const it = this.nextNonSpace();
-    if (it.type !== type) this.unexpected(it, context);
-    return it;
+  constructor(src: Source, private name: string) {
+    super(src);
   }
 
   /** Adds the finished tree; a non-empty redefinition within one text is an error, as in Go. */
@@ -148,13 +87,6 @@ class TreeParser {
     this.add(list);
   }
 
-  private unquoteItem(it: Item): string {
-    try {
-      return unquote(it.val);
-    } catch (e) {
-      return this.errorf((e as Error).message);
-    }
-  }
 
   // itemList: textOrAction* ; returns at {{end}} or {{else}}
   private itemList(): [ListNode, EndMarker] {
@@ -275,154 +207,4 @@ class TreeParser {
     return this.unexpected(it, context);
   }
 
-  // pipeline: declarations? command ('|' command)*
-  private pipeline(context: string, end: ItemType): PipeNode {
-    const first = this.peekNonSpace();
-    const decl: VariableNode[] = [];
-    let isAssign = false;
-    for (;;) {
-      const v = this.peekNonSpace();
-      if (v.type !== ItemType.Variable) break;
-      this.nextNonSpace();
-      const afterVar = this.peek();
-      const next = this.peekNonSpace();
-      if (next.type === ItemType.Assign || next.type === ItemType.Declare) {
-        isAssign = next.type === ItemType.Assign;
-        this.nextNonSpace();
-        decl.push(new VariableNode(v.pos, v.line, v.val.split('.')));
-        this.vars.push(v.val);
-        break;
-      }
-      if (next.type === ItemType.Char && next.val === ',') {
-        this.nextNonSpace();
-        decl.push(new VariableNode(v.pos, v.line, v.val.split('.')));
-        this.vars.push(v.val);
-        if (context === 'range' && decl.length < 2) {
-          const p = this.peekNonSpace().type;
-          if (p === ItemType.Variable || p === ItemType.RightDelim || p === ItemType.RightParen) continue;
-          this.errorf('range can only initialize variables');
-        }
-        this.errorf(`too many declarations in ${context}`);
-      }
-      // Not a declaration: put the variable (and the space after it) back.
-      this.backup(afterVar.type === ItemType.Space ? 1 : 1);
-      while (this.src.items[this.src.idx].type !== ItemType.Variable) this.src.idx--;
-      break;
-    }
-    const pipe = new PipeNode(first.pos, first.line, decl, isAssign);
-    return this.pipelineCommands(pipe, context, end);
-  }
-
-  private pipelineCommands(pipe: PipeNode, context: string, end: ItemType): PipeNode {
-    for (;;) {
-      const it = this.nextNonSpace();
-      if (it.type === end) {
-        this.checkPipeline(pipe, context);
-        return pipe;
-      }
-      if (OPERAND_START.has(it.type)) {
-        this.backup();
-        pipe.cmds.push(this.command());
-      } else {
-        this.unexpected(it, context);
-      }
-    }
-  }
-
-  private checkPipeline(pipe: PipeNode, context: string): void {
-    if (pipe.cmds.length === 0) this.errorf(`missing value for ${context}`);
-    pipe.cmds.slice(1).forEach((c, i) => {
-      const a = c.args[0];
-      if (a instanceof BoolNode || a instanceof DotNode || a instanceof NilNode || a instanceof NumberNode || a instanceof StringNode) {
-        this.errorf(`non executable command in pipeline stage ${i + 2}`);
-      }
-    });
-  }
-
-  // command: operand (space operand)*
-  private command(): CommandNode {
-    const first = this.peekNonSpace();
-    const cmd = new CommandNode(first.pos, first.line);
-    for (;;) {
-      this.peekNonSpace();
-      const operand = this.operand();
-      if (operand) cmd.args.push(operand);
-      const it = this.next();
-      if (it.type === ItemType.Space) continue;
-      if (it.type === ItemType.RightDelim || it.type === ItemType.RightParen) this.backup();
-      else if (it.type !== ItemType.Pipe) this.unexpected(it, 'operand');
-      break;
-    }
-    if (cmd.args.length === 0) this.errorf('empty command');
-    return cmd;
-  }
-
-  // operand: term .Field*
-  private operand(): ArgNode | null {
-    const node = this.term();
-    if (!node || this.peek().type !== ItemType.Field) return node;
-    const start = this.peek();
-    const fields: string[] = [];
-    while (this.peek().type === ItemType.Field) fields.push(...this.next().val.slice(1).split('.'));
-    if (node instanceof FieldNode) return new FieldNode(node.pos, node.line, [...node.ident, ...fields]);
-    if (node instanceof VariableNode) return new VariableNode(node.pos, node.line, [...node.ident, ...fields]);
-    if (node instanceof BoolNode || node instanceof StringNode || node instanceof NumberNode || node instanceof NilNode || node instanceof DotNode) {
-      this.errorf(`unexpected . after term ${quote(String(node))}`);
-    }
-    return new ChainNode(start.pos, start.line, node, fields);
-  }
-
-  // term: literal | function | "$"var | ".Field" | "." | "(" pipeline ")"
-  private term(): ArgNode | null {
-    const it = this.nextNonSpace();
-    switch (it.type) {
-      case ItemType.Identifier:
-        if (!this.src.hasFunc(it.val)) this.errorf(`function ${JSON.stringify(it.val)} not defined`);
-        return new IdentifierNode(it.pos, it.line, it.val);
-      case ItemType.Dot: return new DotNode(it.pos, it.line);
-      case ItemType.Nil: return new NilNode(it.pos, it.line);
-      case ItemType.Variable: return this.useVar(it);
-      case ItemType.Field: return new FieldNode(it.pos, it.line, it.val.slice(1).split('.'));
-      case ItemType.Bool: return new BoolNode(it.pos, it.line, it.val === 'true');
-      case ItemType.CharConstant:
-      case ItemType.Number: return this.number(it);
-      case ItemType.LeftParen: return this.pipeline('parenthesized pipeline', ItemType.RightParen);
-      case ItemType.String:
-      case ItemType.RawString: return new StringNode(it.pos, it.line, it.val, this.unquoteItem(it));
-    }
-    this.backup();
-    return null;
-  }
-
-  private number(it: Item): NumberNode {
-    try {
-      const n = parseNumber(it.val, it.type === ItemType.CharConstant);
-      const float = isFloatConstant(it.val);
-      if (!float && n.int === null) this.errorf(`${it.val} overflows int`);
-      return new NumberNode(it.pos, it.line, it.val, float ? null : n.int, float ? n.float : null);
-    } catch (e) {
-      if (e instanceof ParseFailure) throw e;
-      return this.errorf((e as Error).message);
-    }
-  }
-
-  private useVar(it: Item): VariableNode {
-    const v = new VariableNode(it.pos, it.line, it.val.split('.'));
-    if (!this.vars.includes(v.ident[0])) this.errorf(`undefined variable ${JSON.stringify(v.ident[0])}`);
-    return v;
-  }
-}
-
-const OPERAND_START = new Set([
-  ItemType.Bool, ItemType.CharConstant, ItemType.Dot, ItemType.Field, ItemType.Identifier, ItemType.Number,
-  ItemType.Nil, ItemType.RawString, ItemType.String, ItemType.Variable, ItemType.LeftParen,
-]);
-
-/** Go's item.String(): EOF, keywords in <>, long values truncated with %.10q. */
-function itemString(it: Item): string {
-  if (it.type === ItemType.EOF) return 'EOF';
-  if (it.type === ItemType.Error) return it.val;
-  if (it.type >= ItemType.Block) return `<${it.val}>`;
-  if ([...it.val].length > 10) return quote([...it.val].slice(0, 10).join('')) + '...';
-  return quote(it.val);
 }

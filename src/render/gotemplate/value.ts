@@ -36,6 +36,19 @@ export abstract class GoStruct {
   abstract readonly goType: string;
 }
 
+/**
+ * A Go named map type with methods (Helm's `engine.files` is `map[string][]byte`): a GoStruct
+ * that also exposes its entries, so truth, range and len treat it as the map it is in Go.
+ */
+export interface GoMapStruct {
+  goMapView(): GoMap;
+}
+
+export function mapView(v: GoValue): GoMap | undefined {
+  const f = v instanceof GoStruct ? (v as unknown as Partial<GoMapStruct>).goMapView : undefined;
+  return typeof f === 'function' ? f.call(v) : undefined;
+}
+
 export type TemplateFunc = (...args: GoValue[]) => GoValue;
 
 /**
@@ -92,6 +105,8 @@ export function truth(v: GoValue): boolean {
   }
   if (Array.isArray(v) || v instanceof Uint8Array) return v.length > 0;
   if (isGoMap(v)) return Object.keys(v).length > 0;
+  const view = mapView(v);
+  if (view) return Object.keys(view).length > 0;
   return true; // structs are never empty
 }
 

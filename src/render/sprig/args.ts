@@ -3,7 +3,7 @@
  * bool, map[string]interface{}, []string), as text/template does before calling a function.
  * Go ints of every width are bigint in our value model, so any bigint passes as `int`.
  */
-import { type GoMap, type GoValue, isGoMap } from '../gotemplate/value.js';
+import { type GoMap, type GoValue, isGoMap, isNil } from '../gotemplate/value.js';
 import { ArgTypeError } from './errors.js';
 
 export function argString(v: GoValue): string {
@@ -28,6 +28,9 @@ export function argBool(v: GoValue): boolean {
 }
 
 export function argMap(v: GoValue): GoMap {
+  // text/template passes the zero value for a nil argument of map type (exec.go validateType),
+  // so `hasKey (lookup ...).data "k"` on a missing key is false, not an error.
+  if (isNil(v)) return {};
   if (!isGoMap(v)) throw new ArgTypeError('map[string]interface {}', v);
   return v;
 }

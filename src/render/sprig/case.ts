@@ -12,69 +12,84 @@ function isConnector(ch: string): boolean {
   return ch === '-' || ch === '_' || GO_SPACE.test(ch);
 }
 
-/** xstrings.ToCamelCase: drop connectors and upper-case the rune after them and the first rune. */
+/**
+ * xstrings.ToCamelCase: connector runs are dropped between words (all but one character of a
+ * longer run survives), kept at the start and end; each word gets an upper-case first letter,
+ * and an all-upper-case word is lower-cased first ("HELLO_WORLD" → "HelloWorld").
+ */
 export function camelCase(s: string): string {
-  const runes = [...s];
-  let out = '';
-  let i = 0;
-  let r0 = '';
-  for (; i < runes.length; ) {
-    r0 = runes[i++];
-    if (!isConnector(r0)) {
-      r0 = r0.toUpperCase();
-      break;
-    }
-    out += r0;
+  const runs = s.match(/[-_\s]+|[^-_\s]+/gu) ?? [];
+  return runs
+    .map((run, i) => {
+      if (isConnector([...run][0])) return i === 0 || i === runs.length - 1 ? run : [...run].slice(1).join('');
+      const [first, ...rest] = [...run];
+      const allUpper = run === run.toUpperCase() && run !== run.toLowerCase();
+      return first.toUpperCase() + (allUpper ? rest.join('').toLowerCase() : rest.join(''));
+    })
+    .join('');
+}
+
+type WordType = 'connector' | 'punct' | 'upper' | 'alpha' | 'number';
+
+const isUpper = (r: string): boolean => /\p{Lu}/u.test(r);
+const isLetter = (r: string): boolean => /\p{L}/u.test(r);
+const isPunct = (r: string): boolean => /\p{P}/u.test(r) && !isConnector(r);
+
+/** xstrings' nextWord: the next run of one word type; "HTTPServer" splits as "HTTP" + "Server". */
+function nextWord(r: string[], at: number): [WordType, number] {
+  const c = r[at];
+  let j = at + 1;
+  if (isConnector(c)) {
+    while (j < r.length && isConnector(r[j])) j++;
+    return ['connector', j];
   }
-  if (i >= runes.length) return runes.length > 0 && !isConnector(r0) ? out + r0 : out;
-  while (i < runes.length) {
-    const r1 = r0;
-    r0 = runes[i++];
-    if (isConnector(r0) && isConnector(r1)) {
-      out += r1;
+  if (isPunct(c)) {
+    while (j < r.length && isPunct(r[j])) j++;
+    return ['punct', j];
+  }
+  if (isUpper(c) || isLetter(c)) {
+    const type = isUpper(c) ? 'upper' : 'alpha';
+    if (type === 'upper' && j < r.length && isUpper(r[j])) {
+      while (j < r.length && isUpper(r[j])) j++;
+      if (j < r.length && isLetter(r[j])) j--; // the last capital starts the next word
+      return [type, j];
+    }
+    while (j < r.length && isLetter(r[j]) && !isUpper(r[j])) j++;
+    return [type, j];
+  }
+  while (j < r.length && !isConnector(r[j]) && !isLetter(r[j]) && !isPunct(r[j])) j++;
+  return ['number', j];
+}
+
+/**
+ * xstrings' camelCaseToLowerCase (snakecase, kebabcase): words lower-cased and joined by the
+ * connector; each connector character becomes one connector; punctuation is kept and never
+ * joined; a number sticks to the word before it when an upper-case word follows ("Bld4Floor" →
+ * "bld4_floor") and to the word after it when a lower-case word follows ("a1B2c3" → "a1_b_2c3").
+ */
+export function delimitedCase(s: string, connector: string): string {
+  const r = [...s];
+  const words: [WordType, string][] = [];
+  for (let i = 0; i < r.length; ) {
+    const [type, end] = nextWord(r, i);
+    words.push([type, r.slice(i, end).join('')]);
+    i = end;
+  }
+  const lower = ([type, w]: [WordType, string]): string => (type === 'connector' ? connector.repeat([...w].length) : w.toLowerCase());
+  let out = '';
+  for (let i = 0; i < words.length; i++) {
+    const [type] = words[i];
+    out += lower(words[i]);
+    const next = words[i + 1]?.[0];
+    if (next === undefined || type === 'connector' || type === 'punct' || next === 'connector' || next === 'punct') continue;
+    if (type === 'number') {
+      if (next === 'upper') out += connector;
       continue;
     }
-    if (isConnector(r1)) r0 = r0.toUpperCase();
-    else out += r1;
+    if (next !== 'number') out += connector;
+    else if (words[i + 2]?.[0] === 'alpha') out += connector;
   }
-  return out + r0;
-}
-
-type Kind = 'upper' | 'lower' | 'digit' | 'conn' | 'other';
-
-function kind(ch: string): Kind {
-  if (isConnector(ch)) return 'conn';
-  if (/\p{Lu}|\p{Lt}/u.test(ch)) return 'upper';
-  if (/\p{Ll}|\p{Lo}|\p{Lm}/u.test(ch)) return 'lower';
-  if (/\p{N}/u.test(ch)) return 'digit';
-  return 'other';
-}
-
-/** Splits into words for snake/kebab case. */
-function words(s: string): string[] {
-  const runes = [...s];
-  const out: string[] = [];
-  let cur = '';
-  const flush = (): void => {
-    if (cur !== '') out.push(cur);
-    cur = '';
-  };
-  runes.forEach((ch, i) => {
-    const k = kind(ch);
-    const prev = i > 0 ? kind(runes[i - 1]) : 'conn';
-    const next = i + 1 < runes.length ? kind(runes[i + 1]) : 'conn';
-    if (k === 'conn') return flush();
-    if (k === 'upper' && (prev === 'lower' || prev === 'digit' || (prev === 'upper' && next === 'lower'))) flush();
-    cur += ch;
-  });
-  flush();
   return out;
-}
-
-export function delimitedCase(s: string, connector: string): string {
-  return words(s)
-    .map((w) => w.toLowerCase())
-    .join(connector);
 }
 
 export function register(m: FuncMap): void {

@@ -68,7 +68,8 @@ export function parseGoFloat(s: string): number | null {
   if (/^nan$/i.test(t)) return NaN;
   if (/^0x/i.test(t)) return parseHexFloat(s);
   if (!/^[+-]?(\d(_?\d)*(\.(\d(_?\d)*)?)?|\.\d(_?\d)*)([eE][+-]?\d+)?$/.test(s)) return null;
-  return Number(s.replace(/_/g, ''));
+  const f = Number(s.replace(/_/g, ''));
+  return Number.isFinite(f) ? f : null; // overflow is ErrRange in Go, and cast then yields 0
 }
 
 function parseHexFloat(s: string): number | null {

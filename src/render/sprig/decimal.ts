@@ -39,7 +39,7 @@ export function mul(a: Decimal, b: Decimal): Decimal {
 const DIVISION_PRECISION = 16;
 
 export function div(a: Decimal, b: Decimal): Decimal {
-  if (b.coef === 0n) throw new Error('decimal division by zero');
+  if (b.coef === 0n) throw new Error('decimal division by 0');
   // q = a/b scaled to 10^-17, then rounded half away from zero to 10^-16.
   const shift = a.exp - b.exp + DIVISION_PRECISION + 1;
   const num = shift >= 0 ? a.coef * 10n ** BigInt(shift) : a.coef;

@@ -6,7 +6,7 @@
  * (deterministic, and one of the orders Go may produce). Templates that need a stable order
  * use `keys … | sortAlpha`, as in Go.
  */
-import { type FuncMap, type GoMap, type GoValue, defineFunc, isGoMap, isGoStruct } from '../gotemplate/value.js';
+import { type FuncMap, type GoMap, type GoValue, defineFunc, isGoMap, isGoStruct, isNil, typeOf } from '../gotemplate/value.js';
 import { argMap, argString, argStrings } from './args.js';
 import { strval } from './conversion.js';
 import { mergeInto } from './merge.js';
@@ -29,11 +29,16 @@ export function deepCopy(v: GoValue): GoValue {
   return v;
 }
 
+/** Go's failed type assertion text for a value that is not map[string]interface{}. */
+function notMap(v: GoValue): string {
+  return `interface {} is ${isNil(v) ? 'nil' : typeOf(v)}, not map[string]interface {}`;
+}
+
 /** Sprig's dig: dig "a" "b" default dict — walks nested maps, default when a key is missing. */
 function dig(ps: GoValue[]): GoValue {
   if (ps.length < 3) throw new Error('dig needs at least three arguments');
   const d = ps[ps.length - 1];
-  if (!isGoMap(d)) throw new Error(`interface conversion: interface {} is ${d === null ? 'nil' : 'not'} map[string]interface {}`);
+  if (!isGoMap(d)) throw new Error(`interface conversion: ${notMap(d)}`);
   const def = ps[ps.length - 2];
   const keys = ps.slice(0, -2).map(argString);
   let cur: GoMap = d;
@@ -41,7 +46,7 @@ function dig(ps: GoValue[]): GoValue {
     if (!Object.prototype.hasOwnProperty.call(cur, keys[i])) return def;
     const step = cur[keys[i]];
     if (i === keys.length - 1) return step;
-    if (!isGoMap(step)) throw new Error(`interface conversion: interface {} is ${step === null ? 'nil' : 'not'}, not map[string]interface {}`);
+    if (!isGoMap(step)) throw new Error(`interface conversion: ${notMap(step)}`);
     cur = step;
   }
   return def;
@@ -93,10 +98,14 @@ export function register(m: FuncMap): void {
     defineFunc(m, name, 1, (d, ...s) => merge(d, s, over), true);
     defineFunc(m, 'must' + name[0].toUpperCase() + name.slice(1), 1, (d, ...s) => merge(d, s, over), true);
   }
-  defineFunc(m, 'deepCopy', 1, (v) => deepCopy(v));
-  defineFunc(m, 'mustDeepCopy', 1, (v) => {
-    if (isGoStruct(v)) return v;
+  defineFunc(m, 'deepCopy', 1, (v) => {
+    // copystructure fails on an untyped nil; Sprig's deepCopy panics with its message.
+    if (isNil(v)) throw new Error('reflect: call of reflect.Value.Type on zero Value');
     return deepCopy(v);
+  });
+  defineFunc(m, 'mustDeepCopy', 1, (v) => {
+    if (isNil(v)) throw new Error('reflect: call of reflect.Value.Type on zero Value');
+    return isGoStruct(v) ? v : deepCopy(v);
   });
   defineFunc(m, 'dig', 0, (...ps) => dig(ps), true);
 }

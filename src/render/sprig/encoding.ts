@@ -13,7 +13,7 @@ const enc = new TextEncoder();
 const dec = new TextDecoder();
 
 /** Go's base64.StdEncoding.DecodeString validation (decodeQuantum); returns the bad offset. */
-function b64Check(src: Uint8Array): number | null {
+export function b64Check(src: Uint8Array): number | null {
   const isNl = (b: number): boolean => b === 10 || b === 13;
   let si = 0;
   for (;;) {
@@ -71,12 +71,12 @@ function b32dec(s: string): Uint8Array | number {
     const chunk = src.slice(q, q + 8);
     let j = 0;
     for (; j < 8; j++) {
-      if (j >= chunk.length) return q + j - j; // missing padding: Go reports olen - len(src) - j
+      if (j >= chunk.length) return q; // missing padding: Go reports the quantum's start
       const ch = chunk[j];
       if (ch === '=' && j >= 2 && src.length - (q + j + 1) < 8) {
         const rest = src.slice(q + j + 1);
         if (rest.length + j < 7) return src.length;
-        for (let k = 0; k < 7 - j; k++) if (k < rest.length && rest[k] !== '=') return q + j + 1 + k - 1 + 1;
+        for (let k = 0; k < 7 - j; k++) if (k < rest.length && rest[k] !== '=') return q + j + 1 + k;
         if (j === 1 || j === 3 || j === 6) return q + j;
         break;
       }

@@ -75,7 +75,22 @@ export function marshalJson(v: GoValue, opts: { escapeHTML: boolean; indent?: st
 
 /** json.Unmarshal into interface{}: objects → maps, numbers → float64. */
 export function unmarshalJson(s: string): GoValue {
-  return JSON.parse(s) as GoValue;
+  try {
+    return JSON.parse(s) as GoValue;
+  } catch (e) {
+    throw new Error(goJsonError(s, e as Error), { cause: e });
+  }
+}
+
+/** encoding/json's text for the common syntax errors (V8's wording differs). */
+function goJsonError(s: string, e: Error): string {
+  const t = s.trim();
+  if (t === '' || /end of JSON input/.test(e.message)) return 'unexpected end of JSON input';
+  const pos = /position (\d+)/.exec(e.message);
+  const at = pos ? Number(pos[1]) : s.indexOf(t[0]);
+  const ch = s[at] ?? t[0];
+  const ctx = at === s.indexOf(t[0]) ? 'looking for beginning of value' : 'after top-level value';
+  return `invalid character '${ch}' ${ctx}`;
 }
 
 function orEmpty(f: () => string): string {
@@ -103,7 +118,7 @@ export function register(m: FuncMap): void {
       return unmarshalJson(argString(s));
     } catch (e) {
       // Sprig's fromJson drops the decode error and returns nil.
-      if (e instanceof SyntaxError) return null;
+      if (e instanceof Error) return null;
       throw e;
     }
   });

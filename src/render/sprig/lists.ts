@@ -34,7 +34,7 @@ function slice(v: GoValue, idx: GoValue[]): GoValue {
   if (l.length === 0) return null;
   const start = idx.length > 0 ? Number(toInt64(idx[0])) : 0;
   const end = idx.length < 2 ? l.length : Number(toInt64(idx[1]));
-  if (start < 0 || end > l.length || start > end) throw new Error('reflect: slice index out of range');
+  if (start < 0 || end > l.length || start > end) throw new Error('reflect.Value.Slice: slice index out of bounds');
   return l.slice(start, end);
 }
 
@@ -97,9 +97,10 @@ function registerAccessors(m: FuncMap, prefix: string): void {
   for (const alias of ['push', 'append']) defineFunc(m, name(alias), 2, (l, v) => [...need(l, 'push'), v]);
   defineFunc(m, name('prepend'), 2, (l, v) => [v, ...need(l, 'prepend')]);
   defineFunc(m, name('first'), 1, (l) => need(l, 'find first')[0] ?? null);
-  defineFunc(m, name('rest'), 1, (l) => (need(l, 'find rest').length === 0 ? null : need(l, 'find rest').slice(1)));
+  // Sprig returns a nil slice for an empty list; ours is an empty list (no typed nil here).
+  defineFunc(m, name('rest'), 1, (l) => need(l, 'find rest').slice(1));
   defineFunc(m, name('last'), 1, (l) => need(l, 'find last').at(-1) ?? null);
-  defineFunc(m, name('initial'), 1, (l) => (need(l, 'find initial').length === 0 ? null : need(l, 'find initial').slice(0, -1)));
+  defineFunc(m, name('initial'), 1, (l) => need(l, 'find initial').slice(0, -1));
   defineFunc(m, name('reverse'), 1, (l) => [...need(l, 'find reverse')].reverse());
   defineFunc(m, name('compact'), 1, (l) => need(l, 'compact').filter((x) => !empty(x)));
   defineFunc(m, name('uniq'), 1, (l) => uniq(need(l, 'find uniq')));

@@ -21,7 +21,7 @@ export function deepEqual(a: GoValue, b: GoValue): boolean {
     const rb = b as unknown as Record<string, GoValue>;
     return ka.every((k) => deepEqual(ra[k], rb[k]));
   }
-  return a === b || (typeof a === 'number' && Number.isNaN(a) && false);
+  return a === b; // NaN is unequal to itself, as in Go
 }
 
 /** Sprig's empty: nil, zero numbers, false, and empty strings, lists and maps; structs never. */
@@ -46,15 +46,27 @@ export function empty(v: GoValue): boolean {
 
 /** Sprig's typeIsLike: the type matches with or without a leading `*`. */
 function typeIsLike(target: string, v: GoValue): boolean {
+  return typeIs(target, v) || typeIs(target.replace(/^\*/, ''), v);
+}
+
+/**
+ * Go's int (template literals) and int64 (Sprig math, --set) are both bigint here, so a bigint
+ * answers to either name in typeIs/kindIs.
+ */
+function typeIs(target: string, v: GoValue): boolean {
   const t = typeOf(v);
-  return target === t || '*' + target === t;
+  return target === t || (typeof v === 'bigint' && target === 'int');
+}
+
+function kindIs(target: string, v: GoValue): boolean {
+  return target === kindOf(v) || (typeof v === 'bigint' && target === 'int');
 }
 
 export function register(m: FuncMap): void {
   defineFunc(m, 'typeOf', 1, (v) => typeOf(v));
-  defineFunc(m, 'typeIs', 2, (t, v) => argString(t) === typeOf(v));
+  defineFunc(m, 'typeIs', 2, (t, v) => typeIs(argString(t), v));
   defineFunc(m, 'typeIsLike', 2, (t, v) => typeIsLike(argString(t), v));
   defineFunc(m, 'kindOf', 1, (v) => kindOf(v));
-  defineFunc(m, 'kindIs', 2, (k, v) => argString(k) === kindOf(v));
+  defineFunc(m, 'kindIs', 2, (k, v) => kindIs(argString(k), v));
   defineFunc(m, 'deepEqual', 2, (a, b) => deepEqual(a, b));
 }

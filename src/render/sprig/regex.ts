@@ -12,6 +12,30 @@ import { argInt, argString } from './args.js';
 /** Compiled patterns; templates repeat the same few patterns across many renders. */
 const cache = new Map<string, RE2JS>();
 
+/** Sprig's plain variants use regexp.MustCompile, whose panic text wraps the parse error. */
+function mustCompile(expr: string): RE2JS {
+  try {
+    return compile(expr);
+  } catch (e) {
+    throw new Error(`regexp: Compile(\`${expr}\`): ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/** Sprig's regexMatch drops a compile error and reports no match. */
+function matchOrFalse(expr: string, s: string): boolean {
+  let re: RE2JS;
+  try {
+    re = compile(expr);
+  } catch {
+    return false;
+  }
+  return re.matcher(s).find(0);
+}
+
+function compileOnly(expr: string): RE2JS {
+  return compile(expr);
+}
+
 function compile(expr: string): RE2JS {
   let re = cache.get(expr);
   if (!re) {
@@ -125,9 +149,11 @@ export function quoteMeta(s: string): string {
 }
 
 export function register(m: FuncMap): void {
+  defineFunc(m, 'regexMatch', 2, (r, s) => matchOrFalse(argString(r), argString(s)));
+  defineFunc(m, 'mustRegexMatch', 2, (r, s) => compile(argString(r)).matcher(argString(s)).find(0));
   for (const p of ['', 'must']) {
     const n = (s: string): string => (p ? p + s[0].toUpperCase() + s.slice(1) : s);
-    defineFunc(m, n('regexMatch'), 2, (r, s) => compile(argString(r)).matcher(argString(s)).find(0));
+    const compile = p ? compileOnly : mustCompile;
     defineFunc(m, n('regexFindAll'), 3, (r, s, c) => {
       const str = argString(s);
       return findAll(compile(argString(r)), str, argInt(c)).map((x) => str.slice(x[0], x[1]));

@@ -7,7 +7,7 @@ import { quote as goQuote } from '../gotemplate/fmt.js';
 import { type FuncMap, type GoValue, defineFunc, isNil } from '../gotemplate/value.js';
 import { argInt, argString } from './args.js';
 import { byteLen, byteSlice } from './bytes.js';
-import { strval } from './conversion.js';
+import { strslice, strval } from './conversion.js';
 
 /** Go's unicode.IsSpace. */
 export const GO_SPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/u;
@@ -22,6 +22,13 @@ function trimCutset(s: string, cutset: string, left: boolean, right: boolean): s
   return chars.slice(i, j).join('');
 }
 
+/** Title-case forms differ from upper case only for the Latin digraphs (unicode.ToTitle). */
+const TITLE_CASE: Record<string, string> = { Ǆ: 'ǅ', ǅ: 'ǅ', ǆ: 'ǅ', Ǉ: 'ǈ', ǈ: 'ǈ', ǉ: 'ǈ', Ǌ: 'ǋ', ǋ: 'ǋ', ǌ: 'ǋ', Ǳ: 'ǲ', ǲ: 'ǲ', ǳ: 'ǲ' };
+
+function toTitle(ch: string): string {
+  return TITLE_CASE[ch] ?? (ch.toUpperCase().length === ch.length ? ch.toUpperCase() : ch);
+}
+
 /** Go's strings.Title: upper-cases letters that start a word (after a non-letter/digit/_/'). */
 export function title(s: string): string {
   let prev = ' ';
@@ -29,7 +36,7 @@ export function title(s: string): string {
   for (const ch of s) {
     // Go's isSeparator: ASCII non-alphanumerics (but `_`) separate; beyond ASCII only spaces do.
     const sep = /[\x00-\x7f]/.test(prev) ? !/[A-Za-z0-9_]/.test(prev) : !/[\p{L}\p{Nd}]/u.test(prev) && GO_SPACE.test(prev);
-    out += sep ? ch.toUpperCase() : ch;
+    out += sep ? toTitle(ch) : ch;
     prev = ch;
   }
   return out;
@@ -80,7 +87,8 @@ function initials(s: string): string {
   return s
     .split(GO_SPACE)
     .filter((w) => w.length > 0)
-    .map((w) => [...w][0])
+    // goutils takes each word's first byte as a rune, so a multi-byte letter becomes Latin-1.
+    .map((w) => String.fromCharCode(Buffer.from(w, 'utf8')[0]))
     .join('');
 }
 
@@ -89,7 +97,9 @@ function swapcase(s: string): string {
   for (const ch of s) {
     const up = ch.toUpperCase();
     const low = ch.toLowerCase();
-    out += ch === up && ch !== low ? low : ch === low && ch !== up ? up : ch;
+    if (/\p{Lu}|\p{Lt}/u.test(ch)) out += low;
+    else if (/\p{Ll}/u.test(ch)) out += up.length === ch.length ? up : ch;
+    else out += ch;
   }
   return out;
 }
@@ -182,11 +192,18 @@ function register2(m: FuncMap): void {
   defineFunc(m, 'cat', 0, (...vs) => nonNil(vs).map((v) => strval(v)).join(' ').replace(/^\s+|\s+$/g, ''), true);
   defineFunc(m, 'indent', 2, (n, s) => indent(argInt(n), argString(s)));
   defineFunc(m, 'nindent', 2, (n, s) => '\n' + indent(argInt(n), argString(s)));
-  defineFunc(m, 'replace', 3, (o, n, s) => argString(s).split(argString(o)).join(argString(n)));
+  defineFunc(m, 'replace', 3, (o, n, s) => goReplace(argString(s), argString(o), argString(n)));
+  defineFunc(m, 'join', 2, (sep, v) => strslice(v).join(argString(sep)));
   defineFunc(m, 'plural', 3, (one, many, c) => (argInt(c) === 1 ? argString(one) : argString(many)));
   defineFunc(m, 'split', 2, (sep, s) => splitMap(goSplit(argString(s), argString(sep), -1)));
   defineFunc(m, 'splitList', 2, (sep, s) => goSplit(argString(s), argString(sep), -1));
   defineFunc(m, 'splitn', 3, (sep, n, s) => splitMap(goSplit(argString(s), argString(sep), argInt(n))));
+}
+
+/** Go's strings.Replace(s, old, new, -1): an empty `old` matches before every rune and at the end. */
+function goReplace(s: string, old: string, repl: string): string {
+  if (old === '') return repl + [...s].join(repl) + (s === '' ? '' : repl);
+  return s.split(old).join(repl);
 }
 
 /** Go's strings.SplitN (n < 0: all; n == 0: nil); an empty separator splits into characters. */

@@ -1,0 +1,17 @@
+/**
+ * The kubeconfig that points kubectl and @kubernetes/client-node at an emulator: one cluster over
+ * plain HTTP, no credentials (the emulator serves no authentication).
+ */
+import { stringify } from 'yaml';
+
+export function kubeconfigYaml(url: string, namespace = 'default'): string {
+  return stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'sluice-emulator', cluster: { server: url } }],
+    users: [{ name: 'sluice-emulator', user: {} }],
+    contexts: [{ name: 'sluice-emulator', context: { cluster: 'sluice-emulator', user: 'sluice-emulator', namespace } }],
+    'current-context': 'sluice-emulator',
+    preferences: {},
+  });
+}

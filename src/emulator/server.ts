@@ -1,0 +1,211 @@
+/**
+ * The emulator's HTTP front: routes Kubernetes REST paths to the API operations, serves discovery,
+ * streams watches, answers errors as Status objects, and logs every request.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseYaml } from 'yaml';
+import { Api, type PatchType, type Target } from './api.js';
+import { coreVersions, group, groupList, resourceList, versionInfo } from './discovery.js';
+import { ApiError } from './errors.js';
+import type { Json } from './patch/merge.js';
+import { matches, parseSelector } from './selectors.js';
+import { resourceKey, type Obj, type StoreEvent } from './store.js';
+
+export interface RequestLogEntry {
+  readonly time: string;
+  readonly verb: string;
+  readonly method: string;
+  readonly path: string;
+  readonly group?: string;
+  readonly version?: string;
+  readonly resource?: string;
+  readonly namespace?: string;
+  readonly name?: string;
+  readonly contentType?: string;
+  readonly fieldManager?: string;
+  code: number;
+}
+
+const PATCH_TYPES: Record<string, PatchType> = {
+  'application/merge-patch+json': 'merge',
+  'application/json-patch+json': 'json',
+  'application/strategic-merge-patch+json': 'strategic',
+  'application/apply-patch+yaml': 'apply',
+  'application/apply-patch+cbor': 'apply',
+};
+
+interface Route {
+  group: string;
+  version: string;
+  namespace?: string;
+  plural: string;
+  name?: string;
+  sub?: string;
+}
+
+/** `/api/v1[/namespaces/NS]/PLURAL[/NAME[/SUB]]` and `/apis/G/V/...`. */
+function route(parts: string[]): Route | undefined {
+  let group = '';
+  let rest: string[];
+  if (parts[0] === 'api') rest = parts.slice(1);
+  else if (parts[0] === 'apis') {
+    group = parts[1];
+    rest = parts.slice(2);
+  } else return undefined;
+  const [version, ...tail] = rest;
+  if (!version || !tail.length) return undefined;
+  if (tail[0] === 'namespaces' && tail.length >= 3) return { group, version, namespace: tail[1], plural: tail[2], name: tail[3], sub: tail[4] };
+  return { group, version, plural: tail[0], name: tail[1], sub: tail[2] };
+}
+
+function send(res: ServerResponse, code: number, body: unknown): void {
+  res.writeHead(code, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+  res.end(JSON.stringify(body));
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export class EmulatorServer {
+  readonly requestLog: RequestLogEntry[] = [];
+  private readonly watches = new Set<ServerResponse>();
+
+  constructor(readonly api: Api) {}
+
+  closeWatches(): void {
+    for (const w of this.watches) w.end();
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://emulator');
+    const parts = url.pathname.split('/').filter(Boolean);
+    const r = route(parts);
+    const q = url.searchParams;
+    const watch = q.get('watch') === 'true' || q.get('watch') === '1';
+    const verb = this.verbOf(req.method ?? 'GET', r, watch);
+    const entry: RequestLogEntry = { time: new Date().toISOString(), verb, method: req.method ?? 'GET', path: url.pathname, group: r?.group, version: r?.version, resource: r?.plural, namespace: r?.namespace, name: r?.name, contentType: req.headers['content-type'], fieldManager: q.get('fieldManager') ?? undefined, code: 200 };
+    this.requestLog.push(entry);
+    if (this.requestLog.length > 50_000) this.requestLog.splice(0, 10_000);
+    try {
+      if (!r) return this.discovery(parts, res, entry);
+      const type = this.api.registry.byPlural(r.group, r.version, r.plural);
+      if (!type) throw new ApiError(404, 'NotFound', `the server could not find the requested resource`);
+      const target: Target = { type, namespace: r.namespace };
+      if (watch) return this.watch(target, q, res);
+      const result = await this.dispatch(req, target, r, q);
+      entry.code = req.method === 'POST' ? 201 : 200;
+      send(res, entry.code, result);
+    } catch (err) {
+      const e = err instanceof ApiError ? err : new ApiError(500, 'InternalError', err instanceof Error ? err.message : String(err));
+      entry.code = e.status;
+      send(res, e.status, e.toStatus());
+    }
+  }
+
+  private verbOf(method: string, r: Route | undefined, watch: boolean): string {
+    if (watch) return 'watch';
+    const verbs: Record<string, string> = { GET: r?.name ? 'get' : 'list', POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' };
+    return verbs[method] ?? method.toLowerCase();
+  }
+
+  private discovery(parts: string[], res: ServerResponse, entry: RequestLogEntry): void {
+    const reg = this.api.registry;
+    const path = parts.join('/');
+    let body: unknown;
+    if (path === 'version') body = versionInfo();
+    else if (path === 'api') body = coreVersions();
+    else if (path === 'apis') body = groupList(reg);
+    else if (parts[0] === 'api' && parts.length === 2) body = resourceList(reg, '', parts[1]);
+    else if (parts[0] === 'apis' && parts.length === 2) body = group(reg, parts[1]);
+    else if (parts[0] === 'apis' && parts.length === 3) body = resourceList(reg, parts[1], parts[2]);
+    else if (path === 'healthz' || path === 'readyz' || path === 'livez') {
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.end('ok');
+      return;
+    }
+    if (body === undefined) {
+      entry.code = 404;
+      send(res, 404, new ApiError(404, 'NotFound', 'the server could not find the requested resource').toStatus());
+      return;
+    }
+    send(res, 200, body);
+  }
+
+  private async dispatch(req: IncomingMessage, t: Target, r: Route, q: URLSearchParams): Promise<unknown> {
+    const opts = { fieldManager: q.get('fieldManager') ?? undefined, dryRun: q.get('dryRun') === 'All', force: q.get('force') === 'true', subresource: r.sub };
+    const method = req.method ?? 'GET';
+    if (r.sub === 'scale') return this.scale(req, t, r.name as string, method, opts);
+    if (method === 'GET' && r.name) return this.api.get(t, r.name);
+    if (method === 'GET') {
+      const { items, resourceVersion } = this.api.list(t, q.get('labelSelector'), q.get('fieldSelector'));
+      return { kind: `${t.type.kind}List`, apiVersion: t.type.group ? `${t.type.group}/${t.type.version}` : t.type.version, metadata: { resourceVersion }, items };
+    }
+    if (method === 'DELETE' && r.name) return this.api.delete(t, r.name, opts);
+    const text = await readBody(req);
+    const body = (text.trim() ? parseYaml(text) : {}) as Json;
+    if (method === 'POST') return this.api.create(t, body as unknown as Obj, { ...opts, fieldManager: opts.fieldManager ?? userAgentManager(req) });
+    if (method === 'PUT' && r.name) return this.api.update(t, r.name, body as unknown as Obj, { ...opts, fieldManager: opts.fieldManager ?? userAgentManager(req) });
+    if (method === 'PATCH' && r.name) {
+      const type = PATCH_TYPES[(req.headers['content-type'] ?? '').split(';')[0].trim()];
+      if (!type) throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${Object.keys(PATCH_TYPES).join(', ')}`);
+      return this.api.patch(t, r.name, type, body, { ...opts, fieldManager: opts.fieldManager ?? (type === 'apply' ? undefined : userAgentManager(req)) });
+    }
+    throw new ApiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
+  }
+
+  /** The scale subresource as autoscaling/v1 Scale. */
+  private async scale(req: IncomingMessage, t: Target, name: string, method: string, opts: { fieldManager?: string }): Promise<unknown> {
+    if (method !== 'GET') {
+      const body = parseYaml(await readBody(req)) as { spec?: { replicas?: number } };
+      const replicas = body.spec?.replicas;
+      if (typeof replicas === 'number') this.api.patch(t, name, 'merge', { spec: { replicas } }, { fieldManager: opts.fieldManager ?? userAgentManager(req) });
+    }
+    const o = this.api.get(t, name) as Obj & { spec?: { replicas?: number }; status?: { replicas?: number } };
+    return { kind: 'Scale', apiVersion: 'autoscaling/v1', metadata: { name, namespace: o.metadata.namespace, resourceVersion: o.metadata.resourceVersion }, spec: { replicas: o.spec?.replicas ?? 0 }, status: { replicas: o.status?.replicas ?? 0 } };
+  }
+
+  /** A watch stream: an initial ADDED per existing object (or history since resourceVersion), then live events. */
+  private watch(t: Target, q: URLSearchParams, res: ServerResponse): void {
+    const labels = parseSelector(q.get('labelSelector'));
+    const fields = parseSelector(q.get('fieldSelector'));
+    const key = resourceKey(t.type);
+    const ns = t.type.namespaced ? t.namespace : undefined;
+    const wanted = (e: StoreEvent) => e.resource === key && (!ns || e.object.metadata.namespace === ns) && matches(labels, e.object.metadata.labels ?? {}) && matches(fields, { 'metadata.name': e.object.metadata.name, 'metadata.namespace': e.object.metadata.namespace });
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+    const write = (e: StoreEvent) => res.write(JSON.stringify({ type: e.type, object: this.api.present(t.type, e.object) }) + '\n');
+    const rv = q.get('resourceVersion');
+    if (rv && rv !== '0') {
+      const history = this.api.store.since(Number(rv));
+      if (!history) {
+        res.end(JSON.stringify({ type: 'ERROR', object: new ApiError(410, 'Expired', `too old resource version: ${rv} (${this.api.store.oldest})`).toStatus() }) + '\n');
+        return;
+      }
+      for (const e of history) if (wanted(e)) write(e);
+    } else {
+      for (const o of this.api.store.list(key, ns)) {
+        const e: StoreEvent = { type: 'ADDED', rv: Number(o.metadata.resourceVersion), resource: key, object: o };
+        if (wanted(e)) write(e);
+      }
+    }
+    const stop = this.api.store.watch((e) => wanted(e) && write(e));
+    this.watches.add(res);
+    const timeout = Number(q.get('timeoutSeconds') ?? '0');
+    const timer = timeout > 0 ? setTimeout(() => res.end(), timeout * 1000) : undefined;
+    const cleanup = () => {
+      stop();
+      this.watches.delete(res);
+      if (timer) clearTimeout(timer);
+    };
+    res.on('close', cleanup);
+    res.on('finish', cleanup);
+  }
+}
+
+/** The default field manager, derived from the user agent as the API server does (`kubectl` → `kubectl`). */
+function userAgentManager(req: IncomingMessage): string {
+  const ua = req.headers['user-agent'] ?? 'unknown';
+  return ua.split('/')[0] || 'unknown';
+}

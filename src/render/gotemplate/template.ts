@@ -1,0 +1,105 @@
+/**
+ * The public API of the Go text/template port: a TemplateSet holds named trees and functions,
+ * like Go's *template.Template with its associated templates (text/template/template.go).
+ * Internal failures are caught here, once, and rethrown as TemplateError.
+ */
+import { builtinFuncs } from './builtins.js';
+import { ExecFailure, ParseFailure, TemplateError, isStackOverflow } from './errors.js';
+import { type ExecEnv, ExecState, type MissingKey } from './exec.js';
+import { type Tree } from './node.js';
+import { isEmptyTree, parse } from './parser.js';
+import { type FuncMap, type FuncSpec, type GoValue } from './value.js';
+
+export { TemplateError } from './errors.js';
+export { MAX_EXEC_DEPTH } from './exec.js';
+export { MAX_PARSE_DEPTH } from './parse-pipeline.js';
+
+export interface TemplateOptions {
+  /** Functions added to the builtins; a name here overrides a builtin, as in Go's Funcs. */
+  funcs?: FuncMap;
+  /** Go's missingkey option: what a missing map key yields. Helm uses 'zero'. */
+  missingKey?: 'default' | 'zero' | 'error';
+}
+
+const BUILTINS = builtinFuncs();
+
+export class TemplateSet {
+  private readonly trees = new Map<string, Tree>();
+  private readonly funcs: FuncMap = new Map();
+  private readonly missingKey: MissingKey;
+
+  constructor(options: TemplateOptions = {}) {
+    this.missingKey = options.missingKey ?? 'default';
+    if (options.funcs) this.addFuncs(options.funcs);
+  }
+
+  /** Parses `text` as template `name`, adding it and every {{define}} in it to the set. Later definitions replace earlier ones (like Go AddParseTree). Throws TemplateError. */
+  parse(name: string, text: string): void {
+    let parsed: Map<string, Tree>;
+    try {
+      parsed = parse(name, text, (f) => this.funcs.has(f) || BUILTINS.has(f));
+    } catch (e) {
+      if (e instanceof ParseFailure) throw new TemplateError('EPARSE', e.message, { template: e.template, line: e.line }, { cause: e });
+      // Control structures nested thousands deep exhaust the JavaScript stack (Go has no limit there).
+      if (isStackOverflow(e)) throw new TemplateError('EPARSE', `template: ${name}: ${(e as Error).message} (nesting too deep)`, { template: name }, { cause: e });
+      throw e;
+    }
+    for (const [n, tree] of parsed) {
+      // Go's associate: an empty redefinition does not replace a non-empty template.
+      const prev = this.trees.get(n);
+      if (prev && n !== name && isEmptyTree(tree.root) && !isEmptyTree(prev.root)) continue;
+      this.trees.set(n, tree);
+    }
+  }
+
+  has(name: string): boolean {
+    return this.trees.has(name);
+  }
+
+  names(): string[] {
+    return [...this.trees.keys()];
+  }
+
+  /** Executes template `name` with `data` as dot and `$`. Re-entrant: functions such as Helm's include call execute() on the same set while it runs. Throws TemplateError. */
+  execute(name: string, data: GoValue): string {
+    const tree = this.trees.get(name);
+    if (!tree) {
+      throw new TemplateError('EEXEC', `template: no template ${JSON.stringify(name)} associated with template ${JSON.stringify(name)}`, { template: name });
+    }
+    const out: string[] = [];
+    try {
+      new ExecState(this.env(), tree, out, data ?? null).walk(data ?? null, tree.root);
+    } catch (e) {
+      if (e instanceof ExecFailure) throw new TemplateError('EEXEC', e.message, e.data, { cause: e.cause ?? e });
+      if (isStackOverflow(e)) {
+        throw new TemplateError('EEXEC', `template: ${name}: ${(e as Error).message} (template nesting too deep)`, { template: name }, { cause: e });
+      }
+      throw e;
+    }
+    return out.join('');
+  }
+
+  /** A copy sharing no mutable state, for Helm's `tpl` which parses into a clone. */
+  clone(): TemplateSet {
+    const c = new TemplateSet({ funcs: this.funcs, missingKey: this.missingKey });
+    for (const [n, t] of this.trees) c.trees.set(n, t.copy());
+    return c;
+  }
+
+  addFuncs(funcs: FuncMap): void {
+    for (const [n, spec] of funcs) this.funcs.set(n, spec);
+  }
+
+  private env(): ExecEnv {
+    return {
+      lookup: (n) => this.trees.get(n),
+      findFunc: (n): { spec: FuncSpec; builtin: boolean } | undefined => {
+        const user = this.funcs.get(n);
+        if (user) return { spec: user, builtin: false };
+        const b = BUILTINS.get(n);
+        return b ? { spec: b, builtin: true } : undefined;
+      },
+      missingKey: this.missingKey,
+    };
+  }
+}

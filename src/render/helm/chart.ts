@@ -1,0 +1,170 @@
+/**
+ * The chart model and its loader, ported from Helm v3 pkg/chart and pkg/chart/loader/load.go:
+ * Chart.yaml (apiVersion v1 with requirements.yaml, or v2), values.yaml, values.schema.json,
+ * templates/, crds/, other files (for .Files), and subcharts under charts/ as directories or
+ * .tgz archives. Loading works from a file map so charts can come straight from git objects.
+ */
+import type { GoMap, GoValue } from '../gotemplate/value.js';
+import { RenderError } from './errors.js';
+import { applyIgnore, parseHelmignore } from './helmignore.js';
+import { readTgz, TarError } from './tar.js';
+import { decodeValuesFile, decodeYaml, YamlDecodeError } from './yaml-decode.js';
+
+export interface Dependency {
+  name: string;
+  version: string;
+  repository: string;
+  condition: string;
+  tags: string[];
+  enabled: boolean;
+  importValues: (string | { child: string; parent: string })[];
+  alias: string;
+}
+
+export interface ChartMetadata {
+  name: string;
+  version: string;
+  apiVersion: string;
+  appVersion: string;
+  type: string;
+  /** Chart.yaml as decoded, for the `.Chart` object. */
+  raw: GoMap;
+  dependencies: Dependency[];
+}
+
+export interface ChartFile {
+  readonly name: string;
+  readonly data: Uint8Array;
+}
+
+export interface Chart {
+  metadata: ChartMetadata;
+  values: GoMap;
+  schema?: Uint8Array;
+  templates: ChartFile[];
+  /** Non-template files, as `.Files` sees them (crds/ included). */
+  files: ChartFile[];
+  dependencies: Chart[];
+  parent?: Chart;
+}
+
+const decoder = new TextDecoder();
+export function text(data: Uint8Array): string {
+  return decoder.decode(data);
+}
+
+/** Loads a chart from paths relative to its root. `name` labels errors (e.g. the directory). */
+export function loadChart(files: ReadonlyMap<string, Uint8Array>, name = 'chart'): Chart {
+  const ignore = files.get('.helmignore');
+  const kept = ignore ? applyIgnore(files, parseHelmignore(text(ignore))) : new Map(files);
+  return loadFiles(kept, name);
+}
+
+function loadFiles(files: ReadonlyMap<string, Uint8Array>, label: string): Chart {
+  const chartYaml = files.get('Chart.yaml');
+  if (!chartYaml) throw new RenderError('ECHART', `${label}: Chart.yaml file is missing`, { file: 'Chart.yaml' });
+  const metadata = parseMetadata(chartYaml, label);
+  const chart: Chart = { metadata, values: {}, templates: [], files: [], dependencies: [] };
+  const subcharts = new Map<string, Map<string, Uint8Array>>();
+  for (const [path, data] of [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (path === 'Chart.yaml' || path === 'Chart.lock' || path === 'requirements.lock') continue;
+    if (path === 'values.yaml') chart.values = decodeValuesFile(`${label}/values.yaml`.replace(/^chart\//, ''), text(data));
+    else if (path === 'values.schema.json') chart.schema = data;
+    else if (path === 'requirements.yaml' && metadata.apiVersion === 'v1') metadata.dependencies = parseDependencies(decodeSafe(data, label, path), label);
+    else if (path.startsWith('templates/')) chart.templates.push({ name: path, data });
+    else if (path.startsWith('charts/') && !path.endsWith('.prov')) {
+      const rest = path.slice('charts/'.length);
+      const cname = rest.split('/')[0];
+      let m = subcharts.get(cname);
+      if (!m) subcharts.set(cname, (m = new Map()));
+      m.set(rest.slice(cname.length + 1), data);
+    } else chart.files.push({ name: path, data });
+  }
+  for (const [cname, sub] of [...subcharts].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const child = cname.endsWith('.tgz') ? loadArchive(sub.get('') as Uint8Array, `${label}/charts/${cname}`) : loadFiles(sub, `${label}/charts/${cname}`);
+    child.parent = chart;
+    chart.dependencies.push(child);
+  }
+  return chart;
+}
+
+/** A packaged chart: a .tgz whose entries sit under one top directory. */
+export function loadArchive(data: Uint8Array, label: string): Chart {
+  let entries: Map<string, Uint8Array>;
+  try {
+    entries = readTgz(data);
+  } catch (e) {
+    if (e instanceof TarError) throw new RenderError('ECHART', `${label}: ${e.message}`, { file: label }, { cause: e });
+    throw e;
+  }
+  const files = new Map<string, Uint8Array>();
+  for (const [p, d] of entries) {
+    const i = p.indexOf('/');
+    if (i > 0) files.set(p.slice(i + 1), d);
+  }
+  return loadFiles(files, label);
+}
+
+function decodeSafe(data: Uint8Array, label: string, file: string): GoValue {
+  try {
+    return decodeYaml(text(data));
+  } catch (e) {
+    if (e instanceof YamlDecodeError) throw new RenderError('ECHART', `${label}: cannot load ${file}: ${e.message}`, { file, line: e.line }, { cause: e });
+    throw e;
+  }
+}
+
+function str(v: GoValue): string {
+  return typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v);
+}
+
+function parseMetadata(data: Uint8Array, label: string): ChartMetadata {
+  const raw = decodeSafe(data, label, 'Chart.yaml');
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new RenderError('ECHART', `${label}: Chart.yaml is not a map`, { file: 'Chart.yaml' });
+  const m = raw as GoMap;
+  const md: ChartMetadata = {
+    name: str(m.name),
+    version: str(m.version),
+    apiVersion: str(m.apiVersion),
+    appVersion: str(m.appVersion),
+    type: str(m.type),
+    raw: m,
+    dependencies: parseDependencies(m.dependencies ?? null, label),
+  };
+  if (!md.apiVersion) throw new RenderError('ECHART', `${label}: validation: chart.metadata.apiVersion is required`, { file: 'Chart.yaml' });
+  if (!md.name) throw new RenderError('ECHART', `${label}: validation: chart.metadata.name is required`, { file: 'Chart.yaml' });
+  if (!md.version) throw new RenderError('ECHART', `${label}: validation: chart.metadata.version is required`, { file: 'Chart.yaml' });
+  return md;
+}
+
+function parseDependencies(v: GoValue, label: string): Dependency[] {
+  const list = v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as GoMap).dependencies : v;
+  if (list === null || list === undefined) return [];
+  if (!Array.isArray(list)) throw new RenderError('ECHART', `${label}: dependencies must be a list`, { file: 'Chart.yaml' });
+  return list.map((d) => {
+    const m = (d ?? {}) as GoMap;
+    const iv = Array.isArray(m['import-values']) ? m['import-values'] : [];
+    return {
+      name: str(m.name),
+      version: str(m.version),
+      repository: str(m.repository),
+      condition: str(m.condition),
+      tags: Array.isArray(m.tags) ? m.tags.map(str) : [],
+      enabled: true,
+      alias: str(m.alias),
+      importValues: iv.map((x) => (x !== null && typeof x === 'object' && !Array.isArray(x) ? { child: str((x as GoMap).child), parent: str((x as GoMap).parent) } : str(x))),
+    };
+  });
+}
+
+/** Chart.ChartFullPath: "root/charts/sub/charts/subsub". */
+export function chartFullPath(c: Chart): string {
+  return c.parent ? `${chartFullPath(c.parent)}/charts/${c.metadata.name}` : c.metadata.name;
+}
+
+/** A copy whose metadata and dependency lists may be mutated by dependency processing. */
+export function cloneChart(c: Chart, parent?: Chart): Chart {
+  const out: Chart = { ...c, parent, metadata: { ...c.metadata, dependencies: c.metadata.dependencies.map((d) => ({ ...d })) }, dependencies: [] };
+  out.dependencies = c.dependencies.map((d) => cloneChart(d, out));
+  return out;
+}

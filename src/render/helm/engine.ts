@@ -1,0 +1,112 @@
+/**
+ * The template pass, ported from Helm v3 pkg/engine/engine.go: every template of the chart and
+ * its enabled subcharts is parsed into one set (deepest paths first, so top-level defines win),
+ * then each non-partial template is executed with its chart's scope (`.Values` of the subchart,
+ * `.Chart`, `.Files`, `.Template`), and `<no value>` is stripped from the output.
+ */
+import { type GoMap, type GoValue } from '../gotemplate/value.js';
+import { TemplateError, TemplateSet } from '../gotemplate/template.js';
+import { type Chart, chartFullPath, text } from './chart.js';
+import { table } from './coalesce.js';
+import { RenderError } from './errors.js';
+import { bindTemplateFuncs, HelmFuncError, helmFuncs, type LookupFn } from './funcs.js';
+import { ChartObject, Files } from './objects.js';
+
+/** Render limits: wall time per chart and total output size. */
+export interface EngineLimits {
+  maxRenderMs: number;
+  maxOutputBytes: number;
+}
+
+export const DEFAULT_LIMITS: EngineLimits = { maxRenderMs: 30_000, maxOutputBytes: 64 * 1024 * 1024 };
+
+interface Renderable {
+  tpl: string;
+  vals: GoMap;
+  basePath: string;
+}
+
+/** recAllTpls: collects templates with the values scope each one renders with. */
+function collect(c: Chart, out: Map<string, Renderable>, parentVals: GoMap, isRoot: boolean): GoMap {
+  const subcharts: GoMap = {};
+  const next: GoMap = {
+    Chart: new ChartObject(c, isRoot),
+    Files: new Files(c.files),
+    Release: parentVals.Release,
+    Capabilities: parentVals.Capabilities,
+    Values: {},
+    Subcharts: subcharts,
+  };
+  if (isRoot) next.Values = parentVals.Values;
+  else {
+    const vs = table(parentVals as GoMap, `Values.${c.metadata.name}`);
+    if (vs) next.Values = vs;
+  }
+  for (const child of c.dependencies) subcharts[child.metadata.name] = collect(child, out, next, false);
+  const id = chartFullPath(c);
+  const library = c.metadata.type === 'library';
+  for (const t of c.templates) {
+    if (library && !basename(t.name).startsWith('_')) continue;
+    out.set(`${id}/${t.name}`, { tpl: text(t.data), vals: next, basePath: `${id}/templates` });
+  }
+  return next;
+}
+
+function basename(p: string): string {
+  return p.slice(p.lastIndexOf('/') + 1);
+}
+
+/** sortTemplates: more path elements first, then reverse lexical order. */
+function sortTemplates(names: string[]): string[] {
+  const depth = (s: string): number => s.split('/').length;
+  return [...names].sort((a, b) => {
+    const d = depth(b) - depth(a);
+    if (d !== 0) return d;
+    return a < b ? 1 : a > b ? -1 : 0;
+  });
+}
+
+/** Renders every template; returns file name → output (partials omitted). */
+export function renderTemplates(chart: Chart, top: GoMap, lookup: LookupFn | undefined, limits: EngineLimits = DEFAULT_LIMITS): Map<string, string> {
+  const tpls = new Map<string, Renderable>();
+  collect(chart, tpls, top, true);
+  const set = new TemplateSet({ funcs: helmFuncs(lookup), missingKey: 'zero' });
+  bindTemplateFuncs(set, new Map());
+  const keys = sortTemplates([...tpls.keys()]);
+  for (const name of keys) {
+    try {
+      set.parse(name, (tpls.get(name) as Renderable).tpl);
+    } catch (e) {
+      throw wrap(e, name, 'parse error');
+    }
+  }
+  const started = Date.now();
+  let size = 0;
+  const rendered = new Map<string, string>();
+  for (const name of keys) {
+    if (basename(name).startsWith('_')) continue;
+    const r = tpls.get(name) as Renderable;
+    r.vals.Template = { Name: name, BasePath: r.basePath };
+    let out: string;
+    try {
+      out = set.execute(name, r.vals as GoValue);
+    } catch (e) {
+      throw wrap(e, name, 'execution error');
+    }
+    size += out.length;
+    if (size > limits.maxOutputBytes) throw new RenderError('ELIMIT', `${name}: rendered output exceeds ${limits.maxOutputBytes} bytes`, { file: name });
+    if (Date.now() - started > limits.maxRenderMs) throw new RenderError('ELIMIT', `${name}: render took longer than ${limits.maxRenderMs} ms`, { file: name });
+    rendered.set(name, out.replaceAll('<no value>', ''));
+  }
+  return rendered;
+}
+
+function wrap(e: unknown, name: string, what: string): RenderError {
+  if (e instanceof TemplateError) {
+    const code = /nested reference name|nesting too deep/.test(e.message) ? 'ELIMIT' : 'ETEMPLATE';
+    return new RenderError(code, e.message, { file: e.data.template ?? name, line: e.data.line, column: e.data.column }, { cause: e });
+  }
+  if (e instanceof HelmFuncError || e instanceof RangeError) return new RenderError('ETEMPLATE', `${name}: ${what}: ${(e as Error).message}`, { file: name }, { cause: e });
+  if (e instanceof RenderError) return e;
+  throw e;
+}

@@ -1,0 +1,54 @@
+/**
+ * values.schema.json validation, as Helm v3 chartutil.ValidateAgainstSchema: the root chart's
+ * schema checks the coalesced values, each subchart's schema checks its own scope, and all
+ * failures are reported together, one `- path: reason` line each, grouped by chart name.
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { GoMap, GoValue } from '../gotemplate/value.js';
+import { marshalJson } from '../sprig/json.js';
+import { type Chart, text } from './chart.js';
+import { RenderError } from './errors.js';
+
+const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false, validateFormats: false });
+const compiled = new WeakMap<Uint8Array, ValidateFunction>();
+
+function compile(chart: Chart, schema: Uint8Array): ValidateFunction {
+  let fn = compiled.get(schema);
+  if (!fn) {
+    let doc: Record<string, unknown>;
+    try {
+      doc = JSON.parse(text(schema)) as Record<string, unknown>;
+    } catch (e) {
+      throw new RenderError('ESCHEMA', `${chart.metadata.name}: values.schema.json is not valid JSON: ${(e as Error).message}`, { file: 'values.schema.json' });
+    }
+    const { $schema: _ignored, $id: _id, ...rest } = doc;
+    fn = ajv.compile(rest);
+    compiled.set(schema, fn);
+  }
+  return fn;
+}
+
+function describe(e: ErrorObject): string {
+  const path = e.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(root)';
+  if (e.keyword === 'required') return `- ${path}: ${(e.params as { missingProperty: string }).missingProperty} is required`;
+  if (e.keyword === 'type') return `- ${path}: Invalid type. Expected: ${(e.params as { type: string }).type}`;
+  if (e.keyword === 'additionalProperties') return `- ${path}: Additional property ${(e.params as { additionalProperty: string }).additionalProperty} is not allowed`;
+  return `- ${path}: ${e.message ?? e.keyword}`;
+}
+
+function collect(chart: Chart, values: GoValue, out: string[]): void {
+  if (chart.schema) {
+    const plain: unknown = JSON.parse(marshalJson(values ?? {}, { escapeHTML: false }));
+    const fn = compile(chart, chart.schema);
+    if (!fn(plain)) out.push(`${chart.metadata.name}:\n${(fn.errors ?? []).map(describe).join('\n')}\n`);
+  }
+  const m = (values ?? {}) as GoMap;
+  for (const sub of chart.dependencies) collect(sub, m[sub.metadata.name] ?? {}, out);
+}
+
+/** Throws ESCHEMA listing every violation when the values do not satisfy the schemas. */
+export function validateValues(chart: Chart, values: GoMap): void {
+  const errs: string[] = [];
+  collect(chart, values, errs);
+  if (errs.length) throw new RenderError('ESCHEMA', `values don't meet the specifications of the schema(s) in the following chart(s):\n${errs.join('')}`);
+}

@@ -1,0 +1,154 @@
+/**
+ * Sprig's certificate functions (sprig/v3 crypto.go): genCA, genCAWithKey, genSelfSignedCert,
+ * genSelfSignedCertWithKey, genSignedCert, genSignedCertWithKey, buildCustomCert. Results are
+ * Sprig's `certificate` struct with PEM `.Cert` and `.Key`. Certificates follow Sprig's template:
+ * random 128-bit serial, CN subject, validity now .. now+days, KeyUsage digitalSignature +
+ * keyEncipherment (+ certSign and CA:TRUE for CAs), ExtKeyUsage serverAuth + clientAuth
+ * (non-CA), SANs DNS then IP (as Go's x509 writes them), SHA-256 with RSA, 2048-bit keys.
+ * X.509 is built with node-forge, which signs with RSA only: *WithKey variants reject EC and
+ * Ed25519 keys (Sprig accepts them).
+ */
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
+import forge from 'node-forge';
+import { type FuncMap, type GoValue, GoStruct, defineFunc } from '../gotemplate/value.js';
+import { argInt, argString } from './args.js';
+import { ArgTypeError } from './errors.js';
+import { asList } from './lists.js';
+
+/** Sprig's `certificate` struct. */
+export class Certificate extends GoStruct {
+  readonly goType = 'sprig.certificate';
+  constructor(
+    readonly Cert: string,
+    readonly Key: string,
+  ) {
+    super();
+  }
+}
+
+type RsaKey = forge.pki.rsa.PrivateKey;
+
+function newKey(): RsaKey {
+  const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+  return forge.pki.privateKeyFromPem(pem) as RsaKey;
+}
+
+function parseKey(pem: string): RsaKey {
+  if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) throw new Error('error parsing private key: no PEM data in input');
+  if (/BEGIN (EC|OPENSSH) PRIVATE KEY/.test(pem)) throw new Error('error parsing private key: only RSA keys are supported');
+  try {
+    return forge.pki.privateKeyFromPem(pem) as RsaKey;
+  } catch (e) {
+    throw new Error(`error parsing private key: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+function strings(v: GoValue, what: (x: GoValue) => string): string[] {
+  if (v === null || v === undefined) return [];
+  const l = asList(v);
+  if (l === null) throw new ArgTypeError('[]interface {}', v);
+  return l.map((x) => {
+    if (typeof x !== 'string') throw new Error(what(x));
+    return x;
+  });
+}
+
+interface Template {
+  cn: string;
+  ips: string[];
+  dns: string[];
+  days: number;
+  isCA: boolean;
+}
+
+function baseTemplate(cn: string, ips: GoValue, dns: GoValue, days: number): Template {
+  const ipList = strings(ips, (x) => `error parsing ip: ${String(x)} is not a string`);
+  for (const ip of ipList) if (!isIP(ip)) throw new Error(`error parsing ip: ${ip}`);
+  const dnsList = strings(dns, (x) => `error processing alternate dns name: ${String(x)} is not a string`);
+  return { cn, ips: ipList, dns: dnsList, days, isCA: false };
+}
+
+function serial(): string {
+  const b = randomBytes(16);
+  b[0] &= 0x7f; // a positive DER INTEGER, like Go's rand.Int below 2^128
+  return b.toString('hex');
+}
+
+function sign(t: Template, key: RsaKey, issuer: forge.pki.Certificate | null, issuerKey: RsaKey): Certificate {
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
+  cert.serialNumber = serial();
+  const now = new Date();
+  cert.validity.notBefore = now;
+  cert.validity.notAfter = new Date(now.getTime() + t.days * 86400000);
+  cert.setSubject([{ name: 'commonName', value: t.cn }]);
+  cert.setIssuer(issuer ? issuer.subject.attributes : [{ name: 'commonName', value: t.cn }]);
+  const ext: object[] = [
+    { name: 'keyUsage', critical: true, digitalSignature: true, keyEncipherment: true, keyCertSign: t.isCA },
+  ];
+  if (!t.isCA) ext.push({ name: 'extKeyUsage', serverAuth: true, clientAuth: true });
+  ext.push({ name: 'basicConstraints', critical: true, cA: t.isCA });
+  if (t.isCA) ext.push({ name: 'subjectKeyIdentifier' });
+  if (issuer) ext.push({ name: 'authorityKeyIdentifier', keyIdentifier: issuer.generateSubjectKeyIdentifier().getBytes() });
+  const altNames = [...t.dns.map((value) => ({ type: 2, value })), ...t.ips.map((ip) => ({ type: 7, ip }))];
+  if (altNames.length > 0) ext.push({ name: 'subjectAltName', altNames });
+  cert.setExtensions(ext);
+  cert.sign(issuerKey, forge.md.sha256.create());
+  return new Certificate(forge.pki.certificateToPem(cert), forge.pki.privateKeyToPem(key));
+}
+
+function genCA(cn: string, days: number, key: RsaKey): Certificate {
+  return sign({ cn, ips: [], dns: [], days, isCA: true }, key, null, key);
+}
+
+function argCert(v: GoValue): Certificate {
+  if (!(v instanceof Certificate)) throw new ArgTypeError('sprig.certificate', v);
+  return v;
+}
+
+function genSigned(cn: string, ips: GoValue, dns: GoValue, days: number, ca: Certificate, key: RsaKey): Certificate {
+  let caCert: forge.pki.Certificate;
+  if (!/-----BEGIN CERTIFICATE-----/.test(ca.Cert)) throw new Error('unable to decode certificate');
+  try {
+    caCert = forge.pki.certificateFromPem(ca.Cert);
+  } catch (e) {
+    throw new Error(`error parsing certificate: decodedSignerCert.Bytes: ${(e as Error).message}`, { cause: e });
+  }
+  if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(ca.Key)) throw new Error('unable to decode key');
+  return sign(baseTemplate(cn, ips, dns, days), key, caCert, parseKey(ca.Key));
+}
+
+function buildCustomCert(b64cert: string, b64key: string): Certificate {
+  const b64 = /^[A-Za-z0-9+/]*={0,2}$/;
+  if (!b64.test(b64cert)) throw new Error('unable to decode base64 certificate');
+  if (!b64.test(b64key)) throw new Error('unable to decode base64 private key');
+  const cert = Buffer.from(b64cert, 'base64').toString('utf8');
+  const key = Buffer.from(b64key, 'base64').toString('utf8');
+  if (!/-----BEGIN [A-Z ]+-----/.test(cert)) throw new Error('unable to decode certificate');
+  try {
+    forge.pki.certificateFromPem(cert);
+  } catch (e) {
+    throw new Error(`error parsing certificate: decodedCert.Bytes: ${(e as Error).message}`, { cause: e });
+  }
+  parseKey(key);
+  return new Certificate(cert, key);
+}
+
+export function register(m: FuncMap): void {
+  defineFunc(m, 'genCA', 2, (cn, d) => genCA(argString(cn), argInt(d), newKey()));
+  defineFunc(m, 'genCAWithKey', 3, (cn, d, k) => genCA(argString(cn), argInt(d), parseKey(argString(k))));
+  defineFunc(m, 'genSelfSignedCert', 4, (cn, ips, dns, d) => {
+    const key = newKey();
+    return sign(baseTemplate(argString(cn), ips, dns, argInt(d)), key, null, key);
+  });
+  defineFunc(m, 'genSelfSignedCertWithKey', 5, (cn, ips, dns, d, k) => {
+    const key = parseKey(argString(k));
+    return sign(baseTemplate(argString(cn), ips, dns, argInt(d)), key, null, key);
+  });
+  defineFunc(m, 'genSignedCert', 5, (cn, ips, dns, d, ca) => genSigned(argString(cn), ips, dns, argInt(d), argCert(ca), newKey()));
+  defineFunc(m, 'genSignedCertWithKey', 6, (cn, ips, dns, d, ca, k) =>
+    genSigned(argString(cn), ips, dns, argInt(d), argCert(ca), parseKey(argString(k))),
+  );
+  defineFunc(m, 'buildCustomCert', 2, (c, k) => buildCustomCert(argString(c), argString(k)));
+}
