@@ -5,7 +5,7 @@
  * objects with them, CRDs that register kinds, and dry runs.
  */
 import { randomUUID } from 'node:crypto';
-import { applyPatch as jsonPatch, type Operation } from 'fast-json-patch';
+import fastJsonPatch, { type Operation } from 'fast-json-patch';
 import { applyDefaults } from './defaults.js';
 import { ApiError, notFound } from './errors.js';
 import { recordUpdate, serverSideApply, ApplyConflictError } from './patch/managed.js';
@@ -147,7 +147,7 @@ export class Api {
     const base = clone(before) as { [k: string]: Json };
     let next: Json;
     try {
-      if (type === 'json') next = jsonPatch(base, patch as unknown as Operation[], true, false).newDocument as Json;
+      if (type === 'json') next = fastJsonPatch.applyPatch(base, patch as unknown as Operation[], true, false).newDocument as Json;
       else if (type === 'merge') next = mergePatch(base, patch);
       else next = strategicMerge(base, patch as { [k: string]: Json });
     } catch (err) {

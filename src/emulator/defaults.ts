@@ -76,6 +76,18 @@ function defaultService(spec: Map): void {
   }
 }
 
+/**
+ * A Secret's stringData is write-only: the API server base64-encodes it into data (stringData wins
+ * on a shared key) and never stores it (pkg/apis/core/v1/conversion.go).
+ */
+function foldStringData(obj: Map): void {
+  setDefault(obj, 'type', 'Opaque');
+  if (!isMap(obj.stringData)) return;
+  const data = child(obj, 'data');
+  for (const [k, v] of Object.entries(obj.stringData)) data[k] = Buffer.from(String(v ?? ''), 'utf8').toString('base64');
+  delete obj.stringData;
+}
+
 /** Applies the defaults for the object's kind in place; `before` is the live object on update. */
 export function applyDefaults(obj: Map, before?: Map): void {
   const apiVersion = String(obj.apiVersion ?? '');
@@ -111,6 +123,7 @@ export function applyDefaults(obj: Map, before?: Map): void {
     defaultTemplate(s);
   } else if (group === '' && kind === 'Service') defaultService(child(obj, 'spec'));
   else if (group === '' && kind === 'Pod' && spec) defaultPodSpec(spec);
+  else if (group === '' && kind === 'Secret') foldStringData(obj);
   else if (group === '' && kind === 'Namespace') {
     setDefault(child(obj, 'spec'), 'finalizers', ['kubernetes']);
     const meta = child(obj, 'metadata');

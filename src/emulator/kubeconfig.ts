@@ -8,7 +8,8 @@ export function kubeconfigYaml(url: string, namespace = 'default'): string {
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: 'sluice-emulator', cluster: { server: url } }],
+    // @kubernetes/client-node refuses plain HTTP unless TLS verification is explicitly skipped.
+    clusters: [{ name: 'sluice-emulator', cluster: { server: url, 'insecure-skip-tls-verify': true } }],
     users: [{ name: 'sluice-emulator', user: {} }],
     contexts: [{ name: 'sluice-emulator', context: { cluster: 'sluice-emulator', user: 'sluice-emulator', namespace } }],
     'current-context': 'sluice-emulator',

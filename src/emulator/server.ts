@@ -7,6 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { Api, type PatchType, type Target } from './api.js';
 import { coreVersions, group, groupList, resourceList, versionInfo } from './discovery.js';
 import { ApiError } from './errors.js';
+import { openapiGroupVersion, openapiRoot } from './openapi.js';
 import type { Json } from './patch/merge.js';
 import { matches, parseSelector } from './selectors.js';
 import { resourceKey, type Obj, type StoreEvent } from './store.js';
@@ -121,6 +122,9 @@ export class EmulatorServer {
     else if (parts[0] === 'api' && parts.length === 2) body = resourceList(reg, '', parts[1]);
     else if (parts[0] === 'apis' && parts.length === 2) body = group(reg, parts[1]);
     else if (parts[0] === 'apis' && parts.length === 3) body = resourceList(reg, parts[1], parts[2]);
+    else if (path === 'openapi/v3') body = openapiRoot(reg);
+    else if (parts[0] === 'openapi' && parts[1] === 'v3' && parts[2] === 'api' && parts.length === 4) body = openapiGroupVersion(reg, '', parts[3]);
+    else if (parts[0] === 'openapi' && parts[1] === 'v3' && parts[2] === 'apis' && parts.length === 5) body = openapiGroupVersion(reg, parts[3], parts[4]);
     else if (path === 'healthz' || path === 'readyz' || path === 'livez') {
       res.writeHead(200, { 'Content-Type': 'text/plain' });
       res.end('ok');

@@ -4,7 +4,7 @@
  * as it was.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GitServer } from '../support/git-server.js';
@@ -94,8 +94,10 @@ describe('controller end to end', function () {
   });
 
   it('prunes an object removed from the chart where prune is on, and never touches objects it does not own', async () => {
-    await s.kubectl('create', 'configmap', 'not-sluice', '-n', s.ns('dev'), '--from-literal=owner=someone-else');
-    await s.kubectl('label', 'configmap', 'not-sluice', '-n', s.ns('dev'), 'sluice.dev/app=guestbook', 'sluice.dev/env=dev');
+    // Someone else's object that copies sluice's labels: labels alone never make sluice prune it.
+    const foreignFile = join(dir, `${s.prefix}-foreign.yaml`);
+    await writeFile(foreignFile, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: not-sluice\n  namespace: ${s.ns('dev')}\n  labels: {sluice.dev/app: guestbook, sluice.dev/env: dev}\ndata: {owner: someone-else}\n`);
+    await s.kubectl('create', '-f', foreignFile);
     const foreign = await s.get('v1', 'ConfigMap', s.ns('dev'), 'not-sluice');
     await s.work.remove('charts/guestbook/templates/service.yaml');
     await s.work.commitAndPush('guestbook: drop the service');

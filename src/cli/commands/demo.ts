@@ -5,6 +5,7 @@
  */
 import { cp, mkdir, mkdtemp, readdir } from 'node:fs/promises';
 import * as fs from 'node:fs';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,9 +28,12 @@ Flags:
 
 /** The example config repo shipped with sluice (examples/demo at the package root). */
 export function exampleRepoDir(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  // dist/src/cli/commands → package root
-  return resolve(here, '..', '..', '..', '..', 'examples', 'demo');
+  // Walk up from the compiled module to the package root (dist/src/cli/commands → root).
+  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
+    const candidate = join(dir, 'examples', 'demo');
+    if (existsSync(join(candidate, 'sluice.yaml'))) return candidate;
+  }
+  throw new Error('examples/demo not found next to the sluice installation');
 }
 
 async function listFiles(dir: string, root = dir): Promise<string[]> {

@@ -4,6 +4,7 @@
  * then each non-partial template is executed with its chart's scope (`.Values` of the subchart,
  * `.Chart`, `.Files`, `.Template`), and `<no value>` is stripped from the output.
  */
+import { createHash } from 'node:crypto';
 import { type GoMap, type GoValue } from '../gotemplate/value.js';
 import { TemplateError, TemplateSet } from '../gotemplate/template.js';
 import { type Chart, chartFullPath, text } from './chart.js';
@@ -66,20 +67,48 @@ function sortTemplates(names: string[]): string[] {
   });
 }
 
+/**
+ * Parsed template sets keyed by the digest of their sources. Re-rendering a chart (another
+ * release, new values, the next reconcile) then skips parsing, which is most of the cost. A set
+ * is only changed by `tpl` (it parses into "gotpl"; templates with defines go to a clone), and
+ * renders are synchronous, so one cached set serves every render of the same sources.
+ */
+const SET_CACHE = new Map<string, { set: TemplateSet; lookup: { fn?: LookupFn } }>();
+const SET_CACHE_SIZE = 64;
+
+function templateSet(keys: string[], tpls: Map<string, Renderable>, lookup: LookupFn | undefined): TemplateSet {
+  const h = createHash('sha256');
+  for (const k of keys) h.update(k).update('\0').update((tpls.get(k) as Renderable).tpl).update('\0');
+  const digest = h.digest('hex');
+  let entry = SET_CACHE.get(digest);
+  if (entry) {
+    SET_CACHE.delete(digest); // LRU: re-insert as most recent
+  } else {
+    const holder: { fn?: LookupFn } = {};
+    const set = new TemplateSet({ funcs: helmFuncs((...a) => (holder.fn ? holder.fn(...a) : {})), missingKey: 'zero' });
+    bindTemplateFuncs(set, new Map());
+    for (const name of keys) {
+      try {
+        set.parse(name, (tpls.get(name) as Renderable).tpl);
+      } catch (e) {
+        throw wrap(e, name, 'parse error');
+      }
+    }
+    entry = { set, lookup: holder };
+    if (SET_CACHE.size >= SET_CACHE_SIZE) SET_CACHE.delete(SET_CACHE.keys().next().value as string);
+  }
+  SET_CACHE.set(digest, entry);
+  entry.lookup.fn = lookup;
+  bindTemplateFuncs(entry.set, new Map());
+  return entry.set;
+}
+
 /** Renders every template; returns file name → output (partials omitted). */
 export function renderTemplates(chart: Chart, top: GoMap, lookup: LookupFn | undefined, limits: EngineLimits = DEFAULT_LIMITS): Map<string, string> {
   const tpls = new Map<string, Renderable>();
   collect(chart, tpls, top, true);
-  const set = new TemplateSet({ funcs: helmFuncs(lookup), missingKey: 'zero' });
-  bindTemplateFuncs(set, new Map());
   const keys = sortTemplates([...tpls.keys()]);
-  for (const name of keys) {
-    try {
-      set.parse(name, (tpls.get(name) as Renderable).tpl);
-    } catch (e) {
-      throw wrap(e, name, 'parse error');
-    }
-  }
+  const set = templateSet(keys, tpls, lookup);
   const started = Date.now();
   let size = 0;
   const rendered = new Map<string, string>();

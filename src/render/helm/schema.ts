@@ -9,7 +9,7 @@ import { marshalJson } from '../sprig/json.js';
 import { type Chart, text } from './chart.js';
 import { RenderError } from './errors.js';
 
-const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false, validateFormats: false });
+const ajv = new Ajv({ strict: false, allErrors: true, verbose: true, validateSchema: false, validateFormats: false });
 const compiled = new WeakMap<Uint8Array, ValidateFunction>();
 
 function compile(chart: Chart, schema: Uint8Array): ValidateFunction {
@@ -28,10 +28,19 @@ function compile(chart: Chart, schema: Uint8Array): ValidateFunction {
   return fn;
 }
 
+/** gojsonschema's type names for "given:". */
+function jsonType(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  return typeof v;
+}
+
+/** One line per failure, worded like gojsonschema (Helm v3.17). */
 function describe(e: ErrorObject): string {
   const path = e.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(root)';
   if (e.keyword === 'required') return `- ${path}: ${(e.params as { missingProperty: string }).missingProperty} is required`;
-  if (e.keyword === 'type') return `- ${path}: Invalid type. Expected: ${(e.params as { type: string }).type}`;
+  if (e.keyword === 'type') return `- ${path}: Invalid type. Expected: ${(e.params as { type: string }).type}, given: ${jsonType(e.data)}`;
   if (e.keyword === 'additionalProperties') return `- ${path}: Additional property ${(e.params as { additionalProperty: string }).additionalProperty} is not allowed`;
   return `- ${path}: ${e.message ?? e.keyword}`;
 }

@@ -1,0 +1,81 @@
+/**
+ * The Kubernetes API emulator: a plain node:http server speaking the Kubernetes REST API over
+ * HTTP on 127.0.0.1, seeded like a fresh cluster (namespaces default, kube-system, kube-public,
+ * kube-node-lease and one Node), optionally with the kubelet simulator advancing status.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { writeFile } from 'node:fs/promises';
+import { Api } from './api.js';
+import { KubeletSimulator } from './kubelet.js';
+import { kubeconfigYaml } from './kubeconfig.js';
+import { Registry, type ResourceType } from './registry.js';
+import { EmulatorServer, type RequestLogEntry } from './server.js';
+import { Store, type Obj } from './store.js';
+
+export type { RequestLogEntry } from './server.js';
+
+export interface EmulatorOptions {
+  /** TCP port; 0 (the default) picks a free one. */
+  port?: number;
+  /** Interface to listen on; default 127.0.0.1. */
+  host?: string;
+  /** Advance workload status on a timer so health converges (see kubelet.ts). */
+  simulateKubelet?: boolean;
+  /** Kubelet simulator tick in milliseconds; default 200. */
+  kubeletTickMs?: number;
+}
+
+export interface Emulator {
+  readonly url: string;
+  readonly port: number;
+  kubeconfig(namespace?: string): string;
+  writeKubeconfig(path: string): Promise<void>;
+  readonly requestLog: RequestLogEntry[];
+  close(): Promise<void>;
+}
+
+export function defaultEmulatorOptions(): Required<EmulatorOptions> {
+  return { port: 0, host: '127.0.0.1', simulateKubelet: false, kubeletTickMs: 200 };
+}
+
+function seed(api: Api): void {
+  const type = (apiVersion: string, kind: string) => api.registry.byKind(apiVersion, kind) as ResourceType;
+  for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+    api.create({ type: type('v1', 'Namespace') }, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } } as Obj, { fieldManager: 'kube-apiserver' });
+  }
+  const node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'sluice-node', labels: { 'kubernetes.io/hostname': 'sluice-node', 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'node-role.kubernetes.io/control-plane': '' } }, spec: { podCIDR: '10.244.0.0/24' } } as unknown as Obj;
+  api.create({ type: type('v1', 'Node') }, node, { fieldManager: 'kubelet' });
+  const live = api.get({ type: type('v1', 'Node') }, 'sluice-node');
+  const status = { capacity: { cpu: '8', memory: '16Gi', pods: '110' }, allocatable: { cpu: '8', memory: '16Gi', pods: '110' }, conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: live.metadata.creationTimestamp, lastTransitionTime: live.metadata.creationTimestamp }], addresses: [{ type: 'InternalIP', address: '172.18.0.2' }, { type: 'Hostname', address: 'sluice-node' }], nodeInfo: { kubeletVersion: 'v1.34.0', kubeProxyVersion: 'v1.34.0', containerRuntimeVersion: 'containerd://2.1.0', operatingSystem: 'linux', architecture: 'amd64', osImage: 'sluice emulator', kernelVersion: '6.0.0', machineID: '', systemUUID: '', bootID: '' } };
+  api.store.put('/nodes', { ...live, status } as Obj, 'MODIFIED');
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const opts = { ...defaultEmulatorOptions(), ...options };
+  const api = new Api(new Store(), new Registry());
+  seed(api);
+  const front = new EmulatorServer(api);
+  const server = createServer((req, res) => void front.handle(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const kubelet = opts.simulateKubelet ? new KubeletSimulator(api.store, opts.kubeletTickMs) : undefined;
+  kubelet?.start();
+  const url = `http://${opts.host}:${port}`;
+  return {
+    url,
+    port,
+    requestLog: front.requestLog,
+    kubeconfig: (namespace?: string) => kubeconfigYaml(url, namespace),
+    writeKubeconfig: (path: string) => writeFile(path, kubeconfigYaml(url), { mode: 0o600 }),
+    close: async () => {
+      kubelet?.stop();
+      front.closeWatches();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
