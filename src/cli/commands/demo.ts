@@ -66,6 +66,7 @@ export const command: Command = {
     const port = Number(flag(args, 'port') ?? '8080');
     if (!Number.isInteger(port) || port < 0) throw new UsageError('--port must be a port number');
     const dir = resolve(flag(args, 'dir') ?? (await mkdtemp(join(tmpdir(), 'sluice-demo-'))));
+    await mkdir(dir, { recursive: true });
     const emulator = await startEmulator({ port: 0, simulateKubelet: true });
     const kubeconfig = join(dir, 'kubeconfig');
     await emulator.writeKubeconfig(kubeconfig);
