@@ -148,6 +148,9 @@ export class EmulatorServer {
       return { kind: `${t.type.kind}List`, apiVersion: t.type.group ? `${t.type.group}/${t.type.version}` : t.type.version, metadata: { resourceVersion }, items };
     }
     if (method === 'DELETE' && r.name) return this.api.delete(t, r.name, opts);
+    const mediaType = (req.headers['content-type'] ?? 'application/json').split(';')[0].trim();
+    // Only JSON and YAML bodies: protobuf/CBOR clients get 415 and fall back to JSON (client-go).
+    if (/protobuf|cbor/.test(mediaType)) throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
     const text = await readBody(req);
     const body = (text.trim() ? parseYaml(text) : {}) as Json;
     if (method === 'POST') return this.api.create(t, body as unknown as Obj, { ...opts, fieldManager: opts.fieldManager ?? userAgentManager(req) });

@@ -49,6 +49,7 @@ export interface RenderResult {
 export function renderChart(original: Chart, options: RenderOptions): RenderResult {
   // action.Install: "library charts are not installable".
   if (original.metadata.type === 'library') throw new RenderError('ECHART', 'library charts are not installable', { file: 'Chart.yaml' });
+  checkDependencies(original);
   const chart = cloneChart(original);
   const vals = userValues(options);
   processDependencyEnabled(chart, vals, '');
@@ -78,6 +79,14 @@ export function renderChart(original: Chart, options: RenderOptions): RenderResu
   for (const k of [...files.keys()]) if (k.endsWith('NOTES.txt')) files.delete(k);
   const { hooks, manifests } = sortManifests(files);
   return { manifests, hooks, crds: options.includeCrds ? crdObjects(chart) : [], notes };
+}
+
+/** action.CheckDependencies: every dependency in Chart.yaml must be present under charts/. */
+function checkDependencies(c: Chart): void {
+  const missing = c.metadata.dependencies.filter((r) => !c.dependencies.some((d) => d.metadata.name === r.name)).map((r) => r.name);
+  if (missing.length) {
+    throw new RenderError('ECHART', `An error occurred while checking for chart dependencies. You may need to run \`helm dependency build\` to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: ${missing.join(', ')}`, { file: 'Chart.yaml' });
+  }
 }
 
 /** Chart.CRDObjects: crds/ files of the chart and its enabled subcharts, printed verbatim. */
