@@ -2,6 +2,7 @@
  * The sluice.yaml model after validation, with every default filled in, and the resolved
  * app × environment targets the controller reconciles.
  */
+import type { IgnoreDifference } from '../diff/types.js';
 
 /** Argo CD's automated sync policy (`spec.syncPolicy.automated` with `prune`/`selfHeal`). */
 export interface SyncPolicy {
@@ -36,18 +37,8 @@ export interface ChartSource {
   readonly ref?: string;
 }
 
-/**
- * Argo CD's `ignoreDifferences` rule. Structurally the same as the diff area's IgnoreDifference,
- * declared here so the config model does not depend on the diff code.
- */
-export interface IgnoreRule {
-  readonly group?: string;
-  readonly kind?: string;
-  readonly name?: string;
-  readonly namespace?: string;
-  readonly jsonPointers?: readonly string[];
-  readonly managedFieldsManagers?: readonly string[];
-}
+/** Argo CD's `ignoreDifferences` rule: the diff area's record, used as declared in sluice.yaml. */
+export type IgnoreRule = IgnoreDifference;
 
 export interface AppSpec {
   /** DNS label. */
