@@ -182,9 +182,13 @@ export class EmulatorServer {
     const ns = t.type.namespaced ? t.namespace : undefined;
     const wanted = (e: StoreEvent) => e.resource === key && (!ns || e.object.metadata.namespace === ns) && matches(labels, e.object.metadata.labels ?? {}) && matches(fields, { 'metadata.name': e.object.metadata.name, 'metadata.namespace': e.object.metadata.namespace });
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+    // Clients wait for the headers before reading events; send them now, not with the first event.
+    res.flushHeaders();
     const write = (e: StoreEvent) => res.write(JSON.stringify({ type: e.type, object: this.api.present(t.type, e.object) }) + '\n');
     const rv = q.get('resourceVersion');
-    if (rv && rv !== '0') {
+    // Watch-list (client-go WatchListClient): current state as ADDED, then a BOOKMARK marking the end.
+    const initial = q.get('sendInitialEvents') === 'true';
+    if (rv && rv !== '0' && !initial) {
       const history = this.api.store.since(Number(rv));
       if (!history) {
         res.end(JSON.stringify({ type: 'ERROR', object: new ApiError(410, 'Expired', `too old resource version: ${rv} (${this.api.store.oldest})`).toStatus() }) + '\n');
@@ -196,6 +200,10 @@ export class EmulatorServer {
         const e: StoreEvent = { type: 'ADDED', rv: Number(o.metadata.resourceVersion), resource: key, object: o };
         if (wanted(e)) write(e);
       }
+    }
+    if (initial) {
+      const bookmark = { kind: t.type.kind, apiVersion: t.type.group ? `${t.type.group}/${t.type.version}` : t.type.version, metadata: { resourceVersion: String(this.api.store.revision), annotations: { 'k8s.io/initial-events-end': 'true' } } };
+      res.write(JSON.stringify({ type: 'BOOKMARK', object: bookmark }) + '\n');
     }
     const stop = this.api.store.watch((e) => wanted(e) && write(e));
     this.watches.add(res);

@@ -16,7 +16,7 @@ export interface RenderedManifest {
   hook?: string[];
 }
 
-/** releaseutil.InstallOrder (Helm v3.17). */
+/** releaseutil.InstallOrder (Helm v3.17, checked against its output). */
 export const INSTALL_ORDER: readonly string[] = [
   'PriorityClass', 'Namespace', 'NetworkPolicy', 'ResourceQuota', 'LimitRange', 'PodSecurityPolicy',
   'PodDisruptionBudget', 'ServiceAccount', 'Secret', 'SecretList', 'ConfigMap', 'StorageClass',
@@ -24,8 +24,9 @@ export const INSTALL_ORDER: readonly string[] = [
   'ClusterRoleList', 'ClusterRoleBinding', 'ClusterRoleBindingList', 'Role', 'RoleList', 'RoleBinding',
   'RoleBindingList', 'Service', 'DaemonSet', 'Pod', 'ReplicationController', 'ReplicaSet', 'Deployment',
   'HorizontalPodAutoscaler', 'StatefulSet', 'Job', 'CronJob', 'IngressClass', 'Ingress', 'APIService',
-  'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration',
 ];
+// Helm v3.17 has no webhook configurations in InstallOrder (later versions append them), so they
+// sort as unknown kinds: after APIService, alphabetically among e.g. cert-manager's Certificate.
 const ORDER = new Map(INSTALL_ORDER.map((k, i) => [k, i]));
 
 const HOOK_EVENTS = new Set(['pre-install', 'post-install', 'pre-delete', 'post-delete', 'pre-upgrade', 'post-upgrade', 'pre-rollback', 'post-rollback', 'test', 'test-success']);

@@ -113,12 +113,12 @@ export class Files extends GoStruct {
   AsConfig(): string {
     const m: GoMap = {};
     for (const [n, d] of this.byName) m[n.split('/').pop() as string] = text(d);
-    return this.byName.size ? toYaml(m).replace(/\n$/, '') : '';
+    return toYaml(m).replace(/\n$/, '');
   }
   AsSecrets(): string {
     const m: GoMap = {};
     for (const [n, d] of this.byName) m[n.split('/').pop() as string] = Buffer.from(d).toString('base64');
-    return this.byName.size ? toYaml(m).replace(/\n$/, '') : '';
+    return toYaml(m).replace(/\n$/, '');
   }
   Lines(name: GoValue): string[] {
     const s = this.Get(name);

@@ -49,7 +49,7 @@ function emit(v: Plain, indent: number, out: string[], ctx: 'top' | 'map' | 'seq
     }
   }
   // A document-level block scalar is indented by go-yaml's best_indent (2).
-  out.push(pad + scalar(v as Exclude<Plain, object>, indent + 2));
+  out.push(pad + scalar(v as Exclude<Plain, object>, indent + 2, indent));
 }
 
 function isEmptyCollection(v: Plain): boolean {
@@ -87,16 +87,16 @@ function emitEntry(head: string, val: Plain, indent: number, out: string[], inSe
     return;
   }
   if (val !== null && typeof val === 'object') return void out.push(head + sep + (Array.isArray(val) ? '[]' : '{}'));
-  const text = scalar(val, inSeq ? indent : indent + 2);
+  const text = scalar(val, inSeq ? indent : indent + 2, head.length + sep.length);
   out.push(head + sep + text);
 }
 
-function scalar(v: Exclude<Plain, object> | string, indent: number): string {
+function scalar(v: Exclude<Plain, object> | string, indent: number, column = -1): string {
   if (v === null) return 'null';
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'number') return formatNumber(v);
-  return formatString(v, indent);
+  return formatString(v, indent, column);
 }
 
 /** JSON prints floats in 'f' form below 1e21; go-yaml then reads integral ones back as ints. */
@@ -128,15 +128,39 @@ function resolvesNonString(s: string): boolean {
   return s === '' || PLAIN_RESERVED.test(s) || NUMBERISH.test(s) || TIMESTAMP.test(s);
 }
 
-function formatString(s: string, indent: number): string {
+/**
+ * go-yaml v2 folds flow scalars at best_width 80 (emitterc.go yaml_emitter_write_plain_scalar):
+ * a single space between two non-spaces, met once the line is past column 80, becomes a line
+ * break plus the current indentation. `column` is where the scalar starts on its line.
+ */
+function fold(s: string, column: number, indent: number): string {
+  let out = '';
+  let col = column;
+  let prevSpace = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === ' ' && i > 0 && i < s.length - 1 && !prevSpace && col > 80 && s[i + 1] !== ' ') {
+      out += '\n' + ' '.repeat(indent);
+      col = indent;
+      prevSpace = true;
+      continue;
+    }
+    out += c;
+    col++;
+    prevSpace = c === ' ';
+  }
+  return out;
+}
+
+function formatString(s: string, indent: number, column = -1): string {
   if (resolvesNonString(s)) return doubleQuoted(s);
   const a = analyze(s);
   if (s.includes('\n')) {
     if (a.blockAllowed) return literal(s, indent);
     return doubleQuoted(s);
   }
-  if (a.plainAllowed) return s;
-  if (a.singleAllowed) return `'${s.replace(/'/g, "''")}'`;
+  if (a.plainAllowed) return column < 0 ? s : fold(s, column, indent);
+  if (a.singleAllowed) return column < 0 ? `'${s.replace(/'/g, "''")}'` : fold(`'${s.replace(/'/g, "''")}'`, column, indent);
   return doubleQuoted(s);
 }
 
