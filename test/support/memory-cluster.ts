@@ -28,7 +28,7 @@ export class MemoryCluster implements ClusterClient {
   }
 
   async list(apiVersion: string, kind: string, options: ListOptions = {}): Promise<KubeObject[]> {
-    return [...this.objects.values()].filter((o) => o.kind === kind && (!options.namespace || o.metadata.namespace === options.namespace));
+    return [...this.objects.values()].filter((o) => o.apiVersion === apiVersion && o.kind === kind && (!options.namespace || o.metadata.namespace === options.namespace));
   }
 
   async apply(obj: KubeObject, _options: ApplyOptions): Promise<KubeObject> {

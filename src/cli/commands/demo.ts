@@ -5,7 +5,6 @@
  */
 import { cp, mkdir, mkdtemp, readdir } from 'node:fs/promises';
 import * as fs from 'node:fs';
-import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +30,7 @@ export function exampleRepoDir(): string {
   // Walk up from the compiled module to the package root (dist/src/cli/commands → root).
   for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
     const candidate = join(dir, 'examples', 'demo');
-    if (existsSync(join(candidate, 'sluice.yaml'))) return candidate;
+    if (fs.existsSync(join(candidate, 'sluice.yaml'))) return candidate;
   }
   throw new Error('examples/demo not found next to the sluice installation');
 }
