@@ -72,6 +72,10 @@ export class Controller {
   /** Chart repos (url + ref) already subscribed to. */
   private readonly chartPollers = new Set<string>();
   private firstPassDone = false;
+  /** Why the newest config revision was rejected; shown on every app × env until a good one lands. */
+  private configError: string | undefined;
+  /** The config repo's last fetch error; cleared by the next successful poll. */
+  private gitError: string | undefined;
 
   constructor(
     private readonly options: ControllerOptions,
@@ -148,13 +152,15 @@ export class Controller {
   }
 
   private async onConfigRevision(sha: string, changed: boolean): Promise<void> {
+    this.gitError = undefined;
     if (changed || !this.snapshot) await this.load(sha);
     for (const key of this.snapshot?.targets.keys() ?? []) this.queue.add(key);
   }
 
   private onConfigError(err: Error, state: PollState): void {
     this.deps.log.log('warn', 'git fetch failed', { repo: this.source(this.options.repo).displayUrl, error: err.message, retryInMs: state.nextPollInMs });
-    this.markAll(`git: ${err.message}; keeping last good revision ${state.lastGoodSha?.slice(0, 7) ?? '(none)'}`);
+    this.gitError = `git: ${err.message}; keeping last good revision ${state.lastGoodSha?.slice(0, 7) ?? '(none)'}`;
+    this.markAll(this.gitError);
   }
 
   /** Reads and parses a new revision; an invalid sluice.yaml keeps the last good snapshot. */
@@ -166,12 +172,14 @@ export class Controller {
       const config = parseConfig(new TextDecoder().decode(raw), SLUICE_YAML);
       const targets = new Map(appEnvironments(config).map((t) => [statusKey(t.app, t.env), t]));
       this.snapshot = { sha, files, targets };
+      this.configError = undefined;
       this.deps.status.retain(new Set(targets.keys()));
       this.watchChartRepos(targets.values());
       this.deps.log.log('info', 'new revision', { revision: sha, targets: targets.size });
     } catch (err) {
       this.deps.log.log('error', 'config rejected', { revision: sha, error: errorMessage(err) });
-      this.markAll(`config at ${sha.slice(0, 7)} rejected, nothing changed: ${errorMessage(err)}`);
+      this.configError = `config at ${sha.slice(0, 7)} rejected, keeping ${this.snapshot?.sha.slice(0, 7) ?? 'nothing'}: ${errorMessage(err)}`;
+      this.markAll(this.configError);
     }
   }
 
@@ -220,7 +228,10 @@ export class Controller {
       if (!render.ok) metrics.renderErrors.inc({ app: target.app, env: target.env });
       const deps = { client, inventory: new InventoryStore(client, this.options.stateNamespace), log };
       const result = await reconcile(deps, { appEnv: target, revision: snap.sha, render, previous });
-      this.record(result.status, result.changes);
+      // The last good config keeps the cluster as it was; the status still says what is wrong upstream.
+      const problem = this.gitError ?? this.configError;
+      const shown = problem ? { ...result.status, syncStatus: 'Error' as const, message: problem } : result.status;
+      this.record(shown, result.changes);
       if (result.status.health === 'Progressing' || result.status.health === 'Missing') this.queue.addAfter(key, this.options.progressRequeueMs);
     } catch (err) {
       // The cluster was unreachable or refused a read: show it, change nothing, retry soon.

@@ -79,6 +79,20 @@ describe('controller end to end', function () {
     assert.ok(await s.get('apps/v1', 'Deployment', s.ns('dev'), 'guestbook'), 'nothing was pruned');
   });
 
+  it('rejects an invalid sluice.yaml with file, line and path, and changes nothing', async () => {
+    const before = await configMap('dev');
+    const config = await s.work.read('sluice.yaml');
+    await s.work.write('sluice.yaml', config.replace('  - name: quotes\n', '  - name: quotes\n    colour: blue\n'));
+    await s.work.write('environments/dev/guestbook/values.yaml', 'greeting: "must not be applied"\n');
+    await s.work.commitAndPush('broken config');
+    const st = await eventually('config error on every app × env', () => {
+      const all = s.sluice.status.list();
+      return all.every((x) => x.syncStatus === 'Error') ? all : undefined;
+    });
+    assert.match(st[0].message, /sluice\.yaml:\d+: apps\[1\]\.colour/);
+    assert.equal((await configMap('dev'))?.metadata.resourceVersion, before?.metadata.resourceVersion);
+  });
+
   it('reports an unreachable git server without pruning, and recovers by itself', async () => {
     await git.stop();
     try {
