@@ -3,17 +3,11 @@
  * counter like etcd's revision, and a bounded event history so watches can resume from a
  * resourceVersion (or be told it is too old, 410 Gone, as a real server does).
  */
+import type { ObjectMeta } from '../kube/types.js';
 import type { ResourceType } from './registry.js';
 
+export type Meta = ObjectMeta;
 export type Obj = Record<string, unknown> & { metadata: Meta };
-export interface Meta {
-  name?: string;
-  namespace?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  resourceVersion?: string;
-  [k: string]: unknown;
-}
 
 export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
