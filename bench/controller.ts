@@ -4,13 +4,15 @@
  *     reporting Synced at the pushed revision, with a 200 ms poll interval;
  *  2. a full reconcile of N apps × 4 envs (default N = 100) from a cold start: wall time until every
  *     app × env is Synced and Healthy, and the process's RSS.
- * Real git smart-HTTP server and the emulator, all on this machine.
+ * Real git smart-HTTP server in this process; the emulator runs as its own process (`sluice
+ * emulator`), so the RSS printed is the controller's (plus the small git front end).
  *   node dist/bench/controller.js [--apps 100] [--commits 7]
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startEmulator } from '../src/emulator/index.js';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defaultControllerOptions } from '../src/engine/controller.js';
 import { silentLogger } from '../src/log/logger.js';
 import { startSluice, type RunningSluice } from '../src/runtime/sluice.js';
@@ -70,13 +72,22 @@ async function start(repo: string, kubeconfig: string, dir: string, pollMs: numb
   );
 }
 
+/** Starts `sluice emulator` as a child process and resolves once its kubeconfig is written. */
+function startEmulatorProcess(kubeconfig: string): Promise<ChildProcess> {
+  const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'main.js');
+  const child = spawn(process.execPath, [main, 'emulator', '--port', '0', '--kubeconfig-out', kubeconfig, '--simulate-kubelet', '--kubelet-tick', '100'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.stdout?.once('data', () => resolve(child));
+    child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
+  });
+}
+
 async function main(): Promise<void> {
   const nApps = arg('apps', 100);
   const nCommits = arg('commits', 7);
   const dir = await mkdtemp(join(tmpdir(), 'sluice-bench-'));
-  const emulator = await startEmulator({ port: 0, simulateKubelet: true, kubeletTickMs: 100 });
   const kubeconfig = join(dir, 'kubeconfig');
-  await emulator.writeKubeconfig(kubeconfig);
+  const emulator = await startEmulatorProcess(kubeconfig);
   const git = await startGitServer({ root: join(dir, 'git') });
   try {
     // 1. commit → Synced latency
@@ -112,11 +123,11 @@ async function main(): Promise<void> {
     const steady = performance.now() - t1;
     const rss = process.memoryUsage().rss;
     console.log(`full reconcile, ${nApps} apps × 4 envs (${total} app × envs, ${total * 3} objects): cold ${(first / 1000).toFixed(1)} s to all Synced+Healthy, steady-state pass ${(steady / 1000).toFixed(2)} s`);
-    console.log(`RSS: ${(rss / 2 ** 20).toFixed(0)} MiB after (${(rssBefore / 2 ** 20).toFixed(0)} MiB before; emulator and git server share this process)`);
+    console.log(`controller RSS: ${(rss / 2 ** 20).toFixed(0)} MiB after the run (${(rssBefore / 2 ** 20).toFixed(0)} MiB before it)`);
     await s2.close();
   } finally {
     await git.close();
-    await emulator.close();
+    emulator.kill('SIGTERM');
     await rm(dir, { recursive: true, force: true });
   }
 }
