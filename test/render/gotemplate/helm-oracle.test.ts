@@ -1,18 +1,14 @@
 /**
- * Re-verifies every template fixture against the real helm binary. Slow (one helm process per
- * case), so it runs only when SLUICE_HELM_ORACLE=1; the fixture tests themselves never need helm.
+ * Re-verifies every template fixture against the real helm binary (one helm process per case,
+ * ~15 s), so the committed expectations can never drift from Go's behaviour. The fixture tests
+ * themselves never need helm.
  */
 import { strict as assert } from 'node:assert';
 import { helmParseError, oracleAll, ORACLE_TEMPLATE } from '../../support/helm-oracle.js';
 import { type ExecCase, type ParseCase, execFixtureFiles, loadCases } from './fixture-cases.js';
 
-const enabled = process.env.SLUICE_HELM_ORACLE === '1';
-
 describe('helm oracle', function () {
   this.timeout(300000);
-  before(function () {
-    if (!enabled) this.skip();
-  });
 
   for (const file of execFixtureFiles()) {
     it(`${file} matches helm`, async () => {
