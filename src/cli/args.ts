@@ -3,6 +3,8 @@
  * flags collected in order, boolean switches, and positionals. Unknown flags are errors so a typo
  * never silently changes behaviour.
  */
+import { DurationError, parseDurationMs } from '../config/duration.js';
+
 export interface FlagSpec {
   /** Takes no value (`--prune`). */
   readonly boolean?: boolean;
@@ -75,10 +77,13 @@ export function flagBool(args: ParsedArgs, name: string): boolean {
   return v !== undefined && v !== 'false';
 }
 
-/** Parses Go-style durations as sluice's flags take them: `30s`, `500ms`, `2m`, `1h`. */
+/** Parses Go-style durations as sluice's flags take them: `30s`, `500ms`, `2m`, `1h30m` (milliseconds out). */
 export function parseDuration(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text.trim());
-  if (!m) throw new UsageError(`invalid duration "${text}" (use e.g. 500ms, 30s, 2m)`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
-  return Math.round(parseFloat(m[1]) * unit);
+  try {
+    return parseDurationMs(text.trim());
+  } catch (err) {
+    // The flag's own wording, as before; the parser's reason is only Go's terse one.
+    if (err instanceof DurationError) throw new UsageError(`invalid duration "${text}" (use e.g. 500ms, 30s, 2m)`);
+    throw err;
+  }
 }

@@ -1,8 +1,9 @@
 /**
  * Resolves a config into its app × environment targets: each app in each of its envs, with the
- * namespace, release name, cluster and sync policy that apply there. Ordered by app (as listed),
- * then env in promotion order.
+ * namespace, release name, cluster and sync policy (the env's, with the app's overrides) that apply
+ * there, and the config's health checks. Ordered by app (as listed), then env in promotion order.
  */
+import { mergeSyncPolicy } from './policy.js';
 import type { AppEnv, SluiceConfig } from './types.js';
 
 export function appEnvironments(config: SluiceConfig): AppEnv[] {
@@ -20,10 +21,11 @@ export function appEnvironments(config: SluiceConfig): AppEnv[] {
         releaseName: app.releaseName,
         cluster: env.cluster,
         createNamespace: env.createNamespace,
-        syncPolicy: env.syncPolicy,
+        syncPolicy: mergeSyncPolicy(env.syncPolicy, app.syncPolicy),
         chart: app.chart,
         chartPath: app.chart.path,
         ignoreDifferences: app.ignoreDifferences,
+        healthChecks: config.healthChecks,
       });
     }
   }

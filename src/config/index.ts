@@ -4,4 +4,9 @@ export { appEnvironments } from './appenv.js';
 export { valuesFilesFor, imageFileFor, envDir, appEnvDir, SLUICE_YAML } from './layout.js';
 export { parseValuesFile } from './values.js';
 export { ConfigError, ValuesFileError, formatIssue, type ConfigIssue } from './errors.js';
-export type { AppEnv, AppSpec, ChartSource, EnvironmentSpec, IgnoreRule, SluiceConfig, SyncPolicy } from './types.js';
+export { DEFAULT_RETRY, DEFAULT_SYNC_POLICY, mergeSyncPolicy } from './policy.js';
+export { DurationError, parseDurationMs, parseGoDuration } from './duration.js';
+export type {
+  AppEnv, AppSpec, ChartSource, EnvironmentSpec, HealthCheckSpec, HealthCondition, HealthMessage, HealthRule, IgnoreRule, RetryPolicy,
+  RuleStatus, SluiceConfig, SyncPolicy, SyncPolicyOverride,
+} from './types.js';

@@ -5,8 +5,10 @@
  */
 import { isMap, isScalar, LineCounter, parseDocument, type Node } from 'yaml';
 import { ConfigError, firstLine, type ConfigIssue } from './errors.js';
+import { readHealthChecks } from './healthchecks.js';
+import { readSyncPolicy, readSyncPolicyOverride } from './policy.js';
 import { Cursor, field, readBool, readMap, readSeq, readString, readStringList, type ReadContext } from './reader.js';
-import type { AppSpec, ChartSource, EnvironmentSpec, IgnoreRule, SluiceConfig, SyncPolicy } from './types.js';
+import type { AppSpec, ChartSource, EnvironmentSpec, IgnoreRule, SluiceConfig } from './types.js';
 
 /** RFC 1123 label, as Kubernetes validates namespace names. */
 const DNS_LABEL = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -15,10 +17,9 @@ const DNS_LABEL_REASON = 'must be a DNS label (lowercase letters, digits and "-"
 const RELEASE_NAME = /^(?=.{1,53}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const API_VERSION = 'sluice.dev/v1alpha1';
 
-const TOP_FIELDS = ['apiVersion', 'kind', 'environments', 'apps'];
+const TOP_FIELDS = ['apiVersion', 'kind', 'environments', 'apps', 'healthChecks'];
 const ENV_FIELDS = ['name', 'namespace', 'cluster', 'createNamespace', 'syncPolicy'];
-const POLICY_FIELDS = ['auto', 'prune', 'selfHeal'];
-const APP_FIELDS = ['name', 'chart', 'source', 'releaseName', 'namespace', 'environments', 'ignoreDifferences'];
+const APP_FIELDS = ['name', 'chart', 'source', 'releaseName', 'namespace', 'environments', 'ignoreDifferences', 'syncPolicy'];
 const SOURCE_FIELDS = ['repo', 'path', 'ref'];
 const IGNORE_FIELDS = ['group', 'kind', 'name', 'namespace', 'jsonPointers', 'managedFieldsManagers'];
 
@@ -58,7 +59,8 @@ function readConfig(root: Cursor): SluiceConfig | undefined {
   const environments = uniqueByName(envItems ?? [], readEnvironment);
   const envNames = environments.map((e) => e.name);
   const apps = uniqueByName(readSeq(field(root, f, 'apps')) ?? [], (c) => readApp(c, envNames));
-  return { apiVersion: API_VERSION, kind: 'Config', environments, apps };
+  const healthChecks = readHealthChecks(field(root, f, 'healthChecks'));
+  return { apiVersion: API_VERSION, kind: 'Config', environments, apps, healthChecks };
 }
 
 /** Reads each item and reports a repeated `name` at its second occurrence, even when the item has other problems. */
@@ -93,11 +95,6 @@ function readEnvironment(c: Cursor): EnvironmentSpec | undefined {
   return { name, namespace: namespace ?? name, cluster, createNamespace, syncPolicy };
 }
 
-function readSyncPolicy(c: Cursor): SyncPolicy {
-  const f = readMap(c, POLICY_FIELDS);
-  return { auto: readBool(field(c, f, 'auto'), true), prune: readBool(field(c, f, 'prune'), false), selfHeal: readBool(field(c, f, 'selfHeal'), false) };
-}
-
 function readApp(c: Cursor, envNames: readonly string[]): AppSpec | undefined {
   const f = readMap(c, APP_FIELDS);
   if (!f) return c.present ? undefined : c.fail('must be a map');
@@ -107,8 +104,10 @@ function readApp(c: Cursor, envNames: readonly string[]): AppSpec | undefined {
   const namespace = readString(field(c, f, 'namespace'), { pattern: DNS_LABEL, patternReason: DNS_LABEL_REASON });
   const environments = readAppEnvironments(field(c, f, 'environments'), envNames);
   const ignoreDifferences = (readSeq(field(c, f, 'ignoreDifferences')) ?? []).map(readIgnoreRule).filter((r): r is IgnoreRule => r !== undefined);
+  const policyCursor = field(c, f, 'syncPolicy');
+  const syncPolicy = policyCursor.present ? readSyncPolicyOverride(policyCursor) : undefined;
   if (name === undefined || chart === undefined) return undefined;
-  return { name, chart, releaseName: releaseName ?? name, ...(namespace ? { namespace } : {}), environments, ignoreDifferences };
+  return { name, chart, releaseName: releaseName ?? name, ...(namespace ? { namespace } : {}), environments, ignoreDifferences, ...(syncPolicy ? { syncPolicy } : {}) };
 }
 
 /** Exactly one of `chart: <dir>` (config repo) or `source: {repo, path, ref}` (another repo). */

@@ -4,6 +4,7 @@
  * a file. Lines come from the `yaml` package's node ranges through a LineCounter.
  */
 import { isMap, isScalar, isSeq, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
+import { DurationError, parseDurationMs } from './duration.js';
 import type { ConfigIssue } from './errors.js';
 
 /** A node (or its absence) at a path, plus where to report problems about it. */
@@ -76,6 +77,46 @@ export function readBool(c: Cursor, dflt: boolean): boolean {
   return c.node.value;
 }
 
+/** A number in [min, max] (an integer when `integer`); `dflt` when absent or invalid. */
+export function readNumber(c: Cursor, dflt: number, opts: { min: number; max?: number; integer?: boolean }): number {
+  if (!c.present) return dflt;
+  if (!isScalar(c.node) || typeof c.node.value !== 'number') return c.fail(`must be a number, got ${describe(c.node)}`) ?? dflt;
+  const v = c.node.value;
+  const what = opts.integer ? 'an integer' : 'a number';
+  const range = opts.max === undefined ? `>= ${opts.min}` : `from ${opts.min} to ${opts.max}`;
+  if ((opts.integer && !Number.isInteger(v)) || v < opts.min || (opts.max !== undefined && v > opts.max)) {
+    return c.fail(`must be ${what} ${range}, got ${v}`) ?? dflt;
+  }
+  return v;
+}
+
+/** A Go duration string (`30s`, `5m`, `1h30m`) in milliseconds; bare numbers and negatives are rejected. */
+export function readDuration(c: Cursor, dfltMs: number, opts: { positive?: boolean } = {}): number {
+  if (!c.present) return dfltMs;
+  if (!isScalar(c.node) || typeof c.node.value !== 'string') {
+    return c.fail(`must be a duration such as 30s, 5m or 1h30m, got ${describe(c.node)}`) ?? dfltMs;
+  }
+  const text = c.node.value;
+  let ms: number;
+  try {
+    ms = parseDurationMs(text);
+  } catch (err) {
+    if (!(err instanceof DurationError)) throw err;
+    return c.fail(`${JSON.stringify(text)} is not a valid duration (${err.reason}; use e.g. 30s, 5m, 1h30m)`) ?? dfltMs;
+  }
+  if (opts.positive && ms === 0) return c.fail(`${JSON.stringify(text)} must be longer than 0`) ?? dfltMs;
+  return ms;
+}
+
+/** One of `allowed` (a string); the issue lists the allowed values whatever the node's type. */
+export function readEnum<T extends string>(c: Cursor, allowed: readonly T[], opts: { required?: boolean } = {}): T | undefined {
+  if (!c.present) return opts.required ? c.fail('required') : undefined;
+  const v: unknown = isScalar(c.node) ? c.node.value : undefined;
+  if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
+  const got = typeof v === 'string' ? JSON.stringify(v) : describe(c.node);
+  return c.fail(`must be ${allowed.length === 1 ? allowed[0] : `one of ${allowed.join(', ')}`}, got ${got}`);
+}
+
 /** Items of a sequence node, each as a cursor. */
 export function readSeq(c: Cursor): Cursor[] | undefined {
   if (!c.present) return undefined;
@@ -94,7 +135,8 @@ export function readStringList(c: Cursor, opts: { pattern?: RegExp; patternReaso
   return out;
 }
 
-function describe(node: Node | null | undefined): string {
+/** `a map`, `a list`, `string "x"`, `number 3`: how issues name a node of the wrong type. */
+export function describe(node: Node | null | undefined): string {
   if (isMap(node)) return 'a map';
   if (isSeq(node)) return 'a list';
   if (isScalar(node)) {

@@ -3,6 +3,21 @@
  * app × environment targets the controller reconciles.
  */
 import type { IgnoreDifference } from '../diff/types.js';
+import type { HealthCheckSpec } from '../health/custom.js';
+
+export type { HealthCheckSpec, HealthCondition, HealthMessage, HealthRule, RuleStatus } from '../health/custom.js';
+
+/** Argo CD's `syncPolicy.retry` (limit + backoff), in milliseconds. */
+export interface RetryPolicy {
+  /** Retries after the first failed attempt; 0 = none. Default 5. */
+  readonly limit: number;
+  /** Wait before the first retry (YAML `backoff.duration`). Default 5s. */
+  readonly backoffMs: number;
+  /** Each further wait is the previous × factor (YAML `backoff.factor`). Default 2. */
+  readonly factor: number;
+  /** Cap on any one wait (YAML `backoff.maxDuration`). Default 3m. */
+  readonly maxBackoffMs: number;
+}
 
 /** Argo CD's automated sync policy (`spec.syncPolicy.automated` with `prune`/`selfHeal`). */
 export interface SyncPolicy {
@@ -12,7 +27,22 @@ export interface SyncPolicy {
   readonly prune: boolean;
   /** Revert changes made in the cluster by hand. Default false, as in Argo CD. */
   readonly selfHeal: boolean;
+  /** 'auto': when a sync ends Degraded (or goes Degraded within healthTimeoutMs after it), re-apply the last Healthy release. Default 'manual'. */
+  readonly rollback: 'auto' | 'manual';
+  /** How long after a sync a Degraded app counts as a failed release (YAML `healthTimeout: 5m`). Default 5m. */
+  readonly healthTimeoutMs: number;
+  /** A sync operation (all waves, hooks) that runs longer fails (YAML `syncTimeout: 10m`). Default 10m. */
+  readonly syncTimeoutMs: number;
+  /** Argo CD's retry: YAML `retry: {limit: 5, backoff: {duration: 5s, factor: 2, maxDuration: 3m}}`. Defaults exactly those. limit 0 = no retries. */
+  readonly retry: RetryPolicy;
+  /** Prune guard: hold a prune that would delete more than this percentage of the app's objects (YAML `maxPrunePercent: 50`, 0–100; 100 turns the guard off). Default 50. */
+  readonly maxPrunePercent: number;
+  /** Release history entries kept per app × env (YAML `historyLimit: 10`, 1–100). Default 10. */
+  readonly historyLimit: number;
 }
+
+/** An app's `syncPolicy`: only the fields it gives, each overriding the env's value (retry field by field). */
+export type SyncPolicyOverride = Partial<Omit<SyncPolicy, 'retry'>> & { readonly retry?: Partial<RetryPolicy> };
 
 /** One environment; the order of `SluiceConfig.environments` is the promotion order. */
 export interface EnvironmentSpec {
@@ -51,6 +81,8 @@ export interface AppSpec {
   /** Envs this app is deployed to, in promotion order. Default: all. */
   readonly environments: readonly string[];
   readonly ignoreDifferences: readonly IgnoreRule[];
+  /** Overrides of the env's sync policy for this app, in every env; present only when given. */
+  readonly syncPolicy?: SyncPolicyOverride;
 }
 
 export interface SluiceConfig {
@@ -58,6 +90,8 @@ export interface SluiceConfig {
   readonly kind: 'Config';
   readonly environments: readonly EnvironmentSpec[];
   readonly apps: readonly AppSpec[];
+  /** User-defined health checks, one per group/kind; they override the built-in checks. Default []. */
+  readonly healthChecks: readonly HealthCheckSpec[];
 }
 
 /** One app in one environment: everything needed to render and sync it. */
@@ -71,9 +105,12 @@ export interface AppEnv {
   /** kubeconfig context name; '' is the controller's own cluster. */
   readonly cluster: string;
   readonly createNamespace: boolean;
+  /** The env's policy with the app's overrides applied. */
   readonly syncPolicy: SyncPolicy;
   readonly chart: ChartSource;
   /** Chart dir relative to its repo root (same as `chart.path`). */
   readonly chartPath: string;
   readonly ignoreDifferences: readonly IgnoreRule[];
+  /** The config's `healthChecks` (the same array for every target). */
+  readonly healthChecks: readonly HealthCheckSpec[];
 }

@@ -24,6 +24,8 @@ export interface EmulatorOptions {
   simulateKubelet?: boolean;
   /** Kubelet simulator tick in milliseconds; default 200. */
   kubeletTickMs?: number;
+  /** Interval of BOOKMARK events on watches that allow them; default 60000, like the API server. */
+  bookmarkIntervalMs?: number;
 }
 
 export interface Emulator {
@@ -32,11 +34,15 @@ export interface Emulator {
   kubeconfig(namespace?: string): string;
   writeKubeconfig(path: string): Promise<void>;
   readonly requestLog: RequestLogEntry[];
+  /** Ends every open watch stream cleanly, as an API server restart or a load balancer would. */
+  closeWatches(): void;
+  /** Drops the event history (etcd compaction): a watch resuming from an older resourceVersion gets 410 Gone. */
+  compact(): void;
   close(): Promise<void>;
 }
 
 export function defaultEmulatorOptions(): Required<EmulatorOptions> {
-  return { port: 0, host: '127.0.0.1', simulateKubelet: false, kubeletTickMs: 200 };
+  return { port: 0, host: '127.0.0.1', simulateKubelet: false, kubeletTickMs: 200, bookmarkIntervalMs: 60_000 };
 }
 
 function seed(api: Api): void {
@@ -55,7 +61,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const opts = { ...defaultEmulatorOptions(), ...options };
   const api = new Api(new Store(), new Registry());
   seed(api);
-  const front = new EmulatorServer(api);
+  const front = new EmulatorServer(api, { bookmarkIntervalMs: opts.bookmarkIntervalMs });
   const server = createServer((req, res) => void front.handle(req, res));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -69,6 +75,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     url,
     port,
     requestLog: front.requestLog,
+    closeWatches: () => front.closeWatches(),
+    compact: () => api.store.compact(),
     kubeconfig: (namespace?: string) => kubeconfigYaml(url, namespace),
     writeKubeconfig: (path: string) => writeFile(path, kubeconfigYaml(url), { mode: 0o600 }),
     close: async () => {

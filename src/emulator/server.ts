@@ -9,7 +9,7 @@ import { coreVersions, group, groupList, resourceList, versionInfo } from './dis
 import { ApiError } from './errors.js';
 import { openapiGroupVersion, openapiRoot } from './openapi.js';
 import type { Json } from './patch/merge.js';
-import { matches, parseSelector } from './selectors.js';
+import { matches, parseSelector, SelectorError } from './selectors.js';
 import { resourceKey, type Obj, type StoreEvent } from './store.js';
 
 export interface RequestLogEntry {
@@ -70,11 +70,20 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+export interface EmulatorServerOptions {
+  /** How often a watch that allows bookmarks gets a BOOKMARK with the current resourceVersion. */
+  readonly bookmarkIntervalMs: number;
+}
+
 export class EmulatorServer {
   readonly requestLog: RequestLogEntry[] = [];
   private readonly watches = new Set<ServerResponse>();
 
-  constructor(readonly api: Api) {}
+  constructor(
+    readonly api: Api,
+    // The API server's watch cache sends bookmarks about once a minute (k8s.io/apiserver cacher).
+    private readonly options: EmulatorServerOptions = { bookmarkIntervalMs: 60_000 },
+  ) {}
 
   closeWatches(): void {
     for (const w of this.watches) w.end();
@@ -100,7 +109,7 @@ export class EmulatorServer {
       entry.code = req.method === 'POST' ? 201 : 200;
       send(res, entry.code, result);
     } catch (err) {
-      const e = err instanceof ApiError ? err : new ApiError(500, 'InternalError', err instanceof Error ? err.message : String(err));
+      const e = toApiError(err);
       entry.code = e.status;
       send(res, e.status, e.toStatus());
     }
@@ -174,6 +183,11 @@ export class EmulatorServer {
     return { kind: 'Scale', apiVersion: 'autoscaling/v1', metadata: { name, namespace: o.metadata.namespace, resourceVersion: o.metadata.resourceVersion }, spec: { replicas: o.spec?.replicas ?? 0 }, status: { replicas: o.status?.replicas ?? 0 } };
   }
 
+  /** A BOOKMARK's object: only kind, apiVersion and the resourceVersion every event up to has been sent. */
+  private bookmark(t: Target): { kind: string; apiVersion: string; metadata: { resourceVersion: string; annotations?: Record<string, string> } } {
+    return { kind: t.type.kind, apiVersion: t.type.group ? `${t.type.group}/${t.type.version}` : t.type.version, metadata: { resourceVersion: String(this.api.store.revision) } };
+  }
+
   /** A watch stream: an initial ADDED per existing object (or history since resourceVersion), then live events. */
   private watch(t: Target, q: URLSearchParams, res: ServerResponse): void {
     const labels = parseSelector(q.get('labelSelector'));
@@ -184,7 +198,9 @@ export class EmulatorServer {
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
     // Clients wait for the headers before reading events; send them now, not with the first event.
     res.flushHeaders();
-    const write = (e: StoreEvent) => res.write(JSON.stringify({ type: e.type, object: this.api.present(t.type, e.object) }) + '\n');
+    // Between end() and 'finish' a store event or bookmark may still come: writing then would error.
+    const send = (line: unknown) => !res.writableEnded && res.write(JSON.stringify(line) + '\n');
+    const write = (e: StoreEvent) => send({ type: e.type, object: this.api.present(t.type, e.object) });
     const rv = q.get('resourceVersion');
     // Watch-list (client-go WatchListClient): current state as ADDED, then a BOOKMARK marking the end.
     const initial = q.get('sendInitialEvents') === 'true';
@@ -202,21 +218,31 @@ export class EmulatorServer {
       }
     }
     if (initial) {
-      const bookmark = { kind: t.type.kind, apiVersion: t.type.group ? `${t.type.group}/${t.type.version}` : t.type.version, metadata: { resourceVersion: String(this.api.store.revision), annotations: { 'k8s.io/initial-events-end': 'true' } } };
+      const bookmark = this.bookmark(t);
+      bookmark.metadata.annotations = { 'k8s.io/initial-events-end': 'true' };
       res.write(JSON.stringify({ type: 'BOOKMARK', object: bookmark }) + '\n');
     }
     const stop = this.api.store.watch((e) => wanted(e) && write(e));
     this.watches.add(res);
     const timeout = Number(q.get('timeoutSeconds') ?? '0');
     const timer = timeout > 0 ? setTimeout(() => res.end(), timeout * 1000) : undefined;
+    const bookmarks = q.get('allowWatchBookmarks') === 'true' ? setInterval(() => send({ type: 'BOOKMARK', object: this.bookmark(t) }), this.options.bookmarkIntervalMs) : undefined;
     const cleanup = () => {
       stop();
       this.watches.delete(res);
       if (timer) clearTimeout(timer);
+      if (bookmarks) clearInterval(bookmarks);
     };
     res.on('close', cleanup);
     res.on('finish', cleanup);
   }
+}
+
+/** A malformed selector is the client's mistake (400), as the API server answers; anything else unexpected is 500. */
+function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof SelectorError) return new ApiError(400, 'BadRequest', err.message);
+  return new ApiError(500, 'InternalError', err instanceof Error ? err.message : String(err));
 }
 
 /** The default field manager, derived from the user agent as the API server does (`kubectl` → `kubectl`). */

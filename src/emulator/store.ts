@@ -89,6 +89,11 @@ export class Store {
     return this.history.filter((e) => e.rv > rv);
   }
 
+  /** Forgets the event history, as etcd compaction does: watches resuming from before now get 410 Gone. */
+  compact(): void {
+    this.history.length = 0;
+  }
+
   watch(w: Watcher): () => void {
     this.watchers.add(w);
     return () => this.watchers.delete(w);

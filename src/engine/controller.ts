@@ -8,10 +8,19 @@ import type { AppEnv } from '../config/types.js';
 import { appEnvironments, parseConfig, SLUICE_YAML } from '../config/index.js';
 import { RepoScheduler, systemClock, type PollState, type RefFetcher } from '../git/poller.js';
 import type { ClusterClient } from '../kube/client.js';
+import type { KubeObject } from '../kube/types.js';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/registry.js';
+import type { ReleaseApi } from '../history/api.js';
+import type { ReleaseRecord } from '../history/release.js';
+import { HistoryStore } from '../history/store.js';
+import { RollbackError } from '../history/errors.js';
+import { compileHealthChecks, type CustomHealth } from '../health/custom.js';
+import { assessHealth } from '../health/index.js';
 import { InventoryStore } from '../sync/inventory.js';
-import { reconcile } from './reconcile.js';
+import { AppRuntime } from './app-runtime.js';
+import { DriftWatcher } from './drift-watch.js';
+import { reconcile, type ReconcileResult } from './reconcile.js';
 import { AppRenderer, subtree, type RepoFiles } from './render.js';
 import { statusKey, type AppEnvStatus, type StatusStore } from './status.js';
 import { WorkQueue } from './workqueue.js';
@@ -37,16 +46,20 @@ export interface ControllerOptions {
   readonly progressRequeueMs: number;
   /** Longest wait between retries after git errors. */
   readonly maxBackoffMs: number;
+  /** Watch owned objects so drift is seen within seconds, not at the next poll. */
+  readonly watch: boolean;
 }
 
 export function defaultControllerOptions(repo = '', branch = 'main'): ControllerOptions {
-  return { repo, branch, pollIntervalMs: 30_000, concurrency: 4, stateNamespace: 'sluice-system', progressRequeueMs: 2_000, maxBackoffMs: 300_000 };
+  return { repo, branch, pollIntervalMs: 30_000, concurrency: 4, stateNamespace: 'sluice-system', progressRequeueMs: 2_000, maxBackoffMs: 300_000, watch: true };
 }
 
 interface Snapshot {
   readonly sha: string;
   readonly files: RepoFiles;
   readonly targets: Map<string, AppEnv>;
+  /** sluice.yaml's healthChecks, compiled. */
+  readonly health: CustomHealth;
 }
 
 export interface ControllerDeps {
@@ -63,7 +76,7 @@ function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-export class Controller {
+export class Controller implements ReleaseApi {
   private snapshot: Snapshot | undefined;
   private readonly queue: WorkQueue;
   private readonly renderer = new AppRenderer();
@@ -76,6 +89,10 @@ export class Controller {
   private configError: string | undefined;
   /** The config repo's last fetch error; cleared by the next successful poll. */
   private gitError: string | undefined;
+  private readonly runtimes = new Map<string, AppRuntime>();
+  private readonly watcher: DriftWatcher | undefined;
+  /** Kinds each app × env deploys, by cluster context: what the drift watcher must watch. */
+  private readonly watchedKinds = new Map<string, { context: string; kinds: string[] }>();
 
   constructor(
     private readonly options: ControllerOptions,
@@ -86,6 +103,11 @@ export class Controller {
     });
     const backoff = { initialMs: Math.min(1_000, options.pollIntervalMs), maxMs: options.maxBackoffMs };
     this.scheduler = new RepoScheduler((url) => this.timed(this.source(url)), { intervalMs: options.pollIntervalMs, backoff, clock: systemClock });
+    if (options.watch) {
+      this.watcher = new DriftWatcher(deps.clusterFor, (key) => {
+        if (this.snapshot?.targets.has(key)) this.queue.add(key);
+      }, undefined, deps.log);
+    }
   }
 
   /** Polls the config repo and finishes a first reconcile pass; polling goes on until stop(). */
@@ -122,6 +144,7 @@ export class Controller {
 
   async stop(): Promise<void> {
     this.scheduler.stop();
+    this.watcher?.stop();
     await this.queue.stop();
   }
 
@@ -171,7 +194,7 @@ export class Controller {
       if (!raw) throw new Error(`${SLUICE_YAML}: not found at the repo root`);
       const config = parseConfig(new TextDecoder().decode(raw), SLUICE_YAML);
       const targets = new Map(appEnvironments(config).map((t) => [statusKey(t.app, t.env), t]));
-      this.snapshot = { sha, files, targets };
+      this.snapshot = { sha, files, targets, health: compileHealthChecks(config.healthChecks) };
       this.configError = undefined;
       this.deps.status.retain(new Set(targets.keys()));
       this.watchChartRepos(targets.values());
@@ -215,6 +238,29 @@ export class Controller {
     return this.source(t.chart.repo).readFiles(sha, t.chartPath);
   }
 
+  private runtime(key: string): AppRuntime {
+    let rt = this.runtimes.get(key);
+    if (!rt) this.runtimes.set(key, (rt = new AppRuntime()));
+    return rt;
+  }
+
+  /** The release history of an app × env, newest first (the API's `history`). */
+  async history(app: string, env: string): Promise<ReleaseRecord[]> {
+    const target = this.snapshot?.targets.get(statusKey(app, env));
+    if (!target) throw new RollbackError('not-found', `app ${app} has no environment ${env}`);
+    return new HistoryStore(this.deps.clusterFor(target.cluster), this.options.stateNamespace).list(target);
+  }
+
+  /** Queues a rollback; resolves with the new release once the reconcile of that app × env started it. */
+  rollback(app: string, env: string, request: { to?: number; by?: string }): Promise<ReleaseRecord> {
+    const key = statusKey(app, env);
+    if (!this.snapshot?.targets.has(key)) return Promise.reject(new RollbackError('not-found', `app ${app} has no environment ${env}`));
+    return new Promise<ReleaseRecord>((resolve, reject) => {
+      this.runtime(key).requests.push({ ...request, resolve, reject });
+      this.queue.add(key);
+    });
+  }
+
   private async reconcileKey(key: string): Promise<void> {
     const snap = this.snapshot;
     const target = snap?.targets.get(key);
@@ -222,26 +268,51 @@ export class Controller {
     const { metrics, log, status } = this.deps;
     const end = metrics.reconcileDuration.startTimer({ app: target.app, env: target.env });
     const previous = status.get(target.app, target.env);
+    const rt = this.runtime(key);
     try {
       const client = this.deps.clusterFor(target.cluster);
       const render = this.renderer.render(target, snap.files, await this.chartFiles(snap, target));
       if (!render.ok) metrics.renderErrors.inc({ app: target.app, env: target.env });
-      const deps = { client, inventory: new InventoryStore(client, this.options.stateNamespace), log };
-      const result = await reconcile(deps, { appEnv: target, revision: snap.sha, render, previous });
+      const deps = {
+        client,
+        inventory: new InventoryStore(client, this.options.stateNamespace),
+        history: new HistoryStore(client, this.options.stateNamespace),
+        log,
+        now: Date.now,
+        health: (obj: KubeObject) => assessHealth(obj, snap.health),
+      };
+      const result = await reconcile(deps, rt, { appEnv: target, revision: snap.sha, render, previous });
       // The last good config keeps the cluster as it was; the status still says what is wrong upstream.
       const problem = this.gitError ?? this.configError;
       const shown = problem ? { ...result.status, syncStatus: 'Error' as const, message: problem } : result.status;
-      this.record(shown, result.changes);
-      if (result.status.health === 'Progressing' || result.status.health === 'Missing') this.queue.addAfter(key, this.options.progressRequeueMs);
+      this.record(shown, result);
+      if (render.ok) this.track(key, target.cluster, render.objects);
+      const progressing = result.status.health === 'Progressing' || result.status.health === 'Missing';
+      const next = Math.min(result.requeueAfterMs ?? Infinity, progressing ? this.options.progressRequeueMs : Infinity);
+      if (Number.isFinite(next)) this.queue.addAfter(key, Math.max(next, 200));
     } catch (err) {
       // The cluster was unreachable or refused a read: show it, change nothing, retry soon.
       log.log('warn', 'reconcile failed', { app: target.app, env: target.env, error: errorMessage(err) });
-      this.record(this.errorStatus(target, previous, snap.sha, errorMessage(err)), []);
+      // A rollback asked for during this pass gets the reason instead of waiting forever.
+      for (const req of rt.requests.splice(0)) req.reject(err instanceof Error ? err : new Error(String(err)));
+      this.record(this.errorStatus(target, previous, snap.sha, errorMessage(err)), undefined);
       this.queue.addAfter(key, Math.min(this.options.pollIntervalMs, 10_000));
     } finally {
       end();
       metrics.lastReconcile.set(Date.now() / 1000);
     }
+  }
+
+  /** Tells the drift watcher which kinds this app × env deploys, so edits to them requeue it. */
+  private track(key: string, context: string, objects: readonly KubeObject[]): void {
+    if (!this.watcher) return;
+    const kinds = [...new Set(objects.map((o) => `${o.apiVersion}\0${o.kind}`))].sort();
+    const before = this.watchedKinds.get(key);
+    if (before && before.context === context && before.kinds.join('\n') === kinds.join('\n')) return;
+    this.watchedKinds.set(key, { context, kinds });
+    const union = new Set<string>();
+    for (const w of this.watchedKinds.values()) if (w.context === context) for (const k of w.kinds) union.add(k);
+    this.watcher.track(context, [...union].map((k) => ({ apiVersion: k.split('\0')[0], kind: k.split('\0')[1] })));
   }
 
   private errorStatus(t: AppEnv, prev: AppEnvStatus | undefined, sha: string | undefined, message: string): AppEnvStatus {
@@ -259,14 +330,16 @@ export class Controller {
     };
   }
 
-  private record(next: AppEnvStatus, changes: readonly { action: string }[]): void {
+  private record(next: AppEnvStatus, result: ReconcileResult | undefined): void {
     const { metrics } = this.deps;
     const labels = { app: next.app, env: next.env };
-    if (changes.length) {
-      const failed = changes.some((c) => c.action === 'failed');
+    for (const f of result?.finished ?? []) {
+      const failed = f.active.op.phase === 'Failed';
       metrics.syncs.inc({ ...labels, result: failed ? 'failed' : 'succeeded' });
+      const changes = f.active.op.changes;
       metrics.objectsApplied.inc(labels, changes.filter((c) => c.action === 'created' || c.action === 'configured').length);
       metrics.objectsPruned.inc(labels, changes.filter((c) => c.action === 'deleted').length);
+      if (f.active.rollback && !failed) metrics.rollbacks.inc({ ...labels, reason: f.active.rollback.by });
     }
     this.deps.status.set(next);
   }

@@ -1,177 +1,304 @@
 /**
- * One reconcile pass of one app × env: render → place → compare with live → (auto) sync and prune →
- * health → status. Failures become status values; a failed render never applies or prunes anything.
+ * One reconcile pass of one app × env: advance the sync operation in progress, serve a rollback
+ * request, render → compare with live → decide (Argo CD's automated-sync rules, quarantine of
+ * rolled-back releases, retries, self-heal backoff) → maybe start a sync → watch health after a
+ * sync (automatic rollback) → status. Failures become status values; a failed render never applies
+ * or prunes anything, and an operation in progress is never left half-applied.
  */
 import type { AppEnv } from '../config/types.js';
-import { diffObject } from '../diff/diff.js';
-import { unifiedDiff } from '../diff/unified.js';
-import { aggregateHealth, assessHealth } from '../health/index.js';
-import type { HealthStatus } from '../health/types.js';
-import type { ClusterClient } from '../kube/client.js';
-import { objectKey, refOf, type KubeObject, type ObjectRef } from '../kube/types.js';
-import type { Logger } from '../log/logger.js';
-import { applyObjects, pruneObjects } from '../sync/apply.js';
+import { manifestDigest, type ReleaseRecord } from '../history/release.js';
+import { aggregateHealth } from '../health/index.js';
+import { objectKey, type KubeObject } from '../kube/types.js';
 import type { ChangeSetEntry } from '../sync/changeset.js';
-import { FIELD_MANAGER, type InventoryStore } from '../sync/inventory.js';
-import { placeInNamespaces } from '../sync/namespaces.js';
-import { applyOrder, pruneOrder } from '../sync/order.js';
-import { stamp } from '../sync/ownership.js';
-import { pruneCandidates, staleRefs } from '../sync/prune.js';
+import { decidePrune } from '../sync/prune.js';
+import { RollbackError } from '../history/errors.js';
+import type { AppRuntime } from './app-runtime.js';
+import { compare, desiredState, outOfSync, resourceStatuses, type Comparison } from './compare.js';
+import { advance, startRollback, startSync, type Finished, type OperationDeps } from './operations.js';
+import { autoSyncDecision, lastFromGit, quarantineFor, rollbackTarget, selfHealDelayMs, type AutoSyncDecision } from './releases.js';
 import type { RenderOutcome } from './render.js';
-import type { AppEnvStatus, ResourceStatus } from './status.js';
+import type { AppEnvStatus, ResourceStatus, RolledBackStatus } from './status.js';
 
-export interface ReconcileDeps {
-  readonly client: ClusterClient;
-  readonly inventory: InventoryStore;
-  readonly log: Logger;
-}
+export type ReconcileDeps = OperationDeps;
 
 export interface ReconcileInput {
   readonly appEnv: AppEnv;
   readonly revision: string;
   readonly render: RenderOutcome;
   readonly previous?: AppEnvStatus;
-  /** Sync even when the env's policy isn't automatic (a manual `sync` request). */
-  readonly forceSync?: boolean;
+  /** A manual sync request: sync even when the policy wouldn't (and maybe confirm a held prune). */
+  readonly forceSync?: { readonly by?: string; readonly overridePruneGuard?: boolean };
 }
 
 export interface ReconcileResult {
   readonly status: AppEnvStatus;
-  /** The pass applied or pruned something. */
-  readonly synced: boolean;
+  /** Operations that ended during this pass (for metrics and events). */
+  readonly finished: readonly Finished[];
+  /** Changes written by operations that ended during this pass. */
   readonly changes: readonly ChangeSetEntry[];
+  /** When the controller should look again (an operation waits, a retry or backoff is due). */
+  readonly requeueAfterMs?: number;
 }
 
-interface Comparison {
-  readonly desired: KubeObject[];
-  readonly live: Map<string, KubeObject | undefined>;
-  readonly drifted: Set<string>;
-  readonly missing: Set<string>;
-  /** Unified diffs of drifted objects, by key. */
-  readonly diffs: Map<string, string>;
-  readonly prune: { ref: ObjectRef; live: KubeObject }[];
+interface Pass {
+  readonly deps: ReconcileDeps;
+  readonly rt: AppRuntime;
+  readonly input: ReconcileInput;
+  readonly finished: Finished[];
+  requeue?: number;
+  note?: string;
 }
 
-async function getAll(client: ClusterClient, refs: readonly ObjectRef[]): Promise<(KubeObject | undefined)[]> {
-  return Promise.all(refs.map((r) => client.get(r)));
+const short = (sha: string): string => sha.slice(0, 7);
+
+function requeueIn(pass: Pass, ms: number): void {
+  pass.requeue = pass.requeue === undefined ? ms : Math.min(pass.requeue, ms);
 }
 
-async function compare(deps: ReconcileDeps, appEnv: AppEnv, rendered: KubeObject[]): Promise<Comparison> {
-  const owner = { app: appEnv.app, env: appEnv.env };
-  const placed = await placeInNamespaces(deps.client, rendered, appEnv.namespace);
-  const desired = applyOrder(placed.map((o) => stamp(o, owner)));
-  const lives = await getAll(deps.client, desired.map(refOf));
-  const live = new Map<string, KubeObject | undefined>();
-  const drifted = new Set<string>();
-  const missing = new Set<string>();
-  const diffs = new Map<string, string>();
-  desired.forEach((obj, i) => {
-    const key = objectKey(refOf(obj));
-    live.set(key, lives[i]);
-    if (!lives[i]) {
-      missing.add(key);
-      drifted.add(key);
+async function advanceActive(pass: Pass): Promise<void> {
+  const { deps, rt, input } = pass;
+  const done = await advance(deps, rt, input.appEnv);
+  if (rt.active) {
+    requeueIn(pass, 1_000);
+    return;
+  }
+  if (!done) return;
+  pass.finished.push(done);
+  if (done.followUp === 'rollback') {
+    await autoRollback(pass, done.active.release, `sync of release ${done.active.release.id} (${short(done.active.release.revision)}) failed: ${done.active.op.message}`);
+  }
+  if (done.followUp === 'retry' && rt.retry) requeueIn(pass, Math.max(0, rt.retry.at - deps.now()));
+}
+
+function comparer(pass: Pass): (desired: KubeObject[]) => Promise<Comparison> {
+  const { deps, input } = pass;
+  return async (resources) => {
+    const inventory = (await deps.inventory.load(input.appEnv))?.objects ?? [];
+    return compare(deps.client, input.appEnv, { resources, hooks: [] }, inventory);
+  };
+}
+
+async function autoRollback(pass: Pass, from: ReleaseRecord, reason: string): Promise<void> {
+  const { deps, rt, input } = pass;
+  let to: ReleaseRecord;
+  try {
+    // The failed release counts as the current one, whatever else the history holds.
+    to = rollbackTarget([from, ...(rt.records ?? []).filter((r) => r.id !== from.id)]);
+  } catch (err) {
+    pass.note = `automatic rollback impossible: ${(err as Error).message}`;
+    return;
+  }
+  await startRollback(deps, rt, input.appEnv, { from, to, by: 'auto', reason }, comparer(pass), 'sluice');
+  await advanceActive(pass);
+}
+
+/** Serves manual rollback requests (they need no render: the manifests come from the history). */
+async function serveRequests(pass: Pass): Promise<void> {
+  const { deps, rt, input } = pass;
+  while (rt.requests.length) {
+    const req = rt.requests.shift();
+    if (!req) break;
+    if (rt.active) {
+      req.reject(new RollbackError('busy', `a sync of release ${rt.active.release.id} is in progress; try again when it ends`));
+      continue;
+    }
+    try {
+      const records = rt.records ?? [];
+      const to = rollbackTarget(records, req.to);
+      const current = lastFromGit(records);
+      const from = current && current.id !== to.id && current.digest !== to.digest ? current : undefined;
+      const active = await startRollback(deps, rt, input.appEnv, { from, to, by: 'manual', reason: `rolled back by ${req.by ?? 'hand'} to release ${to.id}` }, comparer(pass), req.by);
+      req.resolve(active.release);
+      await advanceActive(pass);
+    } catch (err) {
+      req.reject(err as Error);
+    }
+  }
+}
+
+/** A release left Running by a previous controller is re-run (idempotently) or closed. */
+async function resumeInterrupted(pass: Pass, digest: string, c: Comparison): Promise<void> {
+  const { deps, rt, input } = pass;
+  rt.resumeChecked = true;
+  const running = rt.records?.[0];
+  if (!running || running.result !== 'Running' || rt.active) return;
+  deps.log.log('warn', 'resuming an interrupted sync', { app: input.appEnv.app, env: input.appEnv.env, release: running.id });
+  if (running.rollbackOf !== undefined) {
+    const to = rt.records?.find((r) => r.id === running.rollbackOf);
+    if (to) {
+      await startRollback(deps, rt, input.appEnv, { to, by: running.trigger === 'auto-rollback' ? 'auto' : 'manual', reason: `${running.message ?? 'rollback'} (resumed after a controller restart)` }, comparer(pass));
+      rt.remember(await deps.history.update(input.appEnv, running.id, { result: 'Failed', finishedAt: new Date(deps.now()).toISOString(), message: 'interrupted by a controller restart; re-run as a new release' }));
       return;
     }
-    const d = diffObject(obj, lives[i] as KubeObject, { manager: FIELD_MANAGER, ignoreDifferences: appEnv.ignoreDifferences });
-    if (!d.inSync) {
-      drifted.add(key);
-      diffs.set(key, unifiedDiff(d));
-    }
-  });
-  const previous = (await deps.inventory.load(owner))?.objects ?? [];
-  const stale = staleRefs(previous, desired);
-  const staleLive = await getAll(deps.client, stale);
-  const prune = pruneCandidates(stale.map((ref, i) => ({ ref, live: staleLive[i] })), owner);
-  return { desired, live, drifted, missing, diffs, prune };
-}
-
-function resourceStatuses(c: Comparison): ResourceStatus[] {
-  const out: ResourceStatus[] = c.desired.map((obj) => {
-    const ref = refOf(obj);
-    const key = objectKey(ref);
-    const live = c.live.get(key);
-    const health = live ? assessHealth(live) : { status: 'Missing' as HealthStatus, message: 'not found in the cluster' };
-    const status = c.missing.has(key) ? 'Missing' : c.drifted.has(key) ? 'OutOfSync' : 'Synced';
-    return { kind: ref.kind, namespace: ref.namespace, name: ref.name, status, health: health.status, message: health.message || undefined, diff: c.diffs.get(key) };
-  });
-  for (const p of c.prune) {
-    out.push({ kind: p.ref.kind, namespace: p.ref.namespace, name: p.ref.name, status: 'OutOfSync', health: assessHealth(p.live).status, message: 'no longer rendered: requires pruning' });
+  } else if (running.digest === digest) {
+    await startSync(deps, rt, input.appEnv, { trigger: running.trigger, revision: running.revision, digest, comparison: c, release: running });
+    return;
   }
-  return out;
-}
-
-async function sync(deps: ReconcileDeps, appEnv: AppEnv, revision: string, c: Comparison): Promise<ChangeSetEntry[]> {
-  if (appEnv.createNamespace) await deps.client.ensureNamespace(appEnv.namespace);
-  const changes = await applyObjects(deps.client, { ordered: c.desired, drifted: c.drifted, missing: c.missing });
-  const failed = changes.some((e) => e.action === 'failed');
-  const pruneAllowed = appEnv.syncPolicy.prune && !failed && c.desired.length > 0;
-  if (pruneAllowed && c.prune.length) {
-    const byKey = new Map(c.prune.map((p) => [objectKey(p.ref), p.live]));
-    const ordered = pruneOrder([...byKey.values()]).map(refOf);
-    changes.push(...(await pruneObjects(deps.client, ordered)));
-  }
-  if (!failed) {
-    // Objects kept because prune is off stay in the inventory, so a later prune still finds them.
-    const kept = pruneAllowed ? [] : c.prune.map((p) => p.ref);
-    await deps.inventory.save({ app: appEnv.app, env: appEnv.env }, { revision, objects: [...c.desired.map(refOf), ...kept] });
-  }
-  return changes;
-}
-
-function summary(changes: readonly ChangeSetEntry[]): string {
-  const counts = new Map<string, number>();
-  for (const e of changes) if (e.action !== 'unchanged') counts.set(e.action, (counts.get(e.action) ?? 0) + 1);
-  return [...counts].map(([a, n]) => `${n} ${a}`).join(', ') || 'no changes';
+  rt.remember(await deps.history.update(input.appEnv, running.id, { result: 'Failed', finishedAt: new Date(deps.now()).toISOString(), message: 'interrupted by a controller restart; git has changed since' }));
 }
 
 /**
- * Argo CD's automated-sync rule: a new revision is synced automatically; drift on an already
- * synced revision is only corrected when selfHeal is on. A sync of this revision that failed is
- * retried (the controller spaces retries out).
+ * A newer desired state replaces a sync still waiting on the old one (a rollout that never becomes
+ * healthy must not hold back the fix pushed for it). A rollback is kept while git renders the
+ * release it undoes.
  */
-export function shouldAutoSync(appEnv: AppEnv, revision: string, previous: AppEnvStatus | undefined): boolean {
-  if (!appEnv.syncPolicy.auto) return false;
-  const last = previous?.lastSync;
-  if (!last || last.revision !== revision) return true;
-  return appEnv.syncPolicy.selfHeal || last.changes.some((c) => c.action === 'failed');
+async function supersede(pass: Pass, digest: string): Promise<void> {
+  const { deps, rt, input } = pass;
+  const active = rt.active;
+  if (!active || active.digest === digest || quarantineFor(rt.records ?? [], digest)) return;
+  rt.active = undefined;
+  const message = `superseded by ${short(input.revision)} while ${active.op.message}`;
+  rt.remember(await deps.history.update(input.appEnv, active.release.id, { result: 'Failed', finishedAt: new Date(deps.now()).toISOString(), message }));
+  deps.log.log('info', 'sync superseded', { app: input.appEnv.app, env: input.appEnv.env, release: active.release.id, revision: input.revision });
 }
 
-export async function reconcile(deps: ReconcileDeps, input: ReconcileInput): Promise<ReconcileResult> {
+/** Starts a sync when the rules say so; returns the decision for the status message. */
+async function decide(pass: Pass, digest: string, c: Comparison): Promise<AutoSyncDecision> {
+  const { deps, rt, input } = pass;
+  const { appEnv, revision } = input;
+  const records = rt.records ?? [];
+  const now = deps.now();
+  if (input.forceSync && outOfSync(c)) {
+    await startSync(deps, rt, appEnv, { trigger: 'manual-sync', triggeredBy: input.forceSync.by, revision, digest, comparison: c, overridePruneGuard: input.forceSync.overridePruneGuard });
+    return { sync: true, trigger: 'manual-sync' };
+  }
+  const retry = rt.retry;
+  if (retry && retry.digest === digest) {
+    if (now < retry.at) {
+      requeueIn(pass, retry.at - now);
+      return { sync: false, reason: 'failed-before', release: retry.release };
+    }
+    await startSync(deps, rt, appEnv, { trigger: retry.release.trigger, revision, digest, comparison: c, release: retry.release, attempt: retry.attempt });
+    return { sync: true, trigger: retry.release.trigger };
+  }
+  if (retry) rt.retry = undefined; // git moved on: the new state gets its own sync
+  const decision = autoSyncDecision(appEnv.syncPolicy, records, digest, outOfSync(c));
+  if (!decision.sync) return decision;
+  if (decision.trigger === 'self-heal') {
+    const wait = selfHealDelayMs(rt.selfHeal.count, rt.selfHeal.lastAt, now);
+    if (wait > 0) {
+      requeueIn(pass, wait);
+      pass.note = `self-heal backing off for ${Math.ceil(wait / 1000)}s: the objects were changed in the cluster ${rt.selfHeal.count} time(s) in a row`;
+      return decision;
+    }
+    rt.selfHeal = { count: now - rt.selfHeal.lastAt > 600_000 ? 1 : rt.selfHeal.count + 1, lastAt: now };
+  } else rt.selfHeal = { count: 0, lastAt: 0 };
+  await startSync(deps, rt, appEnv, { trigger: decision.trigger, triggeredBy: 'sluice', revision, digest, comparison: c });
+  return decision;
+}
+
+/** After a sync: records the health outcome and rolls back when the app goes Degraded in time. */
+async function watchHealth(pass: Pass, resources: readonly ResourceStatus[]): Promise<void> {
+  const { deps, rt, input } = pass;
+  const w = rt.healthWatch;
+  if (!w || rt.active) return;
+  const health = aggregateHealth(resources.filter((r) => !r.extra).map((r) => ({ status: r.health, message: r.message ?? '' })));
+  const now = deps.now();
+  if ((health.status === 'Healthy' || health.status === 'Degraded') && w.recorded !== health.status) {
+    w.recorded = health.status;
+    rt.remember(await deps.history.update(input.appEnv, w.release.id, { health: health.status }));
+  }
+  if (health.status === 'Degraded' && w.rollbackOnDegraded) {
+    rt.healthWatch = undefined;
+    const release = rt.records?.find((r) => r.id === w.release.id) ?? w.release;
+    await autoRollback(pass, release, `release ${release.id} (${short(release.revision)}) went Degraded within ${Math.round(input.appEnv.syncPolicy.healthTimeoutMs / 1000)}s: ${health.message}`);
+    return;
+  }
+  if (now >= w.until) {
+    rt.healthWatch = undefined;
+    if (w.recorded === undefined) rt.remember(await deps.history.update(input.appEnv, w.release.id, { health: health.status }));
+    return;
+  }
+  requeueIn(pass, health.status === 'Healthy' ? w.until - now : 2_000);
+}
+
+export async function reconcile(deps: ReconcileDeps, rt: AppRuntime, input: ReconcileInput): Promise<ReconcileResult> {
+  const pass: Pass = { deps, rt, input, finished: [] };
   const { appEnv, revision, previous } = input;
-  const base = { app: appEnv.app, env: appEnv.env, namespace: appEnv.namespace, lastSyncedAt: previous?.lastSyncedAt ?? null };
-  if (!input.render.ok) {
-    const e = input.render.error;
-    const where = e.file ? `${e.file}${e.line ? `:${e.line}` : ''}: ` : '';
-    const message = `render failed at ${revision.slice(0, 7)}: ${e.message.startsWith(where) || !where ? '' : where}${e.message}`;
-    const status: AppEnvStatus = { ...base, revision, syncStatus: 'Error', health: previous?.health ?? 'Unknown', message, resources: previous?.resources ?? [], lastSync: previous?.lastSync };
-    return { status, synced: false, changes: [] };
-  }
-  let c = await compare(deps, appEnv, input.render.objects);
-  const outOfSync = c.drifted.size > 0 || c.prune.length > 0;
-  let changes: ChangeSetEntry[] = [];
-  let lastSync = previous?.lastSync;
-  let lastSyncedAt = base.lastSyncedAt;
-  if (outOfSync && (input.forceSync || shouldAutoSync(appEnv, revision, previous))) {
-    changes = await sync(deps, appEnv, revision, c);
-    const at = new Date().toISOString();
-    lastSync = { revision, at, changes };
-    if (!changes.some((e) => e.action === 'failed')) lastSyncedAt = at;
-    deps.log.log('info', 'synced', { app: appEnv.app, env: appEnv.env, revision, result: summary(changes) });
-    c = await compare(deps, appEnv, input.render.objects); // status reflects the cluster after the sync
-  }
-  const resources = resourceStatuses(c);
-  const failed = changes.find((e) => e.action === 'failed');
-  const nowOutOfSync = c.drifted.size > 0 || c.prune.length > 0;
-  const health = aggregateHealth(resources.filter((r) => r.message !== 'no longer rendered: requires pruning').map((r) => ({ status: r.health, message: r.message ?? '' }))).status;
-  const message = failed
-    ? `sync failed: ${failed.error}`
-    : nowOutOfSync
-      ? `${c.drifted.size} object(s) differ from git${c.prune.length ? `, ${c.prune.length} to prune` : ''}`
-      : changes.length
-        ? `synced ${revision.slice(0, 7)}: ${summary(changes)}`
-        : `in sync with ${revision.slice(0, 7)}`;
-  const status: AppEnvStatus = { ...base, revision, syncStatus: nowOutOfSync ? 'OutOfSync' : 'Synced', health, lastSyncedAt, message, resources, lastSync };
-  return { status, synced: changes.some((e) => e.action !== 'unchanged'), changes };
+  rt.records ??= await deps.history.list(appEnv);
+  if (rt.active) await advanceActive(pass);
+  await serveRequests(pass);
+  if (!input.render.ok) return renderFailed(pass);
+  const desired = await desiredState(deps.client, appEnv, input.render.objects);
+  const digest = manifestDigest([...desired.resources, ...desired.hooks]);
+  const inventory = (await deps.inventory.load(appEnv))?.objects ?? [];
+  let c = await compare(deps.client, appEnv, desired, inventory);
+  if (!rt.resumeChecked) await resumeInterrupted(pass, digest, c);
+  await supersede(pass, digest);
+  let decision: AutoSyncDecision | undefined;
+  if (!rt.active) decision = await decide(pass, digest, c);
+  if (rt.active) await advanceActive(pass);
+  if (pass.finished.length || rt.active) c = await compare(deps.client, appEnv, desired, (await deps.inventory.load(appEnv))?.objects ?? []);
+  const health = (live: KubeObject) => deps.health(live);
+  const resources = resourceStatuses(c, health, keepReasons(appEnv, c));
+  await watchHealth(pass, resources);
+  if (pass.finished.some((f) => f.active.rollback) || rt.active?.rollback) c = await compare(deps.client, appEnv, desired, (await deps.inventory.load(appEnv))?.objects ?? []);
+  const finalResources = pass.finished.length ? resourceStatuses(c, health, keepReasons(appEnv, c)) : resources;
+  const status = statusOf(pass, c, finalResources, digest, decision, previous);
+  return { status, finished: pass.finished, changes: pass.finished.flatMap((f) => f.active.op.changes), ...(pass.requeue !== undefined ? { requeueAfterMs: pass.requeue } : {}) };
 }
 
+/** Why each prune candidate stays (policy, annotation, protected kind, guard), for the status. */
+function keepReasons(appEnv: AppEnv, c: Comparison): Map<string, string> {
+  const d = decidePrune(c.prune, { enabled: appEnv.syncPolicy.prune, inventorySize: c.inventory.length, maxPrunePercent: appEnv.syncPolicy.maxPrunePercent });
+  return new Map(d.keep.map((k) => [objectKey(k.candidate.ref), k.reason]));
+}
+
+function renderFailed(pass: Pass): ReconcileResult {
+  const { input, rt } = pass;
+  const { revision, previous } = input;
+  const e = (input.render as { ok: false; error: { message: string; file?: string; line?: number } }).error;
+  const where = e.file ? `${e.file}${e.line ? `:${e.line}` : ''}: ` : '';
+  const message = `render failed at ${short(revision)}: ${e.message.startsWith(where) || !where ? '' : where}${e.message}`;
+  const status: AppEnvStatus = {
+    app: input.appEnv.app, env: input.appEnv.env, namespace: input.appEnv.namespace, revision, syncStatus: 'Error',
+    health: previous?.health ?? 'Unknown', lastSyncedAt: previous?.lastSyncedAt ?? null, message, resources: previous?.resources ?? [],
+    lastSync: previous?.lastSync, ...(rt.lastOperation ? { operation: rt.lastOperation } : {}),
+  };
+  return { status, finished: pass.finished, changes: pass.finished.flatMap((f) => f.active.op.changes), ...(pass.requeue !== undefined ? { requeueAfterMs: pass.requeue } : {}) };
+}
+
+function rolledBackStatus(rt: AppRuntime, digest: string): RolledBackStatus | undefined {
+  const bad = quarantineFor(rt.records ?? [], digest);
+  if (!bad?.rolledBack) return undefined;
+  const rollback = (rt.records ?? []).find((r) => r.rollbackOf !== undefined && r.id > bad.id);
+  return { release: bad.id, revision: bad.revision, to: rollback?.rollbackOf ?? 0, reason: bad.rolledBack.reason, at: bad.rolledBack.at, by: bad.rolledBack.by };
+}
+
+function statusOf(pass: Pass, c: Comparison, resources: ResourceStatus[], digest: string, decision: AutoSyncDecision | undefined, previous: AppEnvStatus | undefined): AppEnvStatus {
+  const { rt, input } = pass;
+  const { appEnv, revision } = input;
+  const health = aggregateHealth(resources.filter((r) => !r.extra).map((r) => ({ status: r.health, message: r.message ?? '' }))).status;
+  const drift = outOfSync(c);
+  const rolledBack = drift ? rolledBackStatus(rt, digest) : undefined;
+  const lastDone = pass.finished.at(-1);
+  const succeeded = pass.finished.filter((f) => f.active.op.phase === 'Succeeded').at(-1);
+  const at = new Date(pass.deps.now()).toISOString();
+  const lastSync = lastDone ? { revision: lastDone.active.release.revision, at, changes: lastDone.active.op.changes } : previous?.lastSync;
+  const syncStatus = rolledBack ? 'RolledBack' : drift ? 'OutOfSync' : 'Synced';
+  const message = statusMessage(pass, c, decision, rolledBack);
+  return {
+    app: appEnv.app, env: appEnv.env, namespace: appEnv.namespace, revision, syncStatus, health,
+    lastSyncedAt: succeeded ? at : (previous?.lastSyncedAt ?? null), message, resources, lastSync,
+    ...(rt.lastOperation ? { operation: rt.lastOperation } : {}), ...(rolledBack ? { rolledBack } : {}),
+  };
+}
+
+function statusMessage(pass: Pass, c: Comparison, decision: AutoSyncDecision | undefined, rolledBack: RolledBackStatus | undefined): string {
+  const { rt, input } = pass;
+  const rev = short(input.revision);
+  if (rt.active) return `${rt.active.rollback ? 'rolling back' : 'syncing'} release ${rt.active.release.id} (${short(rt.active.release.revision)}): ${rt.active.op.message}`;
+  if (pass.note) return pass.note;
+  if (rolledBack) return `release ${rolledBack.release} (${short(rolledBack.revision)}) was rolled back: ${rolledBack.reason}; holding release ${rolledBack.to} until git changes`;
+  if (rt.retry) return `sync failed: ${rt.retry.lastError}; retry ${rt.retry.attempt - 1} of ${input.appEnv.syncPolicy.retry.limit} in ${Math.max(0, Math.ceil((rt.retry.at - pass.deps.now()) / 1000))}s`;
+  const held = pass.finished.at(-1)?.active.op.prune.held;
+  if (held) return held;
+  const guard = decidePrune(c.prune, { enabled: input.appEnv.syncPolicy.prune, inventorySize: c.inventory.length, maxPrunePercent: input.appEnv.syncPolicy.maxPrunePercent }).held;
+  if (guard && c.drifted.size === 0) return guard;
+  const last = pass.finished.at(-1);
+  if (last && last.active.op.phase === 'Failed') return `sync failed: ${last.active.op.message}`;
+  if (decision && !decision.sync && decision.reason === 'failed-before' && outOfSync(c)) return `sync of this state failed (release ${decision.release?.id}): ${decision.release?.message ?? ''}; change it in git or sync by hand`;
+  if (outOfSync(c)) return `${c.drifted.size} object(s) differ from git${c.prune.length ? `, ${c.prune.length} to prune` : ''}`;
+  if (last) return `synced ${short(last.active.release.revision)}: release ${last.active.release.id}`;
+  return `in sync with ${rev}`;
+}

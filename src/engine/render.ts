@@ -65,7 +65,8 @@ export class AppRenderer {
       const objects: KubeObject[] = [];
       // crds/ files are passed through verbatim (as Helm does), so they are parsed here.
       const crds = result.crds.flatMap((c) => parseAllDocuments(c.content).map((d) => ({ source: c.source, object: d.toJS() as unknown })).filter((d) => d.object !== null));
-      for (const m of [...crds, ...result.manifests]) {
+      // Helm hooks ride along: the sync runs them in their phase (src/sync/hooks.ts maps helm.sh/hook).
+      for (const m of [...crds, ...result.manifests, ...result.hooks]) {
         if (!isKubeObject(m.object)) return { ok: false, error: { message: `${m.source}: rendered a document that is not a Kubernetes object (apiVersion, kind and metadata are required)`, file: m.source } };
         objects.push(m.object);
       }

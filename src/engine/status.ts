@@ -3,9 +3,12 @@
  * it; everything else reads. Listeners hear every change (metrics keep their gauges from them).
  */
 import type { HealthStatus } from '../health/types.js';
+import type { ReleaseTrigger } from '../history/release.js';
 import type { ChangeSetEntry } from '../sync/changeset.js';
+import type { HookStatus, OperationPhase } from '../sync/operation.js';
 
-export type SyncStatus = 'Synced' | 'OutOfSync' | 'Unknown' | 'Error';
+/** Argo CD's sync statuses, plus RolledBack: held on an earlier release until git changes. */
+export type SyncStatus = 'Synced' | 'OutOfSync' | 'Unknown' | 'Error' | 'RolledBack';
 
 export interface ResourceStatus {
   readonly kind: string;
@@ -16,6 +19,35 @@ export interface ResourceStatus {
   readonly message?: string;
   /** Unified diff live → desired for drifted objects, Secret values masked. */
   readonly diff?: string;
+  /** Live but no longer rendered (a prune candidate). */
+  readonly extra?: boolean;
+}
+
+/** The sync operation in progress, or the last one (Argo CD's operationState). */
+export interface OperationStatus {
+  readonly id: string;
+  readonly phase: OperationPhase | 'Retrying';
+  readonly trigger: ReleaseTrigger;
+  /** History release this operation writes. */
+  readonly release: number;
+  readonly revision: string;
+  readonly startedAt: string;
+  readonly finishedAt?: string;
+  readonly attempt: number;
+  readonly message: string;
+  readonly hooks: readonly HookStatus[];
+}
+
+/** Why the app × env is held on an earlier release. */
+export interface RolledBackStatus {
+  /** The release that was rolled back (what git still renders). */
+  readonly release: number;
+  readonly revision: string;
+  /** The release re-applied instead. */
+  readonly to: number;
+  readonly reason: string;
+  readonly at: string;
+  readonly by: 'auto' | 'manual';
 }
 
 export interface AppEnvStatus {
@@ -32,6 +64,8 @@ export interface AppEnvStatus {
   readonly namespace: string;
   readonly resources: readonly ResourceStatus[];
   readonly lastSync?: { readonly revision: string; readonly at: string; readonly changes: readonly ChangeSetEntry[] };
+  readonly operation?: OperationStatus;
+  readonly rolledBack?: RolledBackStatus;
 }
 
 export type StatusListener = (next: AppEnvStatus, previous: AppEnvStatus | undefined) => void;

@@ -1,11 +1,13 @@
 /**
  * Health assessment entry point: the group/kind → check dispatcher (gitops-engine
  * pkg/health/health.go GetHealthCheckFunc), the generic Ready-condition rule for custom
- * resources, and aggregation of many results into one.
+ * resources, user-defined checks from sluice.yaml (custom.ts) taking precedence over the built-in
+ * ones, and aggregation of many results into one.
  */
 import { groupOf, type KubeObject } from '../kube/types.js';
 import { apiServiceHealth } from './apiservice.js';
 import { cronJobHealth } from './cronjob.js';
+import type { CustomHealth } from './custom.js';
 import { daemonSetHealth } from './daemonset.js';
 import { deploymentHealth } from './deployment.js';
 import { condition } from './fields.js';
@@ -21,6 +23,10 @@ import { isWorse, result, type HealthCheck, type HealthResult } from './types.js
 
 export { HEALTH_ORDER, isWorse, type HealthCheck, type HealthResult, type HealthStatus } from './types.js';
 export { HealthCheckError } from './fields.js';
+export {
+  compileHealthChecks, resolvePointer, RULE_STATUSES, specName,
+  type CustomHealth, type HealthCheckSpec, type HealthCondition, type HealthMessage, type HealthRule, type RuleStatus, type Scalar,
+} from './custom.js';
 
 /** Keyed `group/Kind`; Ingress is served by both extensions and networking.k8s.io. */
 const CHECKS: ReadonlyMap<string, HealthCheck> = new Map([
@@ -57,12 +63,16 @@ export function readyConditionHealth(obj: KubeObject): HealthResult {
   return result('Progressing', message);
 }
 
-/** The health of one live object; `undefined`/`null` (not in the cluster) is Missing. */
-export function assessHealth(obj: KubeObject | null | undefined): HealthResult {
+/**
+ * The health of one live object; `undefined`/`null` (not in the cluster) is Missing. A check in
+ * `custom` for the object's group/kind replaces the built-in one (gitops-engine GetResourceHealth
+ * consults its health override before the built-ins, after the deletion check).
+ */
+export function assessHealth(obj: KubeObject | null | undefined, custom?: CustomHealth): HealthResult {
   if (!obj) return result('Missing', 'not found in the cluster');
   // gitops-engine: an object being deleted is Progressing whatever its kind.
   if (obj.metadata.deletionTimestamp) return result('Progressing', 'Pending deletion');
-  const check = healthCheckFor(obj.apiVersion, obj.kind) ?? readyConditionHealth;
+  const check = custom?.checkFor(obj.apiVersion, obj.kind) ?? healthCheckFor(obj.apiVersion, obj.kind) ?? readyConditionHealth;
   try {
     return check(obj);
   } catch (err) {

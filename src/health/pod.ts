@@ -58,7 +58,8 @@ function runningHealth(obj: KubeObject, restartPolicy: string, statuses: readonl
 }
 
 export function podHealth(obj: KubeObject): HealthResult {
-  // The API server defaults restartPolicy to Always.
+  // The API server defaults restartPolicy to Always, so a live pod always has one. gitops-engine
+  // reads an absent one as "" (a Running pod is then Unknown); sluice assumes the default instead.
   const restartPolicy = str(obj, 'spec.restartPolicy', 'Pod') || 'Always';
   const statuses = containerStatuses(obj, 'status.containerStatuses');
   if (restartPolicy === 'Always') {

@@ -24,6 +24,24 @@ export interface ListOptions {
   readonly labelSelector?: string;
 }
 
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface WatchEvent {
+  readonly type: WatchEventType;
+  readonly object: KubeObject;
+}
+
+export interface WatchHandle {
+  /** Ends the watch: no event or error is reported after it returns. */
+  stop(): void;
+}
+
+export interface WatchOptions {
+  /** Only this namespace; all namespaces when unset. */
+  readonly namespace?: string;
+  readonly labelSelector?: string;
+}
+
 export interface ClusterClient {
   /** Discovery: how apiVersion/kind map to a resource. Undefined when the server doesn't serve the kind. */
   resource(apiVersion: string, kind: string): Promise<ResourceInfo | undefined>;
@@ -35,4 +53,11 @@ export interface ClusterClient {
   delete(ref: ObjectRef): Promise<void>;
   /** Creates the namespace unless it exists. */
   ensureNamespace(name: string, labels?: Record<string, string>): Promise<void>;
+  /**
+   * Watches objects of one kind; reconnects by itself (relist on 410 Gone / resourceVersion too
+   * old, backoff on errors) until stop(). onError reports problems without ending the watch.
+   * Objects that exist when the watch starts are its baseline and are not reported; changes made
+   * while it was disconnected are reported once it has caught up (a relist reports the difference).
+   */
+  watch(apiVersion: string, kind: string, options: WatchOptions, onEvent: (e: WatchEvent) => void, onError?: (err: Error) => void): WatchHandle;
 }

@@ -4,8 +4,10 @@
  * server-side apply. Errors become KubeApiError values that name the object.
  */
 import * as k8s from '@kubernetes/client-node';
-import type { ApplyOptions, ClusterClient, ListOptions, ResourceInfo } from './client.js';
+import type { ApplyOptions, ClusterClient, ListOptions, ResourceInfo, WatchEvent, WatchHandle, WatchOptions } from './client.js';
 import { KubeApiError, toKubeApiError } from './errors.js';
+import { K8sWatchTransport } from './k8s-watch.js';
+import { defaultReflectorOptions, Reflector, type ListResult, type ReflectorOptions } from './reflector.js';
 import type { KubeObject, ObjectRef } from './types.js';
 
 /** Exposes the library's discovery, which it keeps protected. */
@@ -33,7 +35,11 @@ export function loadKubeConfig(source: KubeConfigSource = {}): k8s.KubeConfig {
 export class K8sClusterClient implements ClusterClient {
   private readonly api: ObjectApi;
 
-  constructor(readonly kubeConfig: k8s.KubeConfig) {
+  constructor(
+    readonly kubeConfig: k8s.KubeConfig,
+    /** Reconnect backoff of watches (tests shorten it). */
+    private readonly watchOptions: ReflectorOptions = defaultReflectorOptions(),
+  ) {
     this.api = kubeConfig.makeApiClient(ObjectApi);
   }
 
@@ -70,6 +76,23 @@ export class K8sClusterClient implements ClusterClient {
       if (e.status === 404) return [];
       throw e;
     }
+  }
+
+  /** A list that keeps the list's resourceVersion, where a watch starts from. */
+  async listWithVersion(apiVersion: string, kind: string, options: ListOptions): Promise<ListResult> {
+    if (!(await this.resource(apiVersion, kind))) throw new KubeApiError(`list ${kind} failed (NotFound): ${apiVersion} ${kind} is not served`, 404, 'NotFound');
+    try {
+      const res = await this.api.list(apiVersion, kind, options.namespace, undefined, undefined, undefined, undefined, options.labelSelector);
+      const items = res.items.map((o) => ({ ...(o as KubeObject), apiVersion, kind }));
+      return { items, resourceVersion: res.metadata?.resourceVersion ?? '' };
+    } catch (err) {
+      throw toKubeApiError(err, `list ${kind}`);
+    }
+  }
+
+  watch(apiVersion: string, kind: string, options: WatchOptions, onEvent: (e: WatchEvent) => void, onError?: (err: Error) => void): WatchHandle {
+    const transport = new K8sWatchTransport(this.kubeConfig, this, apiVersion, kind, options);
+    return new Reflector(transport, onEvent, onError, this.watchOptions).start();
   }
 
   async apply(obj: KubeObject, options: ApplyOptions): Promise<KubeObject> {

@@ -7,7 +7,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { AppEnvStatus, SyncStatus } from '../engine/status.js';
 import type { HealthStatus } from '../health/types.js';
 
-const SYNC_STATUSES: readonly SyncStatus[] = ['Synced', 'OutOfSync', 'Unknown', 'Error'];
+const SYNC_STATUSES: readonly SyncStatus[] = ['Synced', 'OutOfSync', 'Unknown', 'Error', 'RolledBack'];
 const HEALTH_STATUSES: readonly HealthStatus[] = ['Healthy', 'Progressing', 'Degraded', 'Suspended', 'Missing', 'Unknown'];
 
 export class Metrics {
@@ -35,6 +35,12 @@ export class Metrics {
     name: 'sluice_objects_pruned_total',
     help: 'Objects deleted by pruning.',
     labelNames: ['app', 'env'],
+    registers: [this.registry],
+  });
+  readonly rollbacks = new Counter({
+    name: 'sluice_rollbacks_total',
+    help: 'Rollbacks completed, by who started them (auto, manual).',
+    labelNames: ['app', 'env', 'reason'],
     registers: [this.registry],
   });
   readonly renderErrors = new Counter({

@@ -68,7 +68,7 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
   const credentials = credentialsDir ? credentialsFromDir(credentialsDir) : credentialsFromEnv();
   const sourceFor = (url: string) => new GitSource(url, { cacheDir: options.cacheDir, credentials: credentials ?? null });
   const controller = new Controller(options.controller, { sourceFor, clusterFor: clusterFactory(options.kubeconfig), status, metrics, log });
-  const app = createApp({ status, metrics, ready: () => controller.ready });
+  const app = createApp({ status, metrics, ready: () => controller.ready, releases: controller });
   const http = createServer(app);
   const port = await listen(http, options.port, options.host);
   const host = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;

@@ -1,17 +1,27 @@
 /**
  * sluice's HTTP surface: liveness and readiness for Kubernetes probes, Prometheus metrics, and the
- * JSON API. Readiness means "the controller has completed a first pass over every app × env".
+ * JSON API (status, release history, rollback). Readiness means "the controller has completed a
+ * first pass over every app × env".
  */
-import express, { type Express } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { StatusStore } from '../engine/status.js';
+import { parseRollbackRequest, type ReleaseApi } from '../history/api.js';
+import { RollbackError, type RollbackErrorCode } from '../history/errors.js';
 import type { Metrics } from '../metrics/registry.js';
+
+export type { ReleaseApi } from '../history/api.js';
 
 export interface ServerDeps {
   readonly status: StatusStore;
   readonly metrics: Metrics;
   /** True once the first reconcile pass is done. */
   readonly ready: () => boolean;
+  /** Release history and rollback; without it those routes answer 501. */
+  readonly releases?: ReleaseApi;
 }
+
+/** Largest rollback request body accepted; a request is a few dozen bytes. */
+export const MAX_BODY_BYTES = 16 * 1024;
 
 export function createApp(deps: ServerDeps): Express {
   const app = express();
@@ -47,5 +57,63 @@ export function createApp(deps: ServerDeps): Express {
     }
     res.json(s);
   });
+  addReleaseRoutes(app, deps.releases);
   return app;
+}
+
+const ROLLBACK_STATUS: Record<RollbackErrorCode, number> = { 'not-found': 404, 'no-target': 409, busy: 409 };
+
+type AppEnvParams = { app: string; env: string };
+
+/** `GET …/history` and `POST …/rollback` (body `{"to": ID}`, optional; 202 with the new release). */
+function addReleaseRoutes(app: Express, releases: ReleaseApi | undefined): void {
+  // Any content type is read as JSON: a form-encoded `to` silently ignored would roll back to the wrong release.
+  const json = express.json({ limit: MAX_BODY_BYTES, type: () => true });
+  app.get('/api/v1/apps/:app/:env/history', async (req: Request<AppEnvParams>, res) => {
+    if (!releases) return notEnabled(res);
+    try {
+      res.json(await releases.history(req.params.app, req.params.env));
+    } catch (err) {
+      sendError(res, err);
+    }
+  });
+  app.post('/api/v1/apps/:app/:env/rollback', json, async (req: Request<AppEnvParams>, res: Response) => {
+    if (!releases) return notEnabled(res);
+    const parsed = parseRollbackRequest(req.body);
+    if (!parsed.ok) {
+      res.status(400).json({ error: parsed.error });
+      return;
+    }
+    try {
+      res.status(202).json(await releases.rollback(req.params.app, req.params.env, { ...parsed.request, by: parsed.request.by ?? 'api' }));
+    } catch (err) {
+      sendError(res, err);
+    }
+  }, badBody);
+}
+
+function notEnabled(res: Response): void {
+  res.status(501).json({ error: 'release history is not enabled on this server' });
+}
+
+function sendError(res: Response, err: unknown): void {
+  if (err instanceof RollbackError) {
+    res.status(ROLLBACK_STATUS[err.code]).json({ error: err.message, code: err.code });
+    return;
+  }
+  // Not a refusal but a failure (cluster unreachable, corrupt release): the caller sees what broke.
+  res.status(500).json({ error: err instanceof Error ? err.message : String(err) });
+}
+
+/** Body-parser failures (not JSON, over the size limit) are the caller's mistake: 400 with the reason. */
+function badBody(err: unknown, _req: Request, res: Response, next: NextFunction): void {
+  const e = err as { type?: unknown; message?: unknown } | undefined;
+  const type = typeof e?.type === 'string' ? e.type : '';
+  const bodyProblem = type.startsWith('entity.') || type === 'charset.unsupported' || type === 'encoding.unsupported';
+  if (!bodyProblem) {
+    next(err);
+    return;
+  }
+  const reason = type === 'entity.too.large' ? `request body is over ${MAX_BODY_BYTES / 1024} KiB` : `request body is not valid JSON: ${String(e?.message)}`;
+  res.status(400).json({ error: reason });
 }

@@ -1,6 +1,6 @@
 /** appEnvironments: the valid fixture configs resolve to the app × env lists in their `.expected.yaml`. */
 import assert from 'node:assert/strict';
-import { appEnvironments, parseConfig, type SluiceConfig } from '../../src/config/index.js';
+import { appEnvironments, DEFAULT_SYNC_POLICY, parseConfig, type SluiceConfig } from '../../src/config/index.js';
 import { configCases } from './parse.test.js';
 
 describe('config/appenv', () => {
@@ -24,12 +24,25 @@ apps:
     );
   });
 
+  it('gives every target the config\'s own healthChecks array', () => {
+    const config = parseConfig(`apiVersion: sluice.dev/v1alpha1
+kind: Config
+environments: [{name: dev}, {name: prod}]
+apps: [{name: a, chart: a}, {name: b, chart: b}]
+healthChecks: [{kind: ConfigMap, rules: [{status: Healthy, when: [{path: /data, exists: true}]}]}]
+`);
+    const targets = appEnvironments(config);
+    assert.equal(targets.length, 4);
+    for (const t of targets) assert.equal(t.healthChecks, config.healthChecks);
+  });
+
   it('skips an env a hand-built config does not define', () => {
     const config: SluiceConfig = {
       apiVersion: 'sluice.dev/v1alpha1',
       kind: 'Config',
-      environments: [{ name: 'dev', namespace: 'd', cluster: '', createNamespace: false, syncPolicy: { auto: true, prune: false, selfHeal: false } }],
+      environments: [{ name: 'dev', namespace: 'd', cluster: '', createNamespace: false, syncPolicy: DEFAULT_SYNC_POLICY }],
       apps: [{ name: 'web', chart: { path: 'c' }, releaseName: 'web', environments: ['dev', 'gone'], ignoreDifferences: [] }],
+      healthChecks: [],
     };
     assert.deepEqual(appEnvironments(config).map((t) => t.env), ['dev']);
   });

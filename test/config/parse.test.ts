@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { ConfigError, parseConfig } from '../../src/config/index.js';
+import { ConfigError, DEFAULT_SYNC_POLICY, parseConfig } from '../../src/config/index.js';
 
 export const CONFIG_FIXTURES = resolve('test/fixtures/config');
 
@@ -67,8 +67,9 @@ describe('config/parse', () => {
 
   it('fills in defaults', () => {
     const config = parseConfig('apiVersion: sluice.dev/v1alpha1\nkind: Config\nenvironments: [{name: dev}]\napps: [{name: web, chart: charts/web}]\n');
-    assert.deepEqual(config.environments[0], { name: 'dev', namespace: 'dev', cluster: '', createNamespace: false, syncPolicy: { auto: true, prune: false, selfHeal: false } });
+    assert.deepEqual(config.environments[0], { name: 'dev', namespace: 'dev', cluster: '', createNamespace: false, syncPolicy: DEFAULT_SYNC_POLICY });
     assert.deepEqual(config.apps[0], { name: 'web', chart: { path: 'charts/web' }, releaseName: 'web', environments: ['dev'], ignoreDifferences: [] });
+    assert.deepEqual(config.healthChecks, []);
   });
 
   it('names the file it was given', () => {

@@ -74,32 +74,39 @@ export interface Scenario {
   status(app: string, env: string): AppEnvStatus | undefined;
   get(apiVersion: string, kind: string, namespace: string, name: string): Promise<KubeObject | undefined>;
   kubectl(...args: string[]): Promise<string>;
+  /** Stops the controller and starts a new one on the same repo and state (nothing kept in memory). */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startScenario(cluster: Cluster, git: GitServer): Promise<Scenario> {
+export interface ScenarioOptions {
+  /** Git poll interval; a long one shows that watches, not polls, bring drift in. Default 300 ms. */
+  readonly pollIntervalMs?: number;
+}
+
+export async function startScenario(cluster: Cluster, git: GitServer, options: ScenarioOptions = {}): Promise<Scenario> {
   const prefix = `e2e${randomBytes(3).toString('hex')}`;
   const dir = await mkdtemp(join(tmpdir(), `sluice-${prefix}-`));
   const repoName = `${prefix}.git`;
   await git.createRepo(repoName, await exampleFiles(prefix));
   const work = await cloneWorkdir(git.repoUrl(repoName), join(dir, 'work'));
-  const sluice = await startSluice(
-    {
-      kubeconfig: cluster.kubeconfig,
-      port: 0,
-      host: '127.0.0.1',
-      cacheDir: join(dir, 'cache'),
-      logLevel: 'warn',
-      controller: { ...defaultControllerOptions(git.repoUrl(repoName)), pollIntervalMs: 300, progressRequeueMs: 200, maxBackoffMs: 1_000, stateNamespace: `${prefix}-sluice` },
-    },
-    silentLogger,
-  );
+  const sluiceOptions = {
+    kubeconfig: cluster.kubeconfig,
+    port: 0,
+    host: '127.0.0.1',
+    cacheDir: join(dir, 'cache'),
+    logLevel: 'warn' as const,
+    controller: { ...defaultControllerOptions(git.repoUrl(repoName)), pollIntervalMs: options.pollIntervalMs ?? 300, progressRequeueMs: 200, maxBackoffMs: 1_000, stateNamespace: `${prefix}-sluice` },
+  };
+  let sluice = await startSluice(sluiceOptions, silentLogger);
   const kube = new K8sClusterClient(loadKubeConfig({ kubeconfig: cluster.kubeconfig }));
   const scenario: Scenario = {
     prefix,
     git,
     work,
-    sluice,
+    get sluice() {
+      return sluice;
+    },
     kube,
     ns: (env) => `${prefix}-${env}`,
     status: (app, env) => sluice.status.get(app, env),
@@ -107,6 +114,10 @@ export async function startScenario(cluster: Cluster, git: GitServer): Promise<S
     async kubectl(...args) {
       const { stdout } = await run(kubectlPath(), ['--kubeconfig', cluster.kubeconfig, ...args]);
       return stdout;
+    },
+    async restart() {
+      await sluice.close();
+      sluice = await startSluice(sluiceOptions, silentLogger);
     },
     async close() {
       await sluice.close();

@@ -1,10 +1,21 @@
 /**
  * An in-memory ClusterClient for unit tests of the engine core: a map of objects, discovery from a
- * small scope table, and a log of every write. It is a test double of the ClusterClient interface,
- * not an API server (the e2e suite uses the emulator for that).
+ * small scope table, a log of every write, and watches fed by apply/delete (delivered on a later
+ * microtask, as a real watch is never re-entrant). It is a test double of the ClusterClient
+ * interface, not an API server (the e2e suite uses the emulator for that).
  */
-import type { ApplyOptions, ClusterClient, ListOptions, ResourceInfo } from '../../src/kube/client.js';
-import { objectKey, refOf, type KubeObject, type ObjectRef } from '../../src/kube/types.js';
+import type { ApplyOptions, ClusterClient, ListOptions, ResourceInfo, WatchEvent, WatchHandle, WatchOptions } from '../../src/kube/client.js';
+import { groupOf, objectKey, refOf, type KubeObject, type ObjectRef } from '../../src/kube/types.js';
+import { matches, parseSelector, type Requirement } from '../../src/emulator/selectors.js';
+
+interface Subscriber {
+  readonly group: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly selector: readonly Requirement[];
+  readonly onEvent: (e: WatchEvent) => void;
+  readonly onError?: (err: Error) => void;
+}
 
 const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition']);
 
@@ -17,8 +28,12 @@ export class MemoryCluster implements ClusterClient {
   readonly objects = new Map<string, KubeObject>();
   readonly writes: Write[] = [];
   private rv = 1;
+  private readonly subscribers = new Set<Subscriber>();
+  /** Kinds discovery says are not served (tests of "unknown kind" paths). */
+  readonly unserved = new Set<string>();
 
   async resource(_apiVersion: string, kind: string): Promise<ResourceInfo | undefined> {
+    if (this.unserved.has(kind)) return undefined;
     return { name: `${kind.toLowerCase()}s`, namespaced: !CLUSTER_SCOPED.has(kind) };
   }
 
@@ -28,25 +43,61 @@ export class MemoryCluster implements ClusterClient {
   }
 
   async list(apiVersion: string, kind: string, options: ListOptions = {}): Promise<KubeObject[]> {
-    return [...this.objects.values()].filter((o) => o.apiVersion === apiVersion && o.kind === kind && (!options.namespace || o.metadata.namespace === options.namespace));
+    const selector = parseSelector(options.labelSelector);
+    return [...this.objects.values()].filter((o) => o.apiVersion === apiVersion && o.kind === kind && (!options.namespace || o.metadata.namespace === options.namespace) && matches(selector, o.metadata.labels ?? {}));
+  }
+
+  watch(apiVersion: string, kind: string, options: WatchOptions, onEvent: (e: WatchEvent) => void, onError?: (err: Error) => void): WatchHandle {
+    const sub: Subscriber = { group: groupOf(apiVersion), kind, namespace: options.namespace, selector: parseSelector(options.labelSelector), onEvent, onError };
+    this.subscribers.add(sub);
+    return { stop: () => void this.subscribers.delete(sub) };
+  }
+
+  /** Open watches, so tests can check that one was stopped. */
+  get watchCount(): number {
+    return this.subscribers.size;
+  }
+
+  private notify(type: WatchEvent['type'], object: KubeObject): void {
+    for (const sub of this.subscribers) {
+      const wanted = sub.group === groupOf(object.apiVersion) && sub.kind === object.kind && (!sub.namespace || sub.namespace === object.metadata.namespace) && matches(sub.selector, object.metadata.labels ?? {});
+      if (!wanted) continue;
+      const event = { type, object: structuredClone(object) };
+      queueMicrotask(() => {
+        if (!this.subscribers.has(sub)) return;
+        try {
+          sub.onEvent(event);
+        } catch (err) {
+          // Mirrors the real client: a consumer's exception is reported, never thrown into the cluster.
+          sub.onError?.(err instanceof Error ? err : new Error(String(err)));
+        }
+      });
+    }
   }
 
   async apply(obj: KubeObject, _options: ApplyOptions): Promise<KubeObject> {
     const stored = { ...structuredClone(obj), metadata: { ...structuredClone(obj.metadata), resourceVersion: String(this.rv++) } };
-    this.objects.set(objectKey(refOf(obj)), stored);
+    const key = objectKey(refOf(obj));
+    const existed = this.objects.has(key);
+    this.objects.set(key, stored);
     this.writes.push({ verb: 'apply', subject: `${obj.kind}/${obj.metadata.name}` });
+    this.notify(existed ? 'MODIFIED' : 'ADDED', stored);
     return stored;
   }
 
   async delete(ref: ObjectRef): Promise<void> {
+    const gone = this.objects.get(objectKey(ref));
     this.objects.delete(objectKey(ref));
     this.writes.push({ verb: 'delete', subject: `${ref.kind}/${ref.name}` });
+    if (gone) this.notify('DELETED', { ...gone, metadata: { ...gone.metadata, resourceVersion: String(this.rv++) } });
   }
 
   async ensureNamespace(name: string): Promise<void> {
     const ref = { apiVersion: 'v1', kind: 'Namespace', name };
     if (this.objects.has(objectKey(ref))) return;
-    this.objects.set(objectKey(ref), { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    const ns: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name, resourceVersion: String(this.rv++) } };
+    this.objects.set(objectKey(ref), ns);
+    this.notify('ADDED', ns);
     this.writes.push({ verb: 'create-namespace', subject: `Namespace/${name}` });
   }
 

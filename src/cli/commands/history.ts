@@ -1,0 +1,46 @@
+/**
+ * `sluice history APP ENV`: the release history of an app × env from a running sluice server, as a
+ * table like `helm history` or as the API's JSON. Exit 0, 1 when the server refused or could not
+ * be reached (message on stderr), 2 on a usage error.
+ */
+import { flag, parseArgs, UsageError } from '../args.js';
+import type { Command } from '../command.js';
+import { defaultServerUrl, ReleaseApiError, ReleaseClient } from '../../history/client.js';
+import { formatHistoryTable } from '../../history/table.js';
+
+const USAGE = `Usage: sluice history APP ENV [--server URL] [-o table|json]
+
+Prints the releases sluice keeps for APP in ENV (the last 10 by default): revision, time, result,
+trigger, config commit, images, health outcome and description. The table lists the oldest
+first, as helm history does; JSON is the API's answer (newest first).
+
+Flags:
+  --server URL       sluice server (default $SLUICE_SERVER or http://127.0.0.1:8080)
+  -o, --output FMT   table (default) or json
+
+Example:
+  sluice history guestbook prod --server http://sluice.sluice-system:8080`;
+
+async function run(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, { server: {}, output: { short: 'o' } });
+  if (args.positionals.length !== 2) throw new UsageError('APP and ENV are required');
+  const [app, env] = args.positionals;
+  const output = flag(args, 'output') ?? 'table';
+  if (output !== 'table' && output !== 'json') throw new UsageError(`-o must be table or json, not "${output}"`);
+  const client = new ReleaseClient(flag(args, 'server') ?? defaultServerUrl());
+  try {
+    const records = await client.history(app, env);
+    process.stdout.write(output === 'json' ? JSON.stringify(records, null, 2) + '\n' : formatHistoryTable(records));
+    return 0;
+  } catch (err) {
+    if (!(err instanceof ReleaseApiError)) throw err;
+    process.stderr.write(`sluice history: ${err.message}\n`);
+    return 1;
+  }
+}
+
+export const command: Command = {
+  summary: 'Show the release history of an app in an environment',
+  usage: USAGE,
+  run,
+};

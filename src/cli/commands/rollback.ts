@@ -1,0 +1,59 @@
+/**
+ * `sluice rollback APP ENV [--to ID]`: asks a running sluice server to re-apply an earlier release
+ * from its stored manifests (git need not be reachable). Without --to, the newest Healthy
+ * succeeded release before the current one. Exit 0 once accepted, 1 when refused or unreachable
+ * (message on stderr), 2 on a usage error.
+ */
+import { userInfo } from 'node:os';
+import { flag, parseArgs, UsageError } from '../args.js';
+import type { Command } from '../command.js';
+import { defaultServerUrl, ReleaseApiError, ReleaseClient } from '../../history/client.js';
+
+const USAGE = `Usage: sluice rollback APP ENV [--to ID] [--server URL]
+
+Rolls APP in ENV back to release ID (see "sluice history"), or without --to to the newest release
+before the current one that succeeded and was Healthy. The rolled-back release is held back: git
+must change before sluice syncs automatically again.
+
+Flags:
+  --to ID            release id to re-apply
+  --server URL       sluice server (default $SLUICE_SERVER or http://127.0.0.1:8080)
+
+Example:
+  sluice rollback guestbook prod --to 3`;
+
+function parseId(text: string): number {
+  const id = /^[1-9]\d*$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(id)) throw new UsageError(`--to must be a release id (a positive integer), not "${text}"`);
+  return id;
+}
+
+/** Who asked, recorded as the release's `triggeredBy`. */
+function caller(): string {
+  return `cli:${process.env.USER || userInfo().username}`;
+}
+
+async function run(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, { server: {}, to: {} });
+  if (args.positionals.length !== 2) throw new UsageError('APP and ENV are required');
+  const [app, env] = args.positionals;
+  const toText = flag(args, 'to');
+  const to = toText === undefined ? undefined : parseId(toText);
+  const client = new ReleaseClient(flag(args, 'server') ?? defaultServerUrl());
+  try {
+    const r = await client.rollback(app, env, { ...(to !== undefined ? { to } : {}), by: caller() });
+    const target = r.rollbackOf !== undefined ? `release ${r.rollbackOf}` : 'an earlier release';
+    process.stdout.write(`Rollback of ${app}/${env} to ${target} (commit ${r.revision.slice(0, 7)}) accepted as release ${r.id}.\n`);
+    return 0;
+  } catch (err) {
+    if (!(err instanceof ReleaseApiError)) throw err;
+    process.stderr.write(`sluice rollback: ${err.message}\n`);
+    return 1;
+  }
+}
+
+export const command: Command = {
+  summary: 'Roll an app in an environment back to an earlier release',
+  usage: USAGE,
+  run,
+};

@@ -1,0 +1,76 @@
+/**
+ * What the controller remembers about one app × env between reconcile passes: the sync operation in
+ * progress, a pending retry, the post-sync health watch, self-heal backoff, the cached release
+ * history and waiting rollback requests. Everything here can be rebuilt from the cluster (history
+ * Secrets, inventory) after a restart; the memory only saves reads.
+ */
+import type { ReleaseRecord } from '../history/release.js';
+import type { HealthStatus } from '../health/types.js';
+import type { ObjectRef } from '../kube/types.js';
+import type { SyncOperation } from '../sync/operation.js';
+import type { OperationStatus } from './status.js';
+
+export interface RollbackIntent {
+  /** The release being undone (quarantined so it isn't re-applied automatically). */
+  readonly from?: ReleaseRecord;
+  readonly to: ReleaseRecord;
+  readonly by: 'auto' | 'manual';
+  readonly reason: string;
+}
+
+export interface ActiveSync {
+  readonly op: SyncOperation;
+  release: ReleaseRecord;
+  /** 1 for the first try, then one more per retry. */
+  readonly attempt: number;
+  readonly rollback?: RollbackIntent;
+  /** Refs of the resources this sync applies (the next inventory). */
+  readonly desired: readonly ObjectRef[];
+  /** The inventory before the sync. */
+  readonly inventory: readonly ObjectRef[];
+  readonly digest: string;
+}
+
+export interface PendingRetry {
+  readonly release: ReleaseRecord;
+  readonly digest: string;
+  readonly attempt: number;
+  readonly at: number;
+  readonly lastError: string;
+}
+
+export interface HealthWatch {
+  readonly release: ReleaseRecord;
+  readonly until: number;
+  readonly rollbackOnDegraded: boolean;
+  recorded?: HealthStatus;
+}
+
+export interface RollbackRequest {
+  readonly to?: number;
+  readonly by?: string;
+  readonly resolve: (record: ReleaseRecord) => void;
+  readonly reject: (err: Error) => void;
+}
+
+export class AppRuntime {
+  active?: ActiveSync;
+  retry?: PendingRetry;
+  healthWatch?: HealthWatch;
+  selfHeal = { count: 0, lastAt: 0 };
+  /** Newest first; undefined until read from the cluster. */
+  records?: ReleaseRecord[];
+  /** A Running release found at start-up was dealt with (resumed or closed). */
+  resumeChecked = false;
+  readonly requests: RollbackRequest[] = [];
+  lastOperation?: OperationStatus;
+
+  /** Replaces a record in the cached history (after an update) or adds a new one on top. */
+  remember(record: ReleaseRecord): void {
+    const records = this.records ?? [];
+    const i = records.findIndex((r) => r.id === record.id);
+    if (i >= 0) records[i] = record;
+    else records.unshift(record);
+    this.records = records.sort((a, b) => b.id - a.id);
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Desired vs live for one app × env: the rendered objects placed in their namespaces and stamped
+ * with ownership, split into resources and hooks, each resource compared with the cluster, and the
+ * objects of the previous inventory that are no longer rendered (prune candidates).
+ */
+import type { AppEnv } from '../config/types.js';
+import { diffObject } from '../diff/diff.js';
+import { unifiedDiff } from '../diff/unified.js';
+import type { HealthResult, HealthStatus } from '../health/types.js';
+import type { ClusterClient } from '../kube/client.js';
+import { objectKey, refOf, type KubeObject, type ObjectRef } from '../kube/types.js';
+import { FIELD_MANAGER } from '../sync/inventory.js';
+import { placeInNamespaces } from '../sync/namespaces.js';
+import { applyOrder } from '../sync/order.js';
+import { stamp } from '../sync/ownership.js';
+import { splitHooks } from '../sync/plan.js';
+import { pruneCandidates, staleRefs, type PruneCandidate } from '../sync/prune.js';
+import type { ResourceStatus } from './status.js';
+
+export interface Desired {
+  /** Tracked resources, placed and stamped, in apply order. */
+  readonly resources: KubeObject[];
+  /** Hooks that run during a sync, placed and stamped. */
+  readonly hooks: KubeObject[];
+}
+
+export interface Comparison {
+  readonly desired: Desired;
+  readonly live: Map<string, KubeObject | undefined>;
+  readonly drifted: Set<string>;
+  readonly missing: Set<string>;
+  /** Unified diffs of drifted objects, by key. */
+  readonly diffs: Map<string, string>;
+  readonly prune: PruneCandidate[];
+  /** Refs in the inventory before this pass. */
+  readonly inventory: readonly ObjectRef[];
+}
+
+/** Places, stamps and splits rendered objects. */
+export async function desiredState(client: ClusterClient, appEnv: AppEnv, rendered: readonly KubeObject[]): Promise<Desired> {
+  const owner = { app: appEnv.app, env: appEnv.env };
+  const placed = (await placeInNamespaces(client, rendered, appEnv.namespace)).map((o) => stamp(o, owner));
+  const split = splitHooks(placed);
+  return { resources: applyOrder(split.resources), hooks: split.hooks };
+}
+
+export function isDrifted(appEnv: AppEnv, desired: KubeObject, live: KubeObject): boolean {
+  return !diffObject(desired, live, { manager: FIELD_MANAGER, ignoreDifferences: appEnv.ignoreDifferences }).inSync;
+}
+
+export async function compare(client: ClusterClient, appEnv: AppEnv, desired: Desired, inventory: readonly ObjectRef[]): Promise<Comparison> {
+  const lives = await Promise.all(desired.resources.map((o) => client.get(refOf(o))));
+  const live = new Map<string, KubeObject | undefined>();
+  const drifted = new Set<string>();
+  const missing = new Set<string>();
+  const diffs = new Map<string, string>();
+  desired.resources.forEach((obj, i) => {
+    const key = objectKey(refOf(obj));
+    const l = lives[i];
+    live.set(key, l);
+    if (!l) {
+      missing.add(key);
+      drifted.add(key);
+      return;
+    }
+    const d = diffObject(obj, l, { manager: FIELD_MANAGER, ignoreDifferences: appEnv.ignoreDifferences });
+    if (!d.inSync) {
+      drifted.add(key);
+      diffs.set(key, unifiedDiff(d));
+    }
+  });
+  const stale = staleRefs(inventory, desired.resources);
+  const staleLive = await Promise.all(stale.map((r) => client.get(r)));
+  const prune = pruneCandidates(stale.map((ref, i) => ({ ref, live: staleLive[i] })), appEnv);
+  return { desired, live, drifted, missing, diffs, prune, inventory };
+}
+
+export function outOfSync(c: Comparison): boolean {
+  return c.drifted.size > 0 || c.prune.length > 0;
+}
+
+export const PRUNE_MESSAGE = 'no longer rendered: requires pruning';
+
+export function resourceStatuses(c: Comparison, health: (live: KubeObject) => HealthResult, keepReasons: ReadonlyMap<string, string> = new Map()): ResourceStatus[] {
+  const out: ResourceStatus[] = c.desired.resources.map((obj) => {
+    const ref = refOf(obj);
+    const key = objectKey(ref);
+    const live = c.live.get(key);
+    const h = live ? health(live) : { status: 'Missing' as HealthStatus, message: 'not found in the cluster' };
+    const status = c.missing.has(key) ? 'Missing' : c.drifted.has(key) ? 'OutOfSync' : 'Synced';
+    return { kind: ref.kind, namespace: ref.namespace, name: ref.name, status, health: h.status, message: h.message || undefined, diff: c.diffs.get(key) };
+  });
+  for (const p of c.prune) {
+    const kept = keepReasons.get(objectKey(p.ref));
+    out.push({ kind: p.ref.kind, namespace: p.ref.namespace, name: p.ref.name, status: 'OutOfSync', health: health(p.live).status, message: kept ? `${PRUNE_MESSAGE} (kept: ${kept})` : PRUNE_MESSAGE, extra: true });
+  }
+  return out;
+}

@@ -1,0 +1,178 @@
+/**
+ * Starting, advancing and closing sync operations for one app × env, with their release records:
+ * a sync of what git renders, a retry of a failed one, and a rollback to a stored release. Closing
+ * writes the inventory and the release result, and decides what follows a failure: an automatic
+ * rollback, a retry with backoff, or nothing (Failed until git changes or someone syncs by hand).
+ */
+import { randomUUID } from 'node:crypto';
+import type { AppEnv } from '../config/types.js';
+import { imagesOf, type ReleaseRecord, type ReleaseTrigger, type StoredRelease } from '../history/release.js';
+import type { HealthResult } from '../health/types.js';
+import type { ClusterClient } from '../kube/client.js';
+import { objectKey, refOf, type KubeObject, type ObjectRef } from '../kube/types.js';
+import type { Logger } from '../log/logger.js';
+import type { InventoryStore } from '../sync/inventory.js';
+import { advanceOperation, newOperation, type SyncOperation } from '../sync/operation.js';
+import { planSync } from '../sync/plan.js';
+import { decidePrune, type PruneCandidate } from '../sync/prune.js';
+import type { ActiveSync, AppRuntime, RollbackIntent } from './app-runtime.js';
+import { isDrifted, type Comparison } from './compare.js';
+import { retryDelayMs } from './releases.js';
+import type { OperationStatus } from './status.js';
+
+type Owner = { readonly app: string; readonly env: string };
+
+/** The release history as the engine uses it (implemented by src/history's HistoryStore). */
+export interface ReleaseHistory {
+  list(owner: Owner): Promise<ReleaseRecord[]>;
+  get(owner: Owner, id: number): Promise<StoredRelease | undefined>;
+  append(owner: Owner, record: Omit<ReleaseRecord, 'id'>, manifests: readonly KubeObject[], limit: number): Promise<ReleaseRecord>;
+  update(owner: Owner, id: number, patch: Partial<Omit<ReleaseRecord, 'id' | 'app' | 'env'>>): Promise<ReleaseRecord>;
+}
+
+export interface OperationDeps {
+  readonly client: ClusterClient;
+  readonly inventory: InventoryStore;
+  readonly history: ReleaseHistory;
+  readonly log: Logger;
+  readonly now: () => number;
+  readonly health: (live: KubeObject) => HealthResult;
+}
+
+export interface SyncRequest {
+  readonly trigger: ReleaseTrigger;
+  readonly triggeredBy?: string;
+  readonly revision: string;
+  readonly digest: string;
+  readonly comparison: Comparison;
+  /** Manual sync confirming a prune the guard would hold. */
+  readonly overridePruneGuard?: boolean;
+  /** Re-run under an existing release (a retry, or a sync interrupted by a restart). */
+  readonly release?: ReleaseRecord;
+  readonly attempt?: number;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+function pruneDecision(appEnv: AppEnv, c: Comparison, override = false) {
+  return decidePrune(c.prune, { enabled: appEnv.syncPolicy.prune, inventorySize: c.inventory.length, maxPrunePercent: appEnv.syncPolicy.maxPrunePercent, overrideGuard: override });
+}
+
+/** Starts a sync of what git renders; the caller advances it. */
+export async function startSync(deps: OperationDeps, rt: AppRuntime, appEnv: AppEnv, req: SyncRequest): Promise<ActiveSync> {
+  const owner = { app: appEnv.app, env: appEnv.env };
+  const now = deps.now();
+  const { resources, hooks } = req.comparison.desired;
+  if (appEnv.createNamespace) await deps.client.ensureNamespace(appEnv.namespace);
+  const release =
+    req.release ??
+    (await deps.history.append(
+      owner,
+      { app: appEnv.app, env: appEnv.env, revision: req.revision, digest: req.digest, images: imagesOf(resources), trigger: req.trigger, ...(req.triggeredBy ? { triggeredBy: req.triggeredBy } : {}), startedAt: iso(now), result: 'Running' },
+      resources,
+      appEnv.syncPolicy.historyLimit,
+    ));
+  rt.remember(release);
+  const op = newOperation(randomUUID(), planSync(resources, hooks, `${release.id}-${req.attempt ?? 1}`), pruneDecision(appEnv, req.comparison, req.overridePruneGuard), now, appEnv.syncPolicy.syncTimeoutMs);
+  rt.active = { op, release, attempt: req.attempt ?? 1, desired: resources.map(refOf), inventory: req.comparison.inventory, digest: req.digest };
+  rt.retry = undefined;
+  rt.healthWatch = undefined;
+  deps.log.log('info', 'sync started', { app: appEnv.app, env: appEnv.env, revision: req.revision, release: release.id, trigger: req.trigger, attempt: req.attempt ?? 1 });
+  return rt.active;
+}
+
+/**
+ * Starts a rollback: re-applies the stored manifests of `intent.to` (no hooks: they belong to the
+ * forward sync), marks `intent.from` rolled back so it isn't re-applied while git still renders it.
+ */
+export async function startRollback(deps: OperationDeps, rt: AppRuntime, appEnv: AppEnv, intent: RollbackIntent, comparison: (desired: KubeObject[]) => Promise<Comparison>, triggeredBy?: string): Promise<ActiveSync> {
+  const owner = { app: appEnv.app, env: appEnv.env };
+  const stored = await deps.history.get(owner, intent.to.id);
+  if (!stored) throw new Error(`release ${intent.to.id} of ${appEnv.app}/${appEnv.env} is no longer stored`);
+  const now = deps.now();
+  if (intent.from && !intent.from.rolledBack) {
+    rt.remember(await deps.history.update(owner, intent.from.id, { rolledBack: { at: iso(now), reason: intent.reason, by: intent.by } }));
+  }
+  // Choosing a quarantined release by hand vouches for it again.
+  if (intent.to.rolledBack) rt.remember(await deps.history.update(owner, intent.to.id, { rolledBack: undefined }));
+  const manifests = [...stored.manifests];
+  const c = await comparison(manifests);
+  const release = await deps.history.append(
+    owner,
+    {
+      app: appEnv.app, env: appEnv.env, revision: intent.to.revision, digest: intent.to.digest, images: intent.to.images,
+      trigger: intent.by === 'auto' ? 'auto-rollback' : 'manual-rollback', ...(triggeredBy ? { triggeredBy } : {}),
+      startedAt: iso(now), result: 'Running', rollbackOf: intent.to.id, message: intent.reason,
+    },
+    manifests,
+    appEnv.syncPolicy.historyLimit,
+  );
+  rt.remember(release);
+  const op = newOperation(randomUUID(), planSync(manifests, [], `${release.id}`), pruneDecision(appEnv, c), now, appEnv.syncPolicy.syncTimeoutMs);
+  rt.active = { op, release, attempt: 1, rollback: intent, desired: manifests.map(refOf), inventory: c.inventory, digest: intent.to.digest };
+  rt.retry = undefined;
+  rt.healthWatch = undefined;
+  deps.log.log('warn', 'rollback started', { app: appEnv.app, env: appEnv.env, release: release.id, to: intent.to.id, from: intent.from?.id, by: intent.by, reason: intent.reason });
+  return rt.active;
+}
+
+export function operationStatus(active: ActiveSync, phase?: OperationStatus['phase'], finishedAt?: number): OperationStatus {
+  const { op, release } = active;
+  return {
+    id: op.id, phase: phase ?? op.phase, trigger: release.trigger, release: release.id, revision: release.revision,
+    startedAt: iso(op.startedAt), ...(finishedAt ? { finishedAt: iso(finishedAt) } : {}), attempt: active.attempt, message: op.message, hooks: [...op.hooks.values()],
+  };
+}
+
+export type Finished = { readonly active: ActiveSync; readonly followUp: 'none' | 'retry' | 'rollback' };
+
+/** Advances the active operation; when it ends, records the outcome and returns what should follow. */
+export async function advance(deps: OperationDeps, rt: AppRuntime, appEnv: AppEnv): Promise<Finished | undefined> {
+  const active = rt.active;
+  if (!active) return undefined;
+  const ctx = { client: deps.client, now: deps.now, drifted: (d: KubeObject, l: KubeObject) => isDrifted(appEnv, d, l), health: deps.health };
+  await advanceOperation(ctx, active.op);
+  rt.lastOperation = operationStatus(active);
+  if (active.op.phase === 'Running') return undefined;
+  rt.active = undefined;
+  return active.op.phase === 'Succeeded' ? succeed(deps, rt, appEnv, active) : failed(deps, rt, appEnv, active);
+}
+
+function kept(op: SyncOperation): ObjectRef[] {
+  return op.prune.keep.map((k: { candidate: PruneCandidate }) => k.candidate.ref);
+}
+
+async function succeed(deps: OperationDeps, rt: AppRuntime, appEnv: AppEnv, active: ActiveSync): Promise<Finished> {
+  const owner = { app: appEnv.app, env: appEnv.env };
+  const now = deps.now();
+  await deps.inventory.save(owner, { revision: active.release.revision, objects: [...active.desired, ...kept(active.op)] });
+  rt.remember(await deps.history.update(owner, active.release.id, { result: 'Succeeded', finishedAt: iso(now), message: active.op.message }));
+  rt.lastOperation = operationStatus(active, 'Succeeded', now);
+  // A rollback is never rolled back in turn: that could loop between two bad releases.
+  rt.healthWatch = { release: active.release, until: now + appEnv.syncPolicy.healthTimeoutMs, rollbackOnDegraded: appEnv.syncPolicy.rollback === 'auto' && !active.rollback };
+  deps.log.log('info', 'sync succeeded', { app: appEnv.app, env: appEnv.env, release: active.release.id, revision: active.release.revision, changes: active.op.changes.filter((c) => c.action !== 'unchanged').length });
+  return { active, followUp: 'none' };
+}
+
+async function failed(deps: OperationDeps, rt: AppRuntime, appEnv: AppEnv, active: ActiveSync): Promise<Finished> {
+  const owner = { app: appEnv.app, env: appEnv.env };
+  const now = deps.now();
+  const { op } = active;
+  // Keep tracking everything that may now exist, so a later prune still finds it.
+  const known = new Map([...active.inventory, ...active.desired].map((r) => [objectKey(r), r]));
+  await deps.inventory.save(owner, { revision: active.release.revision, objects: [...known.values()] });
+  const policy = appEnv.syncPolicy;
+  const changedCluster = op.touched || op.failure?.kind === 'health';
+  const rollback = policy.rollback === 'auto' && !active.rollback && changedCluster;
+  const retry = !rollback && active.attempt <= policy.retry.limit;
+  deps.log.log('warn', 'sync failed', { app: appEnv.app, env: appEnv.env, release: active.release.id, attempt: active.attempt, error: op.message, next: rollback ? 'rollback' : retry ? 'retry' : 'none' });
+  if (retry) {
+    const at = now + retryDelayMs(policy, active.attempt);
+    rt.retry = { release: active.release, digest: active.digest, attempt: active.attempt + 1, at, lastError: op.message };
+    rt.lastOperation = operationStatus(active, 'Retrying', now);
+    return { active, followUp: 'retry' };
+  }
+  rt.remember(await deps.history.update(owner, active.release.id, { result: 'Failed', finishedAt: iso(now), message: op.message, ...(op.failure?.kind === 'health' ? { health: 'Degraded' as const } : {}) }));
+  rt.lastOperation = operationStatus(active, 'Failed', now);
+  return { active, followUp: rollback ? 'rollback' : 'none' };
+}

@@ -1,0 +1,66 @@
+/**
+ * Errors of the release history: values with a stable string `code` and structured data that
+ * callers (engine, HTTP API, CLI) switch on. Messages lead with the subject.
+ */
+
+export type RollbackErrorCode = 'not-found' | 'no-target' | 'busy';
+
+/**
+ * A rollback (or history request) refused: `not-found` — no such app × env or release;
+ * `no-target` — nothing to roll back to; `busy` — another operation is running. The HTTP API maps
+ * them to 404, 409 and 409.
+ */
+export class RollbackError extends Error {
+  constructor(
+    readonly code: RollbackErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RollbackError';
+  }
+}
+
+/** A release whose compressed manifests exceed what one Secret can hold. */
+export class ReleaseTooLargeError extends Error {
+  readonly code = 'release-too-large';
+  constructor(
+    readonly app: string,
+    readonly env: string,
+    /** Compressed size in bytes. */
+    readonly size: number,
+    readonly limit: number,
+  ) {
+    super(`release of ${app}/${env}: compressed manifests are ${kib(size)} KiB, over the ${kib(limit)} KiB a release Secret may hold`);
+    this.name = 'ReleaseTooLargeError';
+  }
+}
+
+/** A stored release that cannot be read back (edited by hand, or written by an incompatible version). */
+export class ReleaseDecodeError extends Error {
+  readonly code = 'release-corrupt';
+  constructor(
+    /** The release, e.g. `Secret/sluice-system/sluice-release.web.dev.v3`. */
+    readonly subject: string,
+    readonly reason: string,
+  ) {
+    super(`${subject}: ${reason}`);
+    this.name = 'ReleaseDecodeError';
+  }
+}
+
+/** A record update or lookup that names a release the history does not hold. */
+export class ReleaseNotFoundError extends Error {
+  readonly code = 'release-not-found';
+  constructor(
+    readonly app: string,
+    readonly env: string,
+    readonly id: number,
+  ) {
+    super(`release ${id} of ${app}/${env} is not in the history`);
+    this.name = 'ReleaseNotFoundError';
+  }
+}
+
+function kib(bytes: number): string {
+  return (bytes / 1024).toFixed(1);
+}

@@ -1,0 +1,96 @@
+/**
+ * The sync plan (after gitops-engine's sync tasks): the desired resources and the hooks of one sync,
+ * cut into steps — PreSync hooks, then the Sync phase wave by wave (resources and Sync hooks
+ * together), then PostSync hooks — each step in apply order. SyncFail hooks are kept aside for a
+ * failed sync. Pure: data in, data out.
+ */
+import { objectKey, refOf, type KubeObject } from '../kube/types.js';
+import { deletePolicies, hookKind, hookName, type HookDeletePolicy, type HookPhase } from './hooks.js';
+import { compareForApply } from './order.js';
+import { syncWave } from './waves.js';
+
+export type StepPhase = 'PreSync' | 'Sync' | 'PostSync';
+
+export interface SyncTask {
+  readonly obj: KubeObject;
+  /** objectKey of the object. */
+  readonly key: string;
+  /** Present for hooks: created on every sync, awaited until they complete, never pruned. */
+  readonly hook?: { readonly phase: HookPhase; readonly deletePolicies: readonly HookDeletePolicy[] };
+}
+
+export interface SyncStep {
+  readonly phase: StepPhase;
+  readonly wave: number;
+  readonly tasks: readonly SyncTask[];
+}
+
+export interface SyncPlan {
+  readonly steps: readonly SyncStep[];
+  readonly syncFail: readonly SyncTask[];
+}
+
+export interface SplitObjects {
+  /** Tracked resources: applied, diffed, pruned, counted in health. */
+  readonly resources: KubeObject[];
+  readonly hooks: KubeObject[];
+  /** Hooks that never run during a sync (Helm delete/test hooks, `Skip`), with why. */
+  readonly skipped: { readonly obj: KubeObject; readonly reason: string }[];
+}
+
+/** Separates hooks from resources (Helm's hooks arrive apart; Argo-style ones sit among manifests). */
+export function splitHooks(objects: readonly KubeObject[]): SplitObjects {
+  const out: SplitObjects = { resources: [], hooks: [], skipped: [] };
+  for (const obj of objects) {
+    const k = hookKind(obj);
+    if (!k.hook) out.resources.push(obj);
+    else if ('skip' in k) out.skipped.push({ obj, reason: k.reason });
+    else out.hooks.push(obj);
+  }
+  return out;
+}
+
+const PHASE_ORDER: Readonly<Record<StepPhase, number>> = { PreSync: 0, Sync: 1, PostSync: 2 };
+
+function hookTasks(hooks: readonly KubeObject[], syncId: string): SyncTask[] {
+  const tasks: SyncTask[] = [];
+  for (const h of hooks) {
+    const kind = hookKind(h);
+    if (!kind.hook || 'skip' in kind) continue;
+    const { generateName: _generated, ...metadata } = h.metadata;
+    const obj: KubeObject = { ...h, metadata: { ...metadata, name: hookName(h, syncId) } };
+    for (const phase of kind.phases) tasks.push({ obj, key: objectKey(refOf(obj)), hook: { phase, deletePolicies: deletePolicies(h) } });
+  }
+  return tasks;
+}
+
+export function planSync(resources: readonly KubeObject[], hooks: readonly KubeObject[], syncId: string): SyncPlan {
+  const tasks: SyncTask[] = [...resources.map((obj) => ({ obj, key: objectKey(refOf(obj)) })), ...hookTasks(hooks, syncId)];
+  const byStep = new Map<string, { phase: StepPhase; wave: number; tasks: SyncTask[] }>();
+  const syncFail: SyncTask[] = [];
+  for (const t of tasks) {
+    if (t.hook?.phase === 'SyncFail') {
+      syncFail.push(t);
+      continue;
+    }
+    const phase: StepPhase = (t.hook?.phase as StepPhase | undefined) ?? 'Sync';
+    const wave = syncWave(t.obj);
+    const id = `${phase}\0${wave}`;
+    let step = byStep.get(id);
+    if (!step) byStep.set(id, (step = { phase, wave, tasks: [] }));
+    step.tasks.push(t);
+  }
+  const steps = [...byStep.values()]
+    .sort((a, b) => PHASE_ORDER[a.phase] - PHASE_ORDER[b.phase] || a.wave - b.wave)
+    .map((s) => ({ ...s, tasks: inApplyOrder(s.tasks) }));
+  return { steps, syncFail: inApplyOrder(syncFail) };
+}
+
+function inApplyOrder(tasks: readonly SyncTask[]): SyncTask[] {
+  return [...tasks].sort((a, b) => compareForApply(a.obj, b.obj));
+}
+
+/** `PreSync`, `Sync wave 2`, …: how steps are named in messages. */
+export function stepName(step: SyncStep): string {
+  return step.phase === 'Sync' ? `Sync wave ${step.wave}` : step.wave === 0 ? step.phase : `${step.phase} wave ${step.wave}`;
+}
