@@ -143,8 +143,8 @@ export class Controller implements ReleaseApi {
   }
 
   async stop(): Promise<void> {
-    this.scheduler.stop();
     this.watcher?.stop();
+    await this.scheduler.stop();
     await this.queue.stop();
   }
 

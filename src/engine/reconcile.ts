@@ -214,7 +214,7 @@ async function watchHealth(pass: Pass, resources: readonly ResourceStatus[]): Pr
 
 export async function reconcile(deps: ReconcileDeps, rt: AppRuntime, input: ReconcileInput): Promise<ReconcileResult> {
   const pass: Pass = { deps, rt, input, finished: [] };
-  const { appEnv, revision, previous } = input;
+  const { appEnv, previous } = input;
   rt.records ??= await deps.history.list(appEnv);
   if (rt.active) await advanceActive(pass);
   await serveRequests(pass);
@@ -228,13 +228,14 @@ export async function reconcile(deps: ReconcileDeps, rt: AppRuntime, input: Reco
   let decision: AutoSyncDecision | undefined;
   if (!rt.active) decision = await decide(pass, digest, c);
   if (rt.active) await advanceActive(pass);
-  if (pass.finished.length || rt.active) c = await compare(deps.client, appEnv, desired, (await deps.inventory.load(appEnv))?.objects ?? []);
-  const health = (live: KubeObject) => deps.health(live);
-  const resources = resourceStatuses(c, health, keepReasons(appEnv, c));
-  await watchHealth(pass, resources);
-  if (pass.finished.some((f) => f.active.rollback) || rt.active?.rollback) c = await compare(deps.client, appEnv, desired, (await deps.inventory.load(appEnv))?.objects ?? []);
-  const finalResources = pass.finished.length ? resourceStatuses(c, health, keepReasons(appEnv, c)) : resources;
-  const status = statusOf(pass, c, finalResources, digest, decision, previous);
+  // Status shows the cluster after whatever this pass applied (a sync step, a rollback).
+  const recompare = async () => compare(deps.client, appEnv, desired, (await deps.inventory.load(appEnv))?.objects ?? []);
+  if (pass.finished.length || rt.active) c = await recompare();
+  const before = pass.finished.length;
+  await watchHealth(pass, resourceStatuses(c, deps.health));
+  if (pass.finished.length > before || rt.active?.rollback) c = await recompare();
+  const resources = resourceStatuses(c, deps.health, keepReasons(appEnv, c));
+  const status = statusOf(pass, c, resources, digest, decision, previous);
   return { status, finished: pass.finished, changes: pass.finished.flatMap((f) => f.active.op.changes), ...(pass.requeue !== undefined ? { requeueAfterMs: pass.requeue } : {}) };
 }
 

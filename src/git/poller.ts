@@ -95,10 +95,12 @@ export class RepoPoller {
     return this.refresh();
   }
 
-  stop(): void {
+  /** Stops polling; resolves once a fetch in flight has finished (its files are written). */
+  async stop(): Promise<void> {
     this.running = false;
     if (this.timer !== undefined) this.options.clock.clearTimeout(this.timer);
     this.timer = undefined;
+    await this.inFlight;
   }
 
   /** Polls now (webhook entry point); concurrent calls share one fetch. */
@@ -156,8 +158,9 @@ export class RepoScheduler {
     return Promise.all([...this.pollers.values()].filter((e) => e.url === url).map((e) => e.poller.refresh()));
   }
 
-  stop(): void {
-    for (const { poller } of this.pollers.values()) poller.stop();
+  async stop(): Promise<void> {
+    const pollers = [...this.pollers.values()];
     this.pollers.clear();
+    await Promise.all(pollers.map(({ poller }) => poller.stop()));
   }
 }

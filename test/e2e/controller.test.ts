@@ -4,31 +4,17 @@
  * as it was.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { GitServer } from '../support/git-server.js';
-import { eventually, startCluster, startGitServer, startScenario, type Cluster, type Scenario } from './harness.js';
+import { e2eEnvironment, eventually, startScenario, type Scenario } from './harness.js';
 
 describe('controller end to end', function () {
   this.timeout(120_000);
-  let dir: string;
-  let cluster: Cluster;
-  let git: GitServer;
+  const env = e2eEnvironment();
   let s: Scenario;
 
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'sluice-e2e-'));
-    cluster = await startCluster(dir);
-    git = await startGitServer({ root: join(dir, 'git') });
-  });
-  after(async () => {
-    await git?.close();
-    await cluster?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
   beforeEach(async () => {
-    s = await startScenario(cluster, git);
+    s = await startScenario(env.cluster, env.git);
     await eventually('every app × env Synced and Healthy', () => {
       const all = s.sluice.status;
       const list = all.list();
@@ -94,13 +80,13 @@ describe('controller end to end', function () {
   });
 
   it('reports an unreachable git server without pruning, and recovers by itself', async () => {
-    await git.stop();
+    await env.git.stop();
     try {
       await eventually('git error in status', () => /git/i.test(s.status('guestbook', 'dev')?.message ?? '') && s.status('guestbook', 'dev')?.syncStatus === 'Error');
       assert.ok(await configMap('dev'), 'objects stay while git is down');
       assert.ok(await s.get('apps/v1', 'Deployment', s.ns('prod'), 'guestbook'));
     } finally {
-      await git.start();
+      await env.git.start();
     }
     await s.work.write('environments/dev/guestbook/values.yaml', 'greeting: "after the outage"\n');
     await s.work.commitAndPush('dev: greeting after outage');
@@ -109,7 +95,7 @@ describe('controller end to end', function () {
 
   it('prunes an object removed from the chart where prune is on, and never touches objects it does not own', async () => {
     // Someone else's object that copies sluice's labels: labels alone never make sluice prune it.
-    const foreignFile = join(dir, `${s.prefix}-foreign.yaml`);
+    const foreignFile = join(env.dir, `${s.prefix}-foreign.yaml`);
     await writeFile(foreignFile, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: not-sluice\n  namespace: ${s.ns('dev')}\n  labels: {sluice.dev/app: guestbook, sluice.dev/env: dev}\ndata: {owner: someone-else}\n`);
     await s.kubectl('create', '-f', foreignFile);
     const foreign = await s.get('v1', 'ConfigMap', s.ns('dev'), 'not-sluice');

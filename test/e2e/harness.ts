@@ -147,4 +147,27 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
   }
 }
 
+export interface Environment {
+  readonly cluster: Cluster;
+  readonly git: GitServer;
+  /** Scratch directory, removed after the describe. */
+  readonly dir: string;
+}
+
+/** Registers mocha hooks that start a cluster and a git server for the enclosing describe. */
+export function e2eEnvironment(): Environment {
+  const env = {} as { cluster: Cluster; git: GitServer; dir: string };
+  before(async () => {
+    env.dir = await mkdtemp(join(tmpdir(), 'sluice-e2e-'));
+    env.cluster = await startCluster(env.dir);
+    env.git = await startGitServer({ root: join(env.dir, 'git') });
+  });
+  after(async () => {
+    await env.git?.close();
+    await env.cluster?.close();
+    if (env.dir) await rm(env.dir, { recursive: true, force: true });
+  });
+  return env;
+}
+
 export { startGitServer };

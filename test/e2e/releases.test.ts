@@ -4,14 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ReleaseRecord } from '../../src/history/release.js';
 import type { KubeObject } from '../../src/kube/types.js';
-import type { GitServer } from '../support/git-server.js';
-import { eventually, startCluster, startGitServer, startScenario, type Cluster, type Scenario } from './harness.js';
+import { e2eEnvironment, eventually, startScenario, type Scenario } from './harness.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
@@ -31,27 +27,15 @@ const imageOf = (d: KubeObject | undefined): string | undefined => (d?.spec as {
 
 describe('releases end to end', function () {
   this.timeout(120_000);
-  let dir: string;
-  let cluster: Cluster;
-  let git: GitServer;
+  const env = e2eEnvironment();
   let s: Scenario;
 
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'sluice-e2e-'));
-    cluster = await startCluster(dir);
-    git = await startGitServer({ root: join(dir, 'git') });
-  });
-  after(async () => {
-    await git?.close();
-    await cluster?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
   afterEach(async () => {
     await s?.close();
   });
 
   async function start(pollIntervalMs?: number): Promise<void> {
-    s = await startScenario(cluster, git, { pollIntervalMs });
+    s = await startScenario(env.cluster, env.git, { pollIntervalMs });
     await eventually('every app × env Synced and Healthy', () => {
       const list = s.sluice.status.list();
       return list.length === 8 && list.every((x) => x.syncStatus === 'Synced' && x.health === 'Healthy');
@@ -69,7 +53,7 @@ describe('releases end to end', function () {
     await start();
     const st = s.status('quotes', 'dev');
     assert.deepEqual(st?.operation?.hooks.map((h) => `${h.phase} ${h.subject} ${h.state}`), [`PreSync Job/${s.ns('dev')}/quotes-migrate Succeeded`]);
-    const log = cluster.emulator?.requestLog;
+    const log = env.cluster.emulator?.requestLog;
     if (log) {
       const first = (resource: string, name: string) => log.findIndex((e) => e.namespace === s.ns('dev') && e.resource === resource && e.path.endsWith(`/${name}`) && e.method === 'PATCH');
       assert.ok(first('jobs', 'quotes-migrate') >= 0 && first('jobs', 'quotes-migrate') < first('deployments', 'quotes'), 'the hook was applied before the Deployment');

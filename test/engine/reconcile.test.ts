@@ -240,6 +240,16 @@ describe('engine/reconcile', () => {
     assert.equal(await refused, 'not-found: release 9 is not in the history (kept: 1)');
   });
 
+  it('a newer desired state supersedes a sync still waiting on a rollout', async () => {
+    const h = new Harness();
+    await h.run({ render: ok(deploy('web:stuck')) });
+    const fixed = await h.run({ revision: SHA2, render: ok(deploy('web:2')) });
+    assert.equal(fixed.status.operation?.release, 2);
+    const records = await h.history.list({ app: 'web', env: 'dev' });
+    assert.deepEqual(records.map((x) => `${x.id} ${x.result}`), ['2 Running', '1 Failed']);
+    assert.match(records[1].message ?? '', /^superseded by 2222222 while Sync wave 0/);
+  });
+
   it('re-runs a sync a previous controller left Running', async () => {
     const h = new Harness();
     await h.run({ render: ok(deploy('web:1')) });
