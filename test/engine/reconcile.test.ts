@@ -217,6 +217,60 @@ describe('engine/reconcile', () => {
     assert.equal(fixed.status.syncStatus, 'Synced');
   });
 
+  const lateTable = [
+    { name: 'within healthTimeout: rolled back', afterMs: 60_000, rolledBack: true },
+    { name: 'after healthTimeout: left alone', afterMs: 301_000, rolledBack: false },
+  ];
+  for (const t of lateTable) {
+    it(`a release that goes Degraded after its sync succeeded — ${t.name}`, async () => {
+      const h = new Harness();
+      const appEnv = target({ rollback: 'auto', healthTimeoutMs: 300_000 });
+      await h.run({ render: ok(deploy('web:1')) }, appEnv);
+      await h.deploymentStatus(READY);
+      await h.run({ render: ok(deploy('web:1')) }, appEnv);
+      await h.run({ revision: SHA2, render: ok(deploy('web:2')) }, appEnv);
+      await h.deploymentStatus(READY);
+      const healthy = await h.run({ revision: SHA2, render: ok(deploy('web:2')) }, appEnv);
+      assert.equal(healthy.status.operation?.phase, 'Succeeded');
+      assert.equal(healthy.requeueAfterMs, 300_000, 'looks again when the health timeout ends');
+      h.now += t.afterMs;
+      if (!t.rolledBack) await h.run({ revision: SHA2, render: ok(deploy('web:2')) }, appEnv); // the timeout passes
+      await h.deploymentStatus({ ...READY, ...DEADLINE });
+      const r = await h.run({ revision: SHA2, render: ok(deploy('web:2')) }, appEnv);
+      const [latest, second] = await h.history.list(appEnv);
+      if (t.rolledBack) {
+        assert.equal(latest.trigger, 'auto-rollback');
+        assert.equal(second.health, 'Degraded');
+        assert.match(second.rolledBack?.reason ?? '', /^release 2 \(2222222\) went Degraded within 300s: Deployment "web" exceeded its progress deadline/);
+      } else {
+        assert.equal(latest.id, 2);
+        assert.equal(latest.health, 'Healthy', 'the outcome recorded when the watch ended');
+        assert.equal(r.status.health, 'Degraded');
+        assert.equal(r.status.syncStatus, 'Synced');
+      }
+    });
+  }
+
+  it('a failed PostSync hook fails the release and rolls it back', async () => {
+    const h = new Harness();
+    const appEnv = target({ rollback: 'auto' });
+    const smoke = (image: string): KubeObject => ({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'smoke', annotations: { 'sluice.dev/hook': 'PostSync' } }, spec: { template: { spec: { containers: [{ name: 't', image }] } } } });
+    const jobStatus = async (ok: boolean) => {
+      const live = await h.cluster.get({ apiVersion: 'batch/v1', kind: 'Job', namespace: 'shop', name: 'smoke' });
+      assert.ok(live);
+      h.cluster.objects.set('batch/Job/shop/smoke', { ...live, status: { conditions: [{ type: ok ? 'Complete' : 'Failed', status: 'True', message: ok ? '' : 'smoke test failed' }] } });
+    };
+    await h.run({ render: ok(cm('a', { v: '1' }), smoke('t:1')) }, appEnv);
+    await jobStatus(true);
+    assert.equal((await h.run({ render: ok(cm('a', { v: '1' }), smoke('t:1')) }, appEnv)).status.operation?.phase, 'Succeeded');
+    await h.run({ revision: SHA2, render: ok(cm('a', { v: '2' }), smoke('t:2')) }, appEnv);
+    await jobStatus(false);
+    const r = await h.run({ revision: SHA2, render: ok(cm('a', { v: '2' }), smoke('t:2')) }, appEnv);
+    assert.equal(((await h.cluster.get(ref('ConfigMap', 'a')))?.data as Record<string, string>).v, '1');
+    assert.equal(r.status.syncStatus, 'RolledBack');
+    assert.match(r.status.message, /PostSync: PostSync hook Job\/shop\/smoke failed: smoke test failed/);
+  });
+
   it('rolls back by hand to a chosen release, without git', async () => {
     const h = new Harness();
     await h.run({ render: ok(cm('a', { v: '1' })) });
