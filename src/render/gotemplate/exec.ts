@@ -34,16 +34,20 @@ interface Variable {
 
 /** Go's state: the template being run, the output, the variable stack and the current node. */
 export class ExecState {
-  node: Node | null = null;
-  vars: Variable[];
+  // Declared, not class fields: see the note on Node in node.ts (V8 in Node 20 defines class fields slowly).
+  declare node: Node | null;
+  declare vars: Variable[];
+  declare readonly env: ExecEnv;
+  declare readonly tree: Tree;
+  declare readonly out: string[];
+  declare readonly depth: number;
 
-  constructor(
-    readonly env: ExecEnv,
-    readonly tree: Tree,
-    readonly out: string[],
-    dot: GoValue,
-    readonly depth = 0,
-  ) {
+  constructor(env: ExecEnv, tree: Tree, out: string[], dot: GoValue, depth = 0) {
+    this.node = null;
+    this.env = env;
+    this.tree = tree;
+    this.out = out;
+    this.depth = depth;
     this.vars = [{ name: '$', value: dot }];
   }
 

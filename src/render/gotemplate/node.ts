@@ -5,8 +5,19 @@
 
 import { quote } from './fmt-verbs.js';
 
+/*
+ * Fields are `declare`d and assigned in constructors rather than written as class fields or
+ * parameter properties: with target ES2022 those compile to [[Define]] class fields, which
+ * Node 20's V8 initialises about ten times slower than plain assignments, and parsing a chart
+ * creates tens of thousands of nodes.
+ */
 export abstract class Node {
-  constructor(readonly pos: number, readonly line: number) {}
+  declare readonly pos: number;
+  declare readonly line: number;
+  constructor(pos: number, line: number) {
+    this.pos = pos;
+    this.line = line;
+  }
   abstract toString(): string;
   abstract copy(): Node;
 }
@@ -17,8 +28,10 @@ export type ArgNode =
   | NumberNode | StringNode | PipeNode;
 
 export class ListNode extends Node {
-  constructor(pos: number, line: number, readonly nodes: Node[] = []) {
+  declare readonly nodes: Node[];
+  constructor(pos: number, line: number, nodes: Node[] = []) {
     super(pos, line);
+    this.nodes = nodes;
   }
   override toString(): string {
     return this.nodes.map(String).join('');
@@ -29,8 +42,10 @@ export class ListNode extends Node {
 }
 
 export class TextNode extends Node {
-  constructor(pos: number, line: number, readonly text: string) {
+  declare readonly text: string;
+  constructor(pos: number, line: number, text: string) {
     super(pos, line);
+    this.text = text;
   }
   override toString(): string {
     return this.text;
@@ -42,8 +57,10 @@ export class TextNode extends Node {
 
 export class VariableNode extends Node {
   /** ident[0] is the variable name with its `$`; the rest are field names. */
-  constructor(pos: number, line: number, readonly ident: string[]) {
+  declare readonly ident: string[];
+  constructor(pos: number, line: number, ident: string[]) {
     super(pos, line);
+    this.ident = ident;
   }
   override toString(): string {
     return this.ident.join('.');
@@ -54,14 +71,20 @@ export class VariableNode extends Node {
 }
 
 export class PipeNode extends Node {
+  declare readonly decl: VariableNode[];
+  declare readonly isAssign: boolean;
+  declare readonly cmds: CommandNode[];
   constructor(
     pos: number,
     line: number,
-    readonly decl: VariableNode[],
-    readonly isAssign: boolean,
-    readonly cmds: CommandNode[] = [],
+    decl: VariableNode[],
+    isAssign: boolean,
+    cmds: CommandNode[] = [],
   ) {
     super(pos, line);
+    this.decl = decl;
+    this.isAssign = isAssign;
+    this.cmds = cmds;
   }
   override toString(): string {
     let s = '';
@@ -74,8 +97,10 @@ export class PipeNode extends Node {
 }
 
 export class ActionNode extends Node {
-  constructor(pos: number, line: number, readonly pipe: PipeNode) {
+  declare readonly pipe: PipeNode;
+  constructor(pos: number, line: number, pipe: PipeNode) {
     super(pos, line);
+    this.pipe = pipe;
   }
   override toString(): string {
     return `{{${this.pipe}}}`;
@@ -86,8 +111,10 @@ export class ActionNode extends Node {
 }
 
 export class CommandNode extends Node {
-  constructor(pos: number, line: number, readonly args: ArgNode[] = []) {
+  declare readonly args: ArgNode[];
+  constructor(pos: number, line: number, args: ArgNode[] = []) {
     super(pos, line);
+    this.args = args;
   }
   override toString(): string {
     return this.args.map((a) => (a instanceof PipeNode ? `(${a})` : String(a))).join(' ');
@@ -98,8 +125,10 @@ export class CommandNode extends Node {
 }
 
 export class IdentifierNode extends Node {
-  constructor(pos: number, line: number, readonly ident: string) {
+  declare readonly ident: string;
+  constructor(pos: number, line: number, ident: string) {
     super(pos, line);
+    this.ident = ident;
   }
   override toString(): string {
     return this.ident;
@@ -128,8 +157,10 @@ export class NilNode extends Node {
 }
 
 export class FieldNode extends Node {
-  constructor(pos: number, line: number, readonly ident: string[]) {
+  declare readonly ident: string[];
+  constructor(pos: number, line: number, ident: string[]) {
     super(pos, line);
+    this.ident = ident;
   }
   override toString(): string {
     return this.ident.map((i) => '.' + i).join('');
@@ -141,8 +172,12 @@ export class FieldNode extends Node {
 
 /** A term followed by field accesses, e.g. `(index .a 0).b`. */
 export class ChainNode extends Node {
-  constructor(pos: number, line: number, readonly node: ArgNode, readonly field: string[] = []) {
+  declare readonly node: ArgNode;
+  declare readonly field: string[];
+  constructor(pos: number, line: number, node: ArgNode, field: string[] = []) {
     super(pos, line);
+    this.node = node;
+    this.field = field;
   }
   override toString(): string {
     const base = this.node instanceof PipeNode ? `(${this.node})` : String(this.node);
@@ -154,8 +189,10 @@ export class ChainNode extends Node {
 }
 
 export class BoolNode extends Node {
-  constructor(pos: number, line: number, readonly value: boolean) {
+  declare readonly value: boolean;
+  constructor(pos: number, line: number, value: boolean) {
     super(pos, line);
+    this.value = value;
   }
   override toString(): string {
     return String(this.value);
@@ -167,14 +204,20 @@ export class BoolNode extends Node {
 
 /** A numeric constant: `int` when it is an integer, else `float`; `text` is the original spelling. */
 export class NumberNode extends Node {
+  declare readonly text: string;
+  declare readonly int: bigint | null;
+  declare readonly float: number | null;
   constructor(
     pos: number,
     line: number,
-    readonly text: string,
-    readonly int: bigint | null,
-    readonly float: number | null,
+    text: string,
+    int: bigint | null,
+    float: number | null,
   ) {
     super(pos, line);
+    this.text = text;
+    this.int = int;
+    this.float = float;
   }
   override toString(): string {
     return this.text;
@@ -185,8 +228,12 @@ export class NumberNode extends Node {
 }
 
 export class StringNode extends Node {
-  constructor(pos: number, line: number, readonly quoted: string, readonly text: string) {
+  declare readonly quoted: string;
+  declare readonly text: string;
+  constructor(pos: number, line: number, quoted: string, text: string) {
     super(pos, line);
+    this.quoted = quoted;
+    this.text = text;
   }
   override toString(): string {
     return this.quoted;
@@ -200,15 +247,23 @@ export type BranchKind = 'if' | 'range' | 'with';
 
 /** if, range and with: a pipeline, a list, and an optional else list. */
 export class BranchNode extends Node {
+  declare readonly kind: BranchKind;
+  declare readonly pipe: PipeNode;
+  declare readonly list: ListNode;
+  declare readonly elseList: ListNode | null;
   constructor(
     pos: number,
     line: number,
-    readonly kind: BranchKind,
-    readonly pipe: PipeNode,
-    readonly list: ListNode,
-    readonly elseList: ListNode | null,
+    kind: BranchKind,
+    pipe: PipeNode,
+    list: ListNode,
+    elseList: ListNode | null,
   ) {
     super(pos, line);
+    this.kind = kind;
+    this.pipe = pipe;
+    this.list = list;
+    this.elseList = elseList;
   }
   override toString(): string {
     const elsePart = this.elseList ? `{{else}}${this.elseList}` : '';
@@ -220,8 +275,12 @@ export class BranchNode extends Node {
 }
 
 export class TemplateNode extends Node {
-  constructor(pos: number, line: number, readonly name: string, readonly pipe: PipeNode | null) {
+  declare readonly name: string;
+  declare readonly pipe: PipeNode | null;
+  constructor(pos: number, line: number, name: string, pipe: PipeNode | null) {
     super(pos, line);
+    this.name = name;
+    this.pipe = pipe;
   }
   override toString(): string {
     const name = quote(this.name);
@@ -252,12 +311,21 @@ export class ContinueNode extends Node {
 
 /** One parsed template: its name, the name of the text it came from, its root and that text. */
 export class Tree {
+  declare readonly name: string;
+  declare readonly parseName: string;
+  declare readonly root: ListNode;
+  declare readonly text: string;
   constructor(
-    readonly name: string,
-    readonly parseName: string,
-    readonly root: ListNode,
-    readonly text: string,
-  ) {}
+    name: string,
+    parseName: string,
+    root: ListNode,
+    text: string,
+  ) {
+    this.name = name;
+    this.parseName = parseName;
+    this.root = root;
+    this.text = text;
+  }
   copy(): Tree {
     return new Tree(this.name, this.parseName, this.root.copy(), this.text);
   }

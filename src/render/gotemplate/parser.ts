@@ -13,7 +13,13 @@ import { type Source } from './parse-tokens.js';
 
 /** Markers returned by itemList for {{end}} and {{else}}; never part of a tree. */
 class EndMarker {
-  constructor(readonly pos: number, readonly line: number) {}
+  // Declared, not class fields: see the note on Node in node.ts.
+  declare readonly pos: number;
+  declare readonly line: number;
+  constructor(pos: number, line: number) {
+    this.pos = pos;
+    this.line = line;
+  }
   toString(): string {
     return '{{end}}';
   }

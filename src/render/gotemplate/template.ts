@@ -23,10 +23,18 @@ export interface TemplateOptions {
 
 const BUILTINS = builtinFuncs();
 
+/** Texts whose parse a set remembers (Helm's `tpl` parses the same few strings over and over). */
+const PARSED_TEXTS_MAX = 4096;
+
 export class TemplateSet {
   private readonly trees = new Map<string, Tree>();
   private readonly funcs: FuncMap = new Map();
   private readonly missingKey: MissingKey;
+  /**
+   * Successful parses by name and text. Trees are never changed once parsed, and functions are
+   * only ever added to a set, so a text that parsed once parses again to the same trees.
+   */
+  private parsedTexts = new Map<string, Map<string, Tree>>();
 
   constructor(options: TemplateOptions = {}) {
     this.missingKey = options.missingKey ?? 'default';
@@ -35,20 +43,29 @@ export class TemplateSet {
 
   /** Parses `text` as template `name`, adding it and every {{define}} in it to the set. Later definitions replace earlier ones (like Go AddParseTree). Throws TemplateError. */
   parse(name: string, text: string): void {
-    let parsed: Map<string, Tree>;
-    try {
-      parsed = parse(name, text, (f) => this.funcs.has(f) || BUILTINS.has(f));
-    } catch (e) {
-      if (e instanceof ParseFailure) throw new TemplateError('EPARSE', e.message, { template: e.template, line: e.line }, { cause: e });
-      // Control structures nested thousands deep exhaust the JavaScript stack (Go has no limit there).
-      if (isStackOverflow(e)) throw new TemplateError('EPARSE', `template: ${name}: ${(e as Error).message} (nesting too deep)`, { template: name }, { cause: e });
-      throw e;
+    const key = `${name}\0${text}`;
+    let parsed = this.parsedTexts.get(key);
+    if (!parsed) {
+      parsed = this.parseText(name, text);
+      if (this.parsedTexts.size >= PARSED_TEXTS_MAX) this.parsedTexts.delete(this.parsedTexts.keys().next().value as string);
+      this.parsedTexts.set(key, parsed);
     }
     for (const [n, tree] of parsed) {
       // Go's associate: an empty redefinition does not replace a non-empty template.
       const prev = this.trees.get(n);
       if (prev && n !== name && isEmptyTree(tree.root) && !isEmptyTree(prev.root)) continue;
       this.trees.set(n, tree);
+    }
+  }
+
+  private parseText(name: string, text: string): Map<string, Tree> {
+    try {
+      return parse(name, text, (f) => this.funcs.has(f) || BUILTINS.has(f));
+    } catch (e) {
+      if (e instanceof ParseFailure) throw new TemplateError('EPARSE', e.message, { template: e.template, line: e.line }, { cause: e });
+      // Control structures nested thousands deep exhaust the JavaScript stack (Go has no limit there).
+      if (isStackOverflow(e)) throw new TemplateError('EPARSE', `template: ${name}: ${(e as Error).message} (nesting too deep)`, { template: name }, { cause: e });
+      throw e;
     }
   }
 
@@ -79,10 +96,14 @@ export class TemplateSet {
     return out.join('');
   }
 
-  /** A copy sharing no mutable state, for Helm's `tpl` which parses into a clone. */
+  /**
+   * A copy for Helm's `tpl`, which parses into a clone. As Go's Clone, the parse trees are shared
+   * (nothing changes a tree after parsing); the name → tree table is the clone's own.
+   */
   clone(): TemplateSet {
     const c = new TemplateSet({ funcs: this.funcs, missingKey: this.missingKey });
-    for (const [n, t] of this.trees) c.trees.set(n, t.copy());
+    for (const [n, t] of this.trees) c.trees.set(n, t);
+    c.parsedTexts = this.parsedTexts;
     return c;
   }
 

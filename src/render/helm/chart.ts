@@ -5,6 +5,8 @@
  * .tgz archives. Loading works from a file map so charts can come straight from git objects.
  */
 import type { GoMap, GoValue } from '../gotemplate/value.js';
+import { deepCopy } from './coalesce.js';
+import { DigestCache, digestOf } from './digest-cache.js';
 import { RenderError } from './errors.js';
 import { applyIgnore, parseHelmignore } from './helmignore.js';
 import { readTgz, TarError } from './tar.js';
@@ -68,7 +70,7 @@ function loadFiles(files: ReadonlyMap<string, Uint8Array>, label: string): Chart
   const subcharts = new Map<string, Map<string, Uint8Array>>();
   for (const [path, data] of [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (path === 'Chart.yaml' || path === 'Chart.lock' || path === 'requirements.lock') continue;
-    if (path === 'values.yaml') chart.values = decodeValuesFile(`${label}/values.yaml`.replace(/^chart\//, ''), text(data));
+    if (path === 'values.yaml') chart.values = chartValues(`${label}/values.yaml`.replace(/^chart\//, ''), data);
     else if (path === 'values.schema.json') chart.schema = data;
     else if (path === 'requirements.yaml' && metadata.apiVersion === 'v1') metadata.dependencies = parseDependencies(decodeSafe(data, label, path), label);
     else if (path.startsWith('templates/')) chart.templates.push({ name: path, data });
@@ -86,6 +88,17 @@ function loadFiles(files: ReadonlyMap<string, Uint8Array>, label: string): Chart
     chart.dependencies.push(child);
   }
   return chart;
+}
+
+/**
+ * Decoded values.yaml files by digest: the same chart comes back at every reconcile and for every
+ * environment, and YAML decoding is most of loading it. Each load gets its own deep copy, so a
+ * caller changing a chart's values cannot change the cached ones.
+ */
+const VALUES_FILES = new DigestCache<GoMap>(512);
+
+function chartValues(name: string, data: Uint8Array): GoMap {
+  return deepCopy(VALUES_FILES.get(digestOf([data]), () => decodeValuesFile(name, text(data))));
 }
 
 /** A packaged chart: a .tgz whose entries sit under one top directory. */

@@ -4,11 +4,11 @@
  * then each non-partial template is executed with its chart's scope (`.Values` of the subchart,
  * `.Chart`, `.Files`, `.Template`), and `<no value>` is stripped from the output.
  */
-import { createHash } from 'node:crypto';
 import { type GoMap, type GoValue } from '../gotemplate/value.js';
 import { TemplateError, TemplateSet } from '../gotemplate/template.js';
 import { type Chart, chartFullPath, text } from './chart.js';
 import { table } from './coalesce.js';
+import { DigestCache, digestOf } from './digest-cache.js';
 import { RenderError } from './errors.js';
 import { bindTemplateFuncs, HelmFuncError, helmFuncs, type LookupFn } from './funcs.js';
 import { ChartObject, Files } from './objects.js';
@@ -68,36 +68,35 @@ function sortTemplates(names: string[]): string[] {
 }
 
 /**
- * Parsed template sets keyed by the digest of their sources. Re-rendering a chart (another
- * release, new values, the next reconcile) then skips parsing, which is most of the cost. A set
- * is only changed by `tpl` (it parses into "gotpl"; templates with defines go to a clone), and
- * renders are synchronous, so one cached set serves every render of the same sources.
+ * Parsed template sets keyed by the digest of their names and sources. Re-rendering a chart
+ * (another environment, new values, the next reconcile) then skips lexing and parsing. A set is
+ * only changed by `tpl` (it parses into "gotpl"; templates with defines go to a clone), and
+ * renders are synchronous, so one cached set serves every render of the same sources. The
+ * capacity holds a few hundred charts, more than a controller's applications or the corpus bench.
  */
-const SET_CACHE = new Map<string, { set: TemplateSet; lookup: { fn?: LookupFn } }>();
-const SET_CACHE_SIZE = 64;
+interface CachedSet {
+  set: TemplateSet;
+  lookup: { fn?: LookupFn };
+}
+export const TEMPLATE_SET_CACHE = new DigestCache<CachedSet>(512);
+
+function parseSet(keys: string[], tpls: Map<string, Renderable>): CachedSet {
+  const holder: { fn?: LookupFn } = {};
+  const set = new TemplateSet({ funcs: helmFuncs((...a) => (holder.fn ? holder.fn(...a) : {})), missingKey: 'zero' });
+  bindTemplateFuncs(set, new Map());
+  for (const name of keys) {
+    try {
+      set.parse(name, (tpls.get(name) as Renderable).tpl);
+    } catch (e) {
+      throw wrap(e, name, 'parse error');
+    }
+  }
+  return { set, lookup: holder };
+}
 
 function templateSet(keys: string[], tpls: Map<string, Renderable>, lookup: LookupFn | undefined): TemplateSet {
-  const h = createHash('sha256');
-  for (const k of keys) h.update(k).update('\0').update((tpls.get(k) as Renderable).tpl).update('\0');
-  const digest = h.digest('hex');
-  let entry = SET_CACHE.get(digest);
-  if (entry) {
-    SET_CACHE.delete(digest); // LRU: re-insert as most recent
-  } else {
-    const holder: { fn?: LookupFn } = {};
-    const set = new TemplateSet({ funcs: helmFuncs((...a) => (holder.fn ? holder.fn(...a) : {})), missingKey: 'zero' });
-    bindTemplateFuncs(set, new Map());
-    for (const name of keys) {
-      try {
-        set.parse(name, (tpls.get(name) as Renderable).tpl);
-      } catch (e) {
-        throw wrap(e, name, 'parse error');
-      }
-    }
-    entry = { set, lookup: holder };
-    if (SET_CACHE.size >= SET_CACHE_SIZE) SET_CACHE.delete(SET_CACHE.keys().next().value as string);
-  }
-  SET_CACHE.set(digest, entry);
+  const digest = digestOf(keys.flatMap((k) => [k, (tpls.get(k) as Renderable).tpl]));
+  const entry = TEMPLATE_SET_CACHE.get(digest, () => parseSet(keys, tpls));
   entry.lookup.fn = lookup;
   bindTemplateFuncs(entry.set, new Map());
   return entry.set;

@@ -7,14 +7,20 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { GoMap, GoValue } from '../gotemplate/value.js';
 import { marshalJson } from '../sprig/json.js';
 import { type Chart, text } from './chart.js';
+import { DigestCache, digestOf } from './digest-cache.js';
 import { RenderError } from './errors.js';
 
 const ajv = new Ajv({ strict: false, allErrors: true, verbose: true, validateSchema: false, validateFormats: false });
-const compiled = new WeakMap<Uint8Array, ValidateFunction>();
+/**
+ * Compiled validators by the schema text's digest: compiling is far dearer than validating, and a
+ * chart loaded again (next revision, another environment) brings the same schema as new bytes.
+ * Ajv would also keep every schema object it compiled; the validator is dropped from Ajv's own
+ * cache once built, so memory stays bounded by this cache.
+ */
+const COMPILED = new DigestCache<ValidateFunction>(512);
 
 function compile(chart: Chart, schema: Uint8Array): ValidateFunction {
-  let fn = compiled.get(schema);
-  if (!fn) {
+  return COMPILED.get(digestOf([schema]), () => {
     let doc: Record<string, unknown>;
     try {
       doc = JSON.parse(text(schema)) as Record<string, unknown>;
@@ -22,10 +28,10 @@ function compile(chart: Chart, schema: Uint8Array): ValidateFunction {
       throw new RenderError('ESCHEMA', `${chart.metadata.name}: values.schema.json is not valid JSON: ${(e as Error).message}`, { file: 'values.schema.json' });
     }
     const { $schema: _ignored, $id: _id, ...rest } = doc;
-    fn = ajv.compile(rest);
-    compiled.set(schema, fn);
-  }
-  return fn;
+    const fn = ajv.compile(rest);
+    ajv.removeSchema(rest);
+    return fn;
+  });
 }
 
 /** gojsonschema's type names for "given:". */

@@ -7,9 +7,10 @@
 import { parseAllDocuments, parseDocument, YAMLError, type DocumentOptions, type ParseOptions, type SchemaOptions, type ToJSOptions } from 'yaml';
 import type { GoValue } from '../gotemplate/value.js';
 import { RenderError } from './errors.js';
+import { fastDecode } from './yaml-fast.js';
 
 /** go-yaml v2 keeps unquoted timestamps as strings when decoding into interface{}. */
-const OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
+export const OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
   version: '1.1',
   schema: 'yaml-1.1',
   customTags: (tags) => tags.filter((t) => t !== 'timestamp' && (typeof t !== 'object' || t.tag !== 'tag:yaml.org,2002:timestamp')),
@@ -27,6 +28,13 @@ export class YamlDecodeError extends Error {
 
 /** Parses one YAML document into Go values (JSON model). Throws YamlDecodeError. */
 export function decodeYaml(text: string): GoValue {
+  const fast = fastDecode(text, OPTIONS, toGo);
+  if (fast !== undefined) return fast;
+  return decodeYamlFull(text);
+}
+
+/** decodeYaml without the fast path: the `yaml` package's reading, the reference for the fast path. */
+export function decodeYamlFull(text: string): GoValue {
   // go-yaml's Unmarshal reads the first document of a stream and ignores the rest.
   const docs = parseAllDocuments(text, OPTIONS);
   if (!Array.isArray(docs) || docs.length === 0) return null;

@@ -6,9 +6,10 @@
  * keyEncipherment (+ certSign and CA:TRUE for CAs), ExtKeyUsage serverAuth + clientAuth
  * (non-CA), SANs DNS then IP (as Go's x509 writes them), SHA-256 with RSA, 2048-bit keys.
  * X.509 is built with node-forge, which signs with RSA only: *WithKey variants reject EC and
- * Ed25519 keys (Sprig accepts them).
+ * Ed25519 keys (Sprig accepts them). Keys are generated and certificates signed by node:crypto
+ * (OpenSSL): forge's pure-JavaScript RSA takes tens of milliseconds per signature.
  */
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, type KeyObject, privateEncrypt, randomBytes, constants } from 'node:crypto';
 import { isIP } from 'node:net';
 import forge from 'node-forge';
 import { type FuncMap, type GoValue, GoStruct, defineFunc } from '../gotemplate/value.js';
@@ -27,21 +28,47 @@ export class Certificate extends GoStruct {
   }
 }
 
-type RsaKey = forge.pki.rsa.PrivateKey;
+/** An RSA key in both libraries: forge builds certificates and PEM, OpenSSL signs. */
+interface RsaKey {
+  forge: forge.pki.rsa.PrivateKey;
+  native: KeyObject;
+}
 
 function newKey(): RsaKey {
-  const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-  return forge.pki.privateKeyFromPem(pem) as RsaKey;
+  const native = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+  const pem = native.export({ type: 'pkcs1', format: 'pem' }).toString();
+  return { forge: forge.pki.privateKeyFromPem(pem) as forge.pki.rsa.PrivateKey, native };
 }
 
 function parseKey(pem: string): RsaKey {
   if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) throw new Error('error parsing private key: no PEM data in input');
   if (/BEGIN (EC|OPENSSH) PRIVATE KEY/.test(pem)) throw new Error('error parsing private key: only RSA keys are supported');
+  let key: forge.pki.rsa.PrivateKey;
   try {
-    return forge.pki.privateKeyFromPem(pem) as RsaKey;
+    key = forge.pki.privateKeyFromPem(pem) as forge.pki.rsa.PrivateKey;
   } catch (e) {
     throw new Error(`error parsing private key: ${(e as Error).message}`, { cause: e });
   }
+  // forge accepted it, so it is RSA; OpenSSL reads the same PEM for signing.
+  return { forge: key, native: createPrivateKey(pem) };
+}
+
+/** DER prefix of a PKCS#1 v1.5 DigestInfo for SHA-256 (RFC 8017 section 9.2, note 1). */
+const SHA256_DIGEST_INFO = Buffer.from('3031300d060960864801650304020105000420', 'hex');
+
+/**
+ * What forge's cert.sign calls `key.sign(md)` on: RSASSA-PKCS1-v1_5 over forge's SHA-256 of the
+ * TBSCertificate, computed by OpenSSL (a private-key "encrypt" with type-1 padding of the
+ * DigestInfo is exactly that signature). Returns forge's binary string.
+ */
+function opensslSigner(key: KeyObject): { sign(md: forge.md.MessageDigest): string } {
+  return {
+    sign(md) {
+      const digest = Buffer.from(md.digest().getBytes(), 'binary');
+      const info = Buffer.concat([SHA256_DIGEST_INFO, digest]);
+      return privateEncrypt({ key, padding: constants.RSA_PKCS1_PADDING }, info).toString('binary');
+    },
+  };
 }
 
 function strings(v: GoValue, what: (x: GoValue) => string): string[] {
@@ -77,7 +104,7 @@ function serial(): string {
 
 function sign(t: Template, key: RsaKey, issuer: forge.pki.Certificate | null, issuerKey: RsaKey): Certificate {
   const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
+  cert.publicKey = forge.pki.setRsaPublicKey(key.forge.n, key.forge.e);
   cert.serialNumber = serial();
   const now = new Date();
   cert.validity.notBefore = now;
@@ -94,8 +121,8 @@ function sign(t: Template, key: RsaKey, issuer: forge.pki.Certificate | null, is
   const altNames = [...t.dns.map((value) => ({ type: 2, value })), ...t.ips.map((ip) => ({ type: 7, ip }))];
   if (altNames.length > 0) ext.push({ name: 'subjectAltName', altNames });
   cert.setExtensions(ext);
-  cert.sign(issuerKey, forge.md.sha256.create());
-  return new Certificate(forge.pki.certificateToPem(cert), forge.pki.privateKeyToPem(key));
+  cert.sign(opensslSigner(issuerKey.native) as unknown as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
+  return new Certificate(forge.pki.certificateToPem(cert), forge.pki.privateKeyToPem(key.forge));
 }
 
 function genCA(cn: string, days: number, key: RsaKey): Certificate {
