@@ -287,7 +287,7 @@ export class Controller implements ReleaseApi {
       const shown = problem ? { ...result.status, syncStatus: 'Error' as const, message: problem } : result.status;
       this.record(shown, result);
       if (render.ok) this.track(key, target.cluster, render.objects);
-      const progressing = result.status.health === 'Progressing' || result.status.health === 'Missing';
+      const progressing = result.syncing || result.status.health === 'Progressing' || result.status.health === 'Missing';
       const next = Math.min(result.requeueAfterMs ?? Infinity, progressing ? this.options.progressRequeueMs : Infinity);
       if (Number.isFinite(next)) this.queue.addAfter(key, Math.max(next, 200));
     } catch (err) {

@@ -36,8 +36,10 @@ export interface ReconcileResult {
   readonly finished: readonly Finished[];
   /** Changes written by operations that ended during this pass. */
   readonly changes: readonly ChangeSetEntry[];
-  /** When the controller should look again (an operation waits, a retry or backoff is due). */
+  /** When the controller should look again (a retry, a backoff or the health watch is due). */
   readonly requeueAfterMs?: number;
+  /** A sync operation is waiting on something (health, a hook): look again soon. */
+  readonly syncing: boolean;
 }
 
 interface Pass {
@@ -58,10 +60,7 @@ function requeueIn(pass: Pass, ms: number): void {
 async function advanceActive(pass: Pass): Promise<void> {
   const { deps, rt, input } = pass;
   const done = await advance(deps, rt, input.appEnv);
-  if (rt.active) {
-    requeueIn(pass, 1_000);
-    return;
-  }
+  if (rt.active) return; // the controller looks again at its progress interval
   if (!done) return;
   pass.finished.push(done);
   if (done.followUp === 'rollback') {
@@ -236,7 +235,12 @@ export async function reconcile(deps: ReconcileDeps, rt: AppRuntime, input: Reco
   if (pass.finished.length > before || rt.active?.rollback) c = await recompare();
   const resources = resourceStatuses(c, deps.health, keepReasons(appEnv, c));
   const status = statusOf(pass, c, resources, digest, decision, previous);
-  return { status, finished: pass.finished, changes: pass.finished.flatMap((f) => f.active.op.changes), ...(pass.requeue !== undefined ? { requeueAfterMs: pass.requeue } : {}) };
+  return resultOf(pass, status);
+}
+
+function resultOf(pass: Pass, status: AppEnvStatus): ReconcileResult {
+  const changes = pass.finished.flatMap((f) => f.active.op.changes);
+  return { status, finished: pass.finished, changes, syncing: pass.rt.active !== undefined, ...(pass.requeue !== undefined ? { requeueAfterMs: pass.requeue } : {}) };
 }
 
 /** Why each prune candidate stays (policy, annotation, protected kind, guard), for the status. */
@@ -256,7 +260,7 @@ function renderFailed(pass: Pass): ReconcileResult {
     health: previous?.health ?? 'Unknown', lastSyncedAt: previous?.lastSyncedAt ?? null, message, resources: previous?.resources ?? [],
     lastSync: previous?.lastSync, ...(rt.lastOperation ? { operation: rt.lastOperation } : {}),
   };
-  return { status, finished: pass.finished, changes: pass.finished.flatMap((f) => f.active.op.changes), ...(pass.requeue !== undefined ? { requeueAfterMs: pass.requeue } : {}) };
+  return resultOf(pass, status);
 }
 
 function rolledBackStatus(rt: AppRuntime, digest: string): RolledBackStatus | undefined {
