@@ -5,6 +5,7 @@
  */
 import { isMap, isScalar, LineCounter, parseDocument, type Node } from 'yaml';
 import { ConfigError, firstLine, type ConfigIssue } from './errors.js';
+import { readBuildSettings, readBuildSpec } from './builds.js';
 import { readHealthChecks } from './healthchecks.js';
 import { readSyncPolicy, readSyncPolicyOverride } from './policy.js';
 import { Cursor, field, readBool, readMap, readSeq, readString, readStringList, type ReadContext } from './reader.js';
@@ -17,9 +18,9 @@ const DNS_LABEL_REASON = 'must be a DNS label (lowercase letters, digits and "-"
 const RELEASE_NAME = /^(?=.{1,53}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const API_VERSION = 'sluice.dev/v1alpha1';
 
-const TOP_FIELDS = ['apiVersion', 'kind', 'environments', 'apps', 'healthChecks'];
+const TOP_FIELDS = ['apiVersion', 'kind', 'environments', 'apps', 'healthChecks', 'builds'];
 const ENV_FIELDS = ['name', 'namespace', 'cluster', 'createNamespace', 'syncPolicy'];
-const APP_FIELDS = ['name', 'chart', 'source', 'releaseName', 'namespace', 'environments', 'ignoreDifferences', 'syncPolicy'];
+const APP_FIELDS = ['name', 'chart', 'source', 'releaseName', 'namespace', 'environments', 'ignoreDifferences', 'syncPolicy', 'build'];
 const SOURCE_FIELDS = ['repo', 'path', 'ref'];
 const IGNORE_FIELDS = ['group', 'kind', 'name', 'namespace', 'jsonPointers', 'managedFieldsManagers'];
 
@@ -60,7 +61,8 @@ function readConfig(root: Cursor): SluiceConfig | undefined {
   const envNames = environments.map((e) => e.name);
   const apps = uniqueByName(readSeq(field(root, f, 'apps')) ?? [], (c) => readApp(c, envNames));
   const healthChecks = readHealthChecks(field(root, f, 'healthChecks'));
-  return { apiVersion: API_VERSION, kind: 'Config', environments, apps, healthChecks };
+  const builds = readBuildSettings(field(root, f, 'builds'));
+  return { apiVersion: API_VERSION, kind: 'Config', environments, apps, healthChecks, builds };
 }
 
 /** Reads each item and reports a repeated `name` at its second occurrence, even when the item has other problems. */
@@ -106,8 +108,10 @@ function readApp(c: Cursor, envNames: readonly string[]): AppSpec | undefined {
   const ignoreDifferences = (readSeq(field(c, f, 'ignoreDifferences')) ?? []).map(readIgnoreRule).filter((r): r is IgnoreRule => r !== undefined);
   const policyCursor = field(c, f, 'syncPolicy');
   const syncPolicy = policyCursor.present ? readSyncPolicyOverride(policyCursor) : undefined;
+  const buildCursor = field(c, f, 'build');
+  const build = buildCursor.present ? readBuildSpec(buildCursor, name ?? '', environments) : undefined;
   if (name === undefined || chart === undefined) return undefined;
-  return { name, chart, releaseName: releaseName ?? name, ...(namespace ? { namespace } : {}), environments, ignoreDifferences, ...(syncPolicy ? { syncPolicy } : {}) };
+  return { name, chart, releaseName: releaseName ?? name, ...(namespace ? { namespace } : {}), environments, ignoreDifferences, ...(syncPolicy ? { syncPolicy } : {}), ...(build ? { build } : {}) };
 }
 
 /** Exactly one of `chart: <dir>` (config repo) or `source: {repo, path, ref}` (another repo). */

@@ -83,6 +83,8 @@ export interface AppSpec {
   readonly ignoreDifferences: readonly IgnoreRule[];
   /** Overrides of the env's sync policy for this app, in every env; present only when given. */
   readonly syncPolicy?: SyncPolicyOverride;
+  /** The app's `build:` block, when sluice builds its image. */
+  readonly build?: BuildSpec;
 }
 
 export interface SluiceConfig {
@@ -92,6 +94,8 @@ export interface SluiceConfig {
   readonly apps: readonly AppSpec[];
   /** User-defined health checks, one per group/kind; they override the built-in checks. Default []. */
   readonly healthChecks: readonly HealthCheckSpec[];
+  /** Top-level `builds:` settings; defaults when absent from sluice.yaml. */
+  readonly builds: BuildSettings;
 }
 
 /** One app in one environment: everything needed to render and sync it. */
@@ -113,4 +117,68 @@ export interface AppEnv {
   readonly ignoreDifferences: readonly IgnoreRule[];
   /** The config's `healthChecks` (the same array for every target). */
   readonly healthChecks: readonly HealthCheckSpec[];
+}
+
+/** Kubernetes resource requests/limits of a build container (quantity strings, e.g. "1", "2Gi"). */
+export interface BuildResources {
+  readonly requests: Readonly<Record<string, string>>;
+  readonly limits: Readonly<Record<string, string>>;
+}
+
+/** An app's `build:` block, fully defaulted: how its source repo becomes an image. */
+export interface BuildSpec {
+  /** The app this build belongs to. */
+  readonly app: string;
+  /** Source repo: http(s)://, ssh://, git@host:path or a local path. */
+  readonly repo: string;
+  /** Branches built; the first is the main branch. Default [main]. */
+  readonly branches: readonly string[];
+  /** Build context dir in the repo, normalized; "." is the root. */
+  readonly context: string;
+  /** Dockerfile path relative to the context. Default "Dockerfile". */
+  readonly dockerfile: string;
+  /** Image repository, no tag or digest. */
+  readonly image: string;
+  /** dockerconfigjson Secret in the build namespace. */
+  readonly registrySecret: string;
+  /** Optional Secret with GIT_USERNAME / GIT_PASSWORD for private https repos. */
+  readonly gitSecret?: string;
+  /** Main-branch builds also push `:latest`. Default false. */
+  readonly pushLatest: boolean;
+  /** Env receiving tag bumps; default the app's first env in promotion order. */
+  readonly env: string;
+  readonly resources: BuildResources;
+}
+
+/** Notification targets for failed builds. */
+export interface BuildNotify {
+  /** Slack-compatible incoming-webhook URL. */
+  readonly webhook?: string;
+  readonly smtp?: {
+    readonly host: string;
+    readonly port: number;
+    readonly from: string;
+    readonly to: readonly string[];
+    readonly secretFile?: string;
+  };
+}
+
+/** Top-level `builds:` settings, fully defaulted. */
+export interface BuildSettings {
+  /** Namespace build Jobs run in. Default `sluice-builds`. */
+  readonly namespace: string;
+  /** Running builds at once, 1–50. Default 2. */
+  readonly concurrency: number;
+  /** kaniko executor image, pinned. */
+  readonly executorImage: string;
+  /** Layer cache repo; absent = `<image>/cache` per app. */
+  readonly cacheRepo?: string;
+  /** hostPath of the base-image cache. Default /var/cache/kaniko. */
+  readonly baseImageCacheHostPath: string;
+  /** Job activeDeadlineSeconds, in ms. Default 30m. */
+  readonly activeDeadlineMs: number;
+  /** Job ttlSecondsAfterFinished, in ms. Default 1h. */
+  readonly ttlAfterFinishedMs: number;
+  readonly author: { readonly name: string; readonly email: string };
+  readonly notify: BuildNotify;
 }

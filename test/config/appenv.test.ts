@@ -1,6 +1,6 @@
 /** appEnvironments: the valid fixture configs resolve to the app × env lists in their `.expected.yaml`. */
 import assert from 'node:assert/strict';
-import { appEnvironments, DEFAULT_SYNC_POLICY, parseConfig, type SluiceConfig } from '../../src/config/index.js';
+import { appEnvironments, DEFAULT_BUILD_SETTINGS, DEFAULT_SYNC_POLICY, parseConfig, type SluiceConfig } from '../../src/config/index.js';
 import { configCases } from './parse.test.js';
 
 describe('config/appenv', () => {
@@ -43,6 +43,7 @@ healthChecks: [{kind: ConfigMap, rules: [{status: Healthy, when: [{path: /data, 
       environments: [{ name: 'dev', namespace: 'd', cluster: '', createNamespace: false, syncPolicy: DEFAULT_SYNC_POLICY }],
       apps: [{ name: 'web', chart: { path: 'c' }, releaseName: 'web', environments: ['dev', 'gone'], ignoreDifferences: [] }],
       healthChecks: [],
+      builds: DEFAULT_BUILD_SETTINGS,
     };
     assert.deepEqual(appEnvironments(config).map((t) => t.env), ['dev']);
   });
