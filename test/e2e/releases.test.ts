@@ -36,9 +36,10 @@ describe('releases end to end', function () {
 
   async function start(pollIntervalMs?: number): Promise<void> {
     s = await startScenario(env.cluster, env.git, { pollIntervalMs });
-    await eventually('every app × env Synced and Healthy', () => {
+    // Healthy can show a pass before the sync operation notices it and records its release.
+    await eventually('every app × env Synced, Healthy and its first sync finished', () => {
       const list = s.sluice.status.list();
-      return list.length === 8 && list.every((x) => x.syncStatus === 'Synced' && x.health === 'Healthy');
+      return list.length === 8 && list.every((x) => x.syncStatus === 'Synced' && x.health === 'Healthy' && x.operation?.phase === 'Succeeded');
     }, 60_000);
   }
 
