@@ -134,6 +134,8 @@ export function buildJob(input: BuildJobInput): KubeObject {
       annotations: {
         'sluice.dev/source-sha': input.sha,
         'sluice.dev/source-branch': input.branch,
+        'sluice.dev/image': spec.image,
+        'sluice.dev/env': spec.env,
         'sluice.dev/image-tags': destinations(input).map((d) => d.slice(spec.image.length + 1)).join(','),
       },
     },

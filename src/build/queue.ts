@@ -42,7 +42,7 @@ const LIVE: readonly BuildState[] = ['Queued', 'Running', 'Succeeded'];
 export class BuildQueue {
   private readonly builds: Build[] = [];
 
-  constructor(readonly concurrency: number) {}
+  constructor(public concurrency: number) {}
 
   /** All builds, oldest first (copies). */
   list(): Build[] {
@@ -70,6 +70,26 @@ export class BuildQueue {
     const build: Build = { id: req.id, app: req.app, branch: req.branch, sha: req.sha, state: 'Queued', queuedAt: req.at };
     this.builds.push(build);
     return { ...build };
+  }
+
+  /**
+   * Takes in a build known from elsewhere (a Job found in the cluster after a restart) in whatever
+   * state it is; ignored when the id is already known. Kept in queue order by queuedAt.
+   */
+  adopt(build: Build): void {
+    if (this.builds.some((b) => b.id === build.id)) return;
+    const at = this.builds.findIndex((b) => b.queuedAt.getTime() > build.queuedAt.getTime());
+    this.builds.splice(at < 0 ? this.builds.length : at, 0, { ...build });
+  }
+
+  /** Forgets the oldest finished builds beyond `keep`; returns the ids dropped. */
+  prune(keep: number): string[] {
+    const finished = this.builds.filter((b) => !['Queued', 'Running'].includes(b.state));
+    const drop = new Set(finished.slice(0, Math.max(0, finished.length - keep)).map((b) => b.id));
+    if (drop.size === 0) return [];
+    const kept = this.builds.filter((b) => !drop.has(b.id));
+    this.builds.splice(0, this.builds.length, ...kept);
+    return [...drop];
   }
 
   /** Moves queued builds to Running, FIFO, up to the quota; returns the ones started. */

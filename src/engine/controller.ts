@@ -4,13 +4,14 @@
  * through a work queue — one reconcile at a time per app × env, bounded parallelism across them.
  * Every successful poll re-queues the repo's app × envs, so drift and health stay current.
  */
-import type { AppEnv } from '../config/types.js';
+import type { AppEnv, SluiceConfig } from '../config/types.js';
 import { appEnvironments, parseConfig, SLUICE_YAML } from '../config/index.js';
 import { RepoScheduler, systemClock, type PollState, type RefFetcher } from '../git/poller.js';
 import type { ClusterClient } from '../kube/client.js';
 import type { KubeObject } from '../kube/types.js';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/registry.js';
+import { DeliveryMetrics, sourceCommitTime } from '../metrics/delivery.js';
 import type { ReleaseApi } from '../history/api.js';
 import type { ReleaseRecord } from '../history/release.js';
 import { HistoryStore } from '../history/store.js';
@@ -20,6 +21,7 @@ import { assessHealth } from '../health/index.js';
 import { InventoryStore } from '../sync/inventory.js';
 import { AppRuntime } from './app-runtime.js';
 import { DriftWatcher } from './drift-watch.js';
+import { EventRecorder, operationEvents } from './events.js';
 import { reconcile, type ReconcileResult } from './reconcile.js';
 import { AppRenderer, subtree, type RepoFiles } from './render.js';
 import { statusKey, type AppEnvStatus, type StatusStore } from './status.js';
@@ -31,6 +33,8 @@ export interface RepoReader extends RefFetcher {
   readonly displayUrl: string;
   /** Every file under `prefix` at `sha`, paths relative to the prefix. */
   readFiles(sha: string, prefix?: string): Promise<Map<string, Uint8Array>>;
+  /** The commit's message and time (for lead-time metrics). */
+  commitInfo?(sha: string): Promise<{ readonly message: string; readonly timestamp: number }>;
 }
 
 export interface ControllerOptions {
@@ -54,12 +58,23 @@ export function defaultControllerOptions(repo = '', branch = 'main'): Controller
   return { repo, branch, pollIntervalMs: 30_000, concurrency: 4, stateNamespace: 'sluice-system', progressRequeueMs: 2_000, maxBackoffMs: 300_000, watch: true };
 }
 
+/** A config revision the controller accepted: what the build runner and promotions read. */
+export interface ConfigRevision {
+  readonly sha: string;
+  readonly config: SluiceConfig;
+  readonly files: RepoFiles;
+}
+
 interface Snapshot {
   readonly sha: string;
   readonly files: RepoFiles;
   readonly targets: Map<string, AppEnv>;
   /** sluice.yaml's healthChecks, compiled. */
   readonly health: CustomHealth;
+  readonly config: SluiceConfig;
+  /** The revision's commit time and the source commit time it names (ms), for lead-time metrics. */
+  readonly committedAt?: number;
+  readonly sourceCommittedAt?: number;
 }
 
 export interface ControllerDeps {
@@ -90,6 +105,9 @@ export class Controller implements ReleaseApi {
   /** The config repo's last fetch error; cleared by the next successful poll. */
   private gitError: string | undefined;
   private readonly runtimes = new Map<string, AppRuntime>();
+  private readonly configListeners = new Set<(revision: ConfigRevision) => void>();
+  private readonly delivery: DeliveryMetrics;
+  private readonly events: EventRecorder;
   private readonly watcher: DriftWatcher | undefined;
   /** Kinds each app × env deploys, by cluster context: what the drift watcher must watch. */
   private readonly watchedKinds = new Map<string, { context: string; kinds: string[] }>();
@@ -98,8 +116,11 @@ export class Controller implements ReleaseApi {
     private readonly options: ControllerOptions,
     private readonly deps: ControllerDeps,
   ) {
+    this.delivery = new DeliveryMetrics(deps.metrics);
+    this.events = new EventRecorder((app, env) => deps.clusterFor(this.snapshot?.targets.get(statusKey(app, env))?.cluster ?? ''), options.stateNamespace, deps.log);
     this.queue = new WorkQueue((key) => this.reconcileKey(key), options.concurrency, {
       onDepth: (d) => deps.metrics.queueDepth.set(d),
+      onStart: (_key, waitedMs) => deps.metrics.queueWait.observe(waitedMs / 1000),
     });
     const backoff = { initialMs: Math.min(1_000, options.pollIntervalMs), maxMs: options.maxBackoffMs };
     this.scheduler = new RepoScheduler((url) => this.timed(this.source(url)), { intervalMs: options.pollIntervalMs, backoff, clock: systemClock });
@@ -126,6 +147,13 @@ export class Controller implements ReleaseApi {
     await loaded;
     await this.queue.idle();
     this.firstPassDone = true;
+  }
+
+  /** Calls `listener` with each accepted config revision (at once with the current one); returns its removal. */
+  onConfig(listener: (revision: ConfigRevision) => void): () => void {
+    this.configListeners.add(listener);
+    if (this.snapshot) listener({ sha: this.snapshot.sha, config: this.snapshot.config, files: this.snapshot.files });
+    return () => this.configListeners.delete(listener);
   }
 
   get ready(): boolean {
@@ -165,6 +193,7 @@ export class Controller implements ReleaseApi {
         try {
           const r = await source.fetch(ref);
           end({ result: 'success' });
+          this.deps.metrics.gitLastSuccess.set({ repo: source.displayUrl }, Date.now() / 1000);
           return r;
         } catch (err) {
           end({ result: 'error' });
@@ -194,15 +223,41 @@ export class Controller implements ReleaseApi {
       if (!raw) throw new Error(`${SLUICE_YAML}: not found at the repo root`);
       const config = parseConfig(new TextDecoder().decode(raw), SLUICE_YAML);
       const targets = new Map(appEnvironments(config).map((t) => [statusKey(t.app, t.env), t]));
-      this.snapshot = { sha, files, targets, health: compileHealthChecks(config.healthChecks) };
+      this.snapshot = { sha, files, targets, health: compileHealthChecks(config.healthChecks), config, ...(await this.commitTimes(sha)) };
+      this.delivery.retain(new Set([...targets.values()].map((t) => `${t.app}/${t.env}`)));
       this.configError = undefined;
       this.deps.status.retain(new Set(targets.keys()));
       this.watchChartRepos(targets.values());
       this.deps.log.log('info', 'new revision', { revision: sha, targets: targets.size });
+      this.announce({ sha, config, files });
     } catch (err) {
       this.deps.log.log('error', 'config rejected', { revision: sha, error: errorMessage(err) });
       this.configError = `config at ${sha.slice(0, 7)} rejected, keeping ${this.snapshot?.sha.slice(0, 7) ?? 'nothing'}: ${errorMessage(err)}`;
       this.markAll(this.configError);
+    }
+  }
+
+  private announce(revision: ConfigRevision): void {
+    for (const listener of this.configListeners) {
+      try {
+        listener(revision);
+      } catch (err) {
+        this.deps.log.log('error', 'config listener failed', { revision: revision.sha, error: errorMessage(err) });
+      }
+    }
+  }
+
+  /** Lead-time inputs of a revision; a commit that cannot be read only costs the lead-time sample. */
+  private async commitTimes(sha: string): Promise<{ committedAt?: number; sourceCommittedAt?: number }> {
+    const source = this.source(this.options.repo);
+    if (!source.commitInfo) return {};
+    try {
+      const info = await source.commitInfo(sha);
+      const sourceAt = sourceCommitTime(info.message);
+      return { committedAt: info.timestamp * 1000, ...(sourceAt !== undefined ? { sourceCommittedAt: sourceAt } : {}) };
+    } catch (err) {
+      this.deps.log.log('warn', 'commit metadata unreadable; no lead-time sample for it', { revision: sha, error: errorMessage(err) });
+      return {};
     }
   }
 
@@ -271,7 +326,10 @@ export class Controller implements ReleaseApi {
     const rt = this.runtime(key);
     try {
       const client = this.deps.clusterFor(target.cluster);
-      const render = this.renderer.render(target, snap.files, await this.chartFiles(snap, target));
+      const chartFiles = await this.chartFiles(snap, target);
+      const endRender = metrics.renderDuration.startTimer({ app: target.app, env: target.env });
+      const render = this.renderer.render(target, snap.files, chartFiles);
+      endRender();
       if (!render.ok) metrics.renderErrors.inc({ app: target.app, env: target.env });
       const deps = {
         client,
@@ -331,16 +389,16 @@ export class Controller implements ReleaseApi {
   }
 
   private record(next: AppEnvStatus, result: ReconcileResult | undefined): void {
-    const { metrics } = this.deps;
-    const labels = { app: next.app, env: next.env };
-    for (const f of result?.finished ?? []) {
-      const failed = f.active.op.phase === 'Failed';
-      metrics.syncs.inc({ ...labels, result: failed ? 'failed' : 'succeeded' });
-      const changes = f.active.op.changes;
-      metrics.objectsApplied.inc(labels, changes.filter((c) => c.action === 'created' || c.action === 'configured').length);
-      metrics.objectsPruned.inc(labels, changes.filter((c) => c.action === 'deleted').length);
-      if (f.active.rollback && !failed) metrics.rollbacks.inc({ ...labels, reason: f.active.rollback.by });
-    }
+    const snap = this.snapshot;
+    for (const f of result?.finished ?? []) for (const e of operationEvents(f)) void this.events.record(e);
+    this.delivery.observe({
+      previous: this.deps.status.get(next.app, next.env),
+      next,
+      finished: result?.finished ?? [],
+      now: Date.now(),
+      ...(snap?.sha === next.revision && snap.committedAt !== undefined ? { committedAt: snap.committedAt } : {}),
+      ...(snap?.sha === next.revision && snap.sourceCommittedAt !== undefined ? { sourceCommittedAt: snap.sourceCommittedAt } : {}),
+    });
     this.deps.status.set(next);
   }
 }

@@ -40,3 +40,20 @@ export function locate(url: string): RepoLocation {
 export function cacheKey(url: string): string {
   return createHash('sha256').update(redactUrl(url)).digest('hex').slice(0, 16);
 }
+
+/**
+ * What identifies a repo across the ways it is written: `https://user@Host/org/repo.git/`,
+ * `ssh://git@host/org/repo` and `git@host:org/repo.git` all give `host/org/repo`. Webhooks name a
+ * repo by its clone URL while sluice.yaml may use another form.
+ */
+export function repoIdentity(url: string): string {
+  const scp = /^[\w.-]+@([\w.-]+):(?!\/\/)(.+)$/.exec(url);
+  let host: string;
+  let path: string;
+  if (scp) [host, path] = [scp[1], scp[2]];
+  else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url) && !/^file:/i.test(url)) {
+    const u = new URL(url);
+    [host, path] = [u.hostname + (u.port && !['22', '80', '443'].includes(u.port) ? `:${u.port}` : ''), decodeURIComponent(u.pathname)];
+  } else return resolve(/^file:/i.test(url) ? fileURLToPath(url) : url);
+  return `${host.toLowerCase()}/${path.replace(/^\/+|\/+$/g, '').replace(/\.git$/, '')}`;
+}

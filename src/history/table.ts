@@ -2,6 +2,7 @@
  * The release history as a text table for `sluice history`, modelled on `helm history`
  * (helm/pkg/cmd/history.go): one row per release, oldest first, columns padded to align.
  */
+import { formatTable, oneLine } from '../cli/table.js';
 import type { ReleaseRecord } from './release.js';
 
 export const HISTORY_COLUMNS = ['REVISION', 'UPDATED', 'STATUS', 'TRIGGER', 'COMMIT', 'IMAGES', 'HEALTH', 'DESCRIPTION'] as const;
@@ -32,17 +33,11 @@ export function description(r: ReleaseRecord): string {
 
 /** The table text (ending in a newline), rows ordered by id ascending as `helm history` prints them. */
 export function formatHistoryTable(records: readonly ReleaseRecord[]): string {
-  const rows = [[...HISTORY_COLUMNS], ...[...records].sort((a, b) => a.id - b.id).map(historyRow)];
-  const widths = HISTORY_COLUMNS.map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ') + '\n').join('');
+  return formatTable(HISTORY_COLUMNS, [...records].sort((a, b) => a.id - b.id).map(historyRow));
 }
 
 /** ISO time without milliseconds; unparseable text is shown as stored. */
 function isoSeconds(text: string): string {
   const t = Date.parse(text);
   return Number.isNaN(t) ? text : new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
 }

@@ -85,6 +85,124 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly syncDuration = new Histogram({
+    name: 'sluice_sync_duration_seconds',
+    help: 'Time of a sync operation from start to its end (all waves, hooks and health waits).',
+    labelNames: ['app', 'env', 'result'],
+    buckets: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800],
+    registers: [this.registry],
+  });
+  readonly driftDetected = new Counter({
+    name: 'sluice_drift_detected_total',
+    help: 'Times live objects were found to differ from git after being Synced (manual edits, deletions).',
+    labelNames: ['app', 'env'],
+    registers: [this.registry],
+  });
+  readonly selfHeals = new Counter({
+    name: 'sluice_self_heal_total',
+    help: 'Syncs started by self-heal to undo drift.',
+    labelNames: ['app', 'env'],
+    registers: [this.registry],
+  });
+  readonly renderDuration = new Histogram({
+    name: 'sluice_render_duration_seconds',
+    help: 'Time to render an app × env (chart + values overlays); cache hits included.',
+    labelNames: ['app', 'env'],
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly kubeRequests = new Counter({
+    name: 'sluice_kube_requests_total',
+    help: 'Kubernetes API requests by verb and HTTP status code (code "error" when no answer came).',
+    labelNames: ['verb', 'code'],
+    registers: [this.registry],
+  });
+  readonly queueWait = new Histogram({
+    name: 'sluice_workqueue_wait_seconds',
+    help: 'Time an app × env waited in the work queue before its reconcile started.',
+    buckets: [0.001, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+  readonly gitLastSuccess = new Gauge({
+    name: 'sluice_git_last_success_timestamp_seconds',
+    help: 'Unix time of the last successful fetch or ref check of a repo.',
+    labelNames: ['repo'],
+    registers: [this.registry],
+  });
+  readonly webhookDeliveries = new Counter({
+    name: 'sluice_webhook_deliveries_total',
+    help: 'Webhook deliveries by provider (github, gitlab, gitea, bitbucket, harbor, dockerhub, generic) and result (accepted, ignored, unauthorized, invalid).',
+    labelNames: ['provider', 'result'],
+    registers: [this.registry],
+  });
+  readonly configLeadTime = new Histogram({
+    name: 'sluice_config_lead_time_seconds',
+    help: 'Time from a config commit (its committer timestamp) to the env being Synced on it.',
+    labelNames: ['env'],
+    buckets: [1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 7200, 86400],
+    registers: [this.registry],
+  });
+  // DORA (definitions in the README).
+  readonly deployments = new Counter({
+    name: 'sluice_deployments_total',
+    help: 'DORA deployment frequency: syncs of a new config revision that succeeded.',
+    labelNames: ['app', 'env'],
+    registers: [this.registry],
+  });
+  readonly changeLeadTime = new Histogram({
+    name: 'sluice_change_lead_time_seconds',
+    help: 'DORA lead time for changes: source commit (the build of a bump) to Synced in the env.',
+    labelNames: ['app', 'env'],
+    buckets: [60, 300, 600, 1800, 3600, 7200, 14400, 43200, 86400, 259200, 604800],
+    registers: [this.registry],
+  });
+  readonly changeFailures = new Counter({
+    name: 'sluice_change_failures_total',
+    help: 'DORA change failures: deployments that ended Degraded or were rolled back.',
+    labelNames: ['app', 'env'],
+    registers: [this.registry],
+  });
+  readonly timeToRestore = new Histogram({
+    name: 'sluice_time_to_restore_seconds',
+    help: 'DORA time to restore: from an app × env turning Degraded to it being Healthy again.',
+    labelNames: ['app', 'env'],
+    buckets: [10, 30, 60, 300, 600, 1800, 3600, 7200, 14400, 86400],
+    registers: [this.registry],
+  });
+
+  readonly builds = new Counter({
+    name: 'sluice_builds_total',
+    help: 'Builds finished, by result (succeeded, failed, cancelled).',
+    labelNames: ['app', 'result'],
+    registers: [this.registry],
+  });
+  readonly buildDuration = new Histogram({
+    name: 'sluice_build_duration_seconds',
+    help: 'Time from a build Job starting to its end.',
+    labelNames: ['app', 'result'],
+    buckets: [10, 30, 60, 120, 300, 600, 1200, 1800, 3600],
+    registers: [this.registry],
+  });
+  readonly buildQueue = new Gauge({
+    name: 'sluice_build_queue_depth',
+    help: 'Builds waiting for a slot (queued) and holding one (running).',
+    labelNames: ['state'],
+    registers: [this.registry],
+  });
+  readonly configCommits = new Counter({
+    name: 'sluice_config_commits_total',
+    help: 'Commits sluice pushed to the config repo, by kind (bump, promotion) and result (committed, unchanged, failed).',
+    labelNames: ['kind', 'app', 'env', 'result'],
+    registers: [this.registry],
+  });
+  readonly gitLsRemoteDuration = new Histogram({
+    name: 'sluice_git_ls_remote_duration_seconds',
+    help: 'Time of a ref check (no objects fetched) of an app source repo.',
+    labelNames: ['repo', 'result'],
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'sluice_process_' });
   }

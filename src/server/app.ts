@@ -1,6 +1,6 @@
 /**
  * sluice's HTTP surface: liveness and readiness for Kubernetes probes, Prometheus metrics, and the
- * JSON API (status, release history, rollback). Readiness means "the controller has completed a
+ * JSON API (status, release history, rollback, builds). Readiness means "the controller has completed a
  * first pass over every app × env".
  */
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
@@ -8,6 +8,8 @@ import type { StatusStore } from '../engine/status.js';
 import { parseRollbackRequest, type ReleaseApi } from '../history/api.js';
 import { RollbackError, type RollbackErrorCode } from '../history/errors.js';
 import type { Metrics } from '../metrics/registry.js';
+import type { BuildApi } from '../build/api.js';
+import { addBuildRoutes } from './builds.js';
 
 export type { ReleaseApi } from '../history/api.js';
 
@@ -18,6 +20,8 @@ export interface ServerDeps {
   readonly ready: () => boolean;
   /** Release history and rollback; without it those routes answer 501. */
   readonly releases?: ReleaseApi;
+  /** Builds and their logs; without it those routes answer 501. */
+  readonly builds?: BuildApi;
 }
 
 /** Largest rollback request body accepted; a request is a few dozen bytes. */
@@ -58,6 +62,7 @@ export function createApp(deps: ServerDeps): Express {
     res.json(s);
   });
   addReleaseRoutes(app, deps.releases);
+  addBuildRoutes(app, deps.builds);
   return app;
 }
 

@@ -59,4 +59,25 @@ describe('build/queue', () => {
     const b = q.finish('x', { ok: true, tag: 't', at: new Date(3000) });
     assert.deepEqual([b.queuedAt.getTime(), b.startedAt?.getTime(), b.finishedAt?.getTime()], [1000, 2000, 3000]);
   });
+
+  it('adopts builds found elsewhere in queue order and ignores known ids', () => {
+    const q = new BuildQueue(1);
+    q.enqueue({ id: 'late', app: 'a', branch: 'main', sha: 'bbbbbbb', at: new Date(3000) });
+    q.adopt({ id: 'early', app: 'a', branch: 'main', sha: 'aaaaaaa', state: 'Running', queuedAt: new Date(1000), startedAt: new Date(1500) });
+    q.adopt({ id: 'late', app: 'x', branch: 'main', sha: 'ccccccc', state: 'Failed', queuedAt: new Date(0) });
+    assert.deepEqual(q.list().map((b) => `${b.id}:${b.app}:${b.state}`), ['early:a:Running', 'late:a:Queued']);
+    // The adopted running build holds the quota.
+    assert.deepEqual(q.next(new Date(4000)), []);
+  });
+
+  it('prunes the oldest finished builds beyond the limit, never live ones', () => {
+    const q = new BuildQueue(5);
+    for (const [i, id] of ['f1', 'f2', 'r1', 'f3', 'q1'].entries()) q.enqueue({ id, app: id, branch: 'main', sha: `aaaaaa${i}`, at: new Date(i) });
+    q.next(new Date(10));
+    for (const id of ['f1', 'f2', 'f3']) q.finish(id, { ok: false, at: new Date(20), message: 'x' });
+    q.enqueue({ id: 'q2', app: 'q2', branch: 'main', sha: 'bbbbbbb', at: new Date(30) });
+    assert.deepEqual(q.prune(1), ['f1', 'f2']);
+    assert.deepEqual(q.list().map((b) => b.id), ['r1', 'f3', 'q1', 'q2']);
+    assert.deepEqual(q.prune(1), []);
+  });
 });

@@ -56,6 +56,13 @@ describe('manifests/sluice (sluice managing sluice)', () => {
         assert.ok(!(r.resources ?? []).includes('*'), 'no wildcard resources');
         assert.ok(!(r.apiGroups ?? []).includes('*'), 'no wildcard groups');
       }
+      // The build runner's Role: Jobs, pods and their logs in the build namespace, no Secrets.
+      const buildRole = (byKind.get('Role') ?? []).find((o) => o.metadata.name?.endsWith('-builds'));
+      assert.equal(buildRole?.metadata.namespace, 'sluice-builds');
+      const buildRules = (buildRole?.rules ?? []) as Rule[];
+      const grants = (res: string, verb: string) => buildRules.some((r) => (r.resources ?? []).includes(res) && r.verbs.includes(verb));
+      assert.ok(grants('jobs', 'create') && grants('pods', 'list') && grants('pods/log', 'get'));
+      assert.ok(!buildRules.some((r) => (r.resources ?? []).includes('secrets')), 'the build runner reads no Secrets');
       const dep = byKind.get('Deployment')?.[0] as KubeObject & { spec: { template: { spec: Record<string, unknown> } } };
       const pod = dep.spec.template.spec as { securityContext: { runAsNonRoot: boolean }; containers: Record<string, unknown>[] };
       assert.equal(pod.securityContext.runAsNonRoot, true);

@@ -5,7 +5,8 @@
  */
 import { flag, parseArgs, UsageError } from '../args.js';
 import type { Command } from '../command.js';
-import { defaultServerUrl, ReleaseApiError, ReleaseClient } from '../../history/client.js';
+import { ReleaseClient } from '../../history/client.js';
+import { ApiError, defaultServerUrl } from '../../server/client.js';
 import { formatHistoryTable } from '../../history/table.js';
 
 const USAGE = `Usage: sluice history APP ENV [--server URL] [-o table|json]
@@ -33,7 +34,7 @@ async function run(argv: string[]): Promise<number> {
     process.stdout.write(output === 'json' ? JSON.stringify(records, null, 2) + '\n' : formatHistoryTable(records));
     return 0;
   } catch (err) {
-    if (!(err instanceof ReleaseApiError)) throw err;
+    if (!(err instanceof ApiError)) throw err;
     process.stderr.write(`sluice history: ${err.message}\n`);
     return 1;
   }

@@ -7,7 +7,8 @@
 import { userInfo } from 'node:os';
 import { flag, parseArgs, UsageError } from '../args.js';
 import type { Command } from '../command.js';
-import { defaultServerUrl, ReleaseApiError, ReleaseClient } from '../../history/client.js';
+import { ReleaseClient } from '../../history/client.js';
+import { ApiError, defaultServerUrl } from '../../server/client.js';
 
 const USAGE = `Usage: sluice rollback APP ENV [--to ID] [--server URL]
 
@@ -46,7 +47,7 @@ async function run(argv: string[]): Promise<number> {
     process.stdout.write(`Rollback of ${app}/${env} to ${target} (commit ${r.revision.slice(0, 7)}) accepted as release ${r.id}.\n`);
     return 0;
   } catch (err) {
-    if (!(err instanceof ReleaseApiError)) throw err;
+    if (!(err instanceof ApiError)) throw err;
     process.stderr.write(`sluice rollback: ${err.message}\n`);
     return 1;
   }

@@ -1,0 +1,86 @@
+/**
+ * ApiClient: calls a running sluice server's API, as the CLI commands do. Errors say whether the
+ * server refused (with its message), could not be reached, or is not a sluice server.
+ */
+
+export const DEFAULT_SERVER_URL = 'http://127.0.0.1:8080';
+
+/** `--server` default: `$SLUICE_SERVER`, else sluice's default listen address. */
+export function defaultServerUrl(env: NodeJS.ProcessEnv = process.env): string {
+  return env.SLUICE_SERVER || DEFAULT_SERVER_URL;
+}
+
+/**
+ * A call the server refused (`refused`, with its HTTP status and message), could not be made
+ * (`unreachable`), or answered with something that is not the API's JSON (`bad-response`).
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly code: 'refused' | 'unreachable' | 'bad-response',
+    readonly url: string,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+interface Answer {
+  readonly url: string;
+  readonly method: string;
+  readonly res: Response;
+  readonly text: string;
+}
+
+/** Not JSON: a proxy's error page or another service on that port; say so with the status. */
+function notSluice(a: Answer): ApiError {
+  return new ApiError('bad-response', a.url, `${a.method} ${a.url}: HTTP ${a.res.status}, not a sluice API response: ${a.text.slice(0, 200)}`, a.res.status);
+}
+
+function json(a: Answer): unknown {
+  try {
+    return JSON.parse(a.text);
+  } catch {
+    throw notSluice(a);
+  }
+}
+
+export class ApiClient {
+  readonly base: string;
+
+  constructor(baseUrl: string) {
+    this.base = baseUrl.replace(/\/+$/, '');
+  }
+
+  async getJson<T>(path: string): Promise<T> {
+    return json(await this.send(path, { method: 'GET' })) as T;
+  }
+
+  async postJson<T>(path: string, body: unknown): Promise<T> {
+    return json(await this.send(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })) as T;
+  }
+
+  /** A text resource (logs). */
+  async getText(path: string): Promise<string> {
+    return (await this.send(path, { method: 'GET' })).text;
+  }
+
+  /** Sends the request; a non-2xx answer becomes a `refused` error carrying the server's message. */
+  private async send(path: string, init: RequestInit & { method: string }): Promise<Answer> {
+    const url = this.base + path;
+    let res: Response;
+    try {
+      res = await fetch(url, init);
+    } catch (err) {
+      const cause = (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message;
+      throw new ApiError('unreachable', url, `cannot reach sluice at ${this.base}: ${cause}`);
+    }
+    const answer = { url, method: init.method, res, text: await res.text() };
+    if (!res.ok) {
+      const error = (json(answer) as { error?: unknown } | null)?.error;
+      throw new ApiError('refused', url, typeof error === 'string' ? error : `HTTP ${res.status}`, res.status);
+    }
+    return answer;
+  }
+}
