@@ -9,8 +9,8 @@ import type { ReleaseRecord } from './release.js';
 export class ReleaseClient implements ReleaseApi {
   private readonly api: ApiClient;
 
-  constructor(baseUrl: string) {
-    this.api = new ApiClient(baseUrl);
+  constructor(api: ApiClient) {
+    this.api = api;
   }
 
   history(app: string, env: string): Promise<ReleaseRecord[]> {

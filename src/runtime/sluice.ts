@@ -12,6 +12,7 @@ import { K8sClusterClient, loadKubeConfig } from '../kube/k8s-client.js';
 import { jsonLogger, type Logger, type LogLevel } from '../log/logger.js';
 import { Metrics } from '../metrics/registry.js';
 import { createApp } from '../server/app.js';
+import { loadTokens, type TokenSet } from '../server/auth.js';
 import { redactUrl } from '../git/location.js';
 import { credentialsFromDir, credentialsFromEnv } from '../git/auth.js';
 import { GitSource } from '../git/source.js';
@@ -26,6 +27,8 @@ export interface SluiceOptions {
   readonly cacheDir: string;
   readonly logLevel: LogLevel;
   readonly controller: ControllerOptions;
+  /** API bearer tokens; default from SLUICE_API_TOKEN / SLUICE_API_TOKENS_DIR. */
+  readonly tokens?: TokenSet;
 }
 
 export function defaultSluiceOptions(repo: string, cacheDir: string): SluiceOptions {
@@ -68,7 +71,9 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
   const credentials = credentialsDir ? credentialsFromDir(credentialsDir) : credentialsFromEnv();
   const sourceFor = (url: string) => new GitSource(url, { cacheDir: options.cacheDir, credentials: credentials ?? null });
   const controller = new Controller(options.controller, { sourceFor, clusterFor: clusterFactory(options.kubeconfig), status, metrics, log });
-  const app = createApp({ status, metrics, ready: () => controller.ready, releases: controller });
+  const tokens = options.tokens ?? loadTokens();
+  if (tokens.size === 0) log.log('warn', 'no API token configured: the API answers 401 until SLUICE_API_TOKEN or SLUICE_API_TOKENS_DIR is set');
+  const app = createApp({ tokens, status, metrics, ready: () => controller.ready, releases: controller });
   const http = createServer(app);
   const port = await listen(http, options.port, options.host);
   const host = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;

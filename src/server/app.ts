@@ -10,10 +10,13 @@ import { RollbackError, type RollbackErrorCode } from '../history/errors.js';
 import type { Metrics } from '../metrics/registry.js';
 import type { BuildApi } from '../build/api.js';
 import { addBuildRoutes } from './builds.js';
+import { requireToken, type TokenSet } from './auth.js';
 
 export type { ReleaseApi } from '../history/api.js';
 
 export interface ServerDeps {
+  /** Bearer tokens for /api/v1 (webhook endpoints check their own signatures). */
+  readonly tokens: TokenSet;
   readonly status: StatusStore;
   readonly metrics: Metrics;
   /** True once the first reconcile pass is done. */
@@ -40,6 +43,8 @@ export function createApp(deps: ServerDeps): Express {
   app.get('/metrics', async (_req, res) => {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
+  const auth = requireToken(deps.tokens);
+  app.use('/api/v1', (req, res, next) => (req.path.startsWith('/webhooks/') ? next() : auth(req, res, next)));
   app.get('/api/v1/apps', (_req, res) => {
     res.json(
       deps.status.list().map((s) => ({

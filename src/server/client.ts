@@ -49,7 +49,11 @@ function json(a: Answer): unknown {
 export class ApiClient {
   readonly base: string;
 
-  constructor(baseUrl: string) {
+  /** `token`: the bearer token sent with every call (never printed). */
+  constructor(
+    baseUrl: string,
+    private readonly token?: string,
+  ) {
     this.base = baseUrl.replace(/\/+$/, '');
   }
 
@@ -71,13 +75,14 @@ export class ApiClient {
     const url = this.base + path;
     let res: Response;
     try {
-      res = await fetch(url, init);
+      res = await fetch(url, this.token ? { ...init, headers: { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${this.token}` } } : init);
     } catch (err) {
       const cause = (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message;
       throw new ApiError('unreachable', url, `cannot reach sluice at ${this.base}: ${cause}`);
     }
     const answer = { url, method: init.method, res, text: await res.text() };
     if (!res.ok) {
+      if (res.status === 401 && !this.token) throw new ApiError('refused', url, `${this.base} needs an API token: set SLUICE_API_TOKEN or pass --token-file`, 401);
       const error = (json(answer) as { error?: unknown } | null)?.error;
       throw new ApiError('refused', url, typeof error === 'string' ? error : `HTTP ${res.status}`, res.status);
     }

@@ -8,6 +8,7 @@ import { StatusStore } from '../../src/engine/status.js';
 import type { RollbackRequest } from '../../src/history/api.js';
 import { Metrics } from '../../src/metrics/registry.js';
 import { createApp } from '../../src/server/app.js';
+import { ADMIN_TOKEN, testTokens } from '../support/api-tokens.js';
 import { FakeReleaseApi } from '../history/fake-release-api.js';
 import { fixture } from '../history/fixtures.js';
 
@@ -17,7 +18,7 @@ const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
 function sluice(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [MAIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 20_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [MAIN, ...args], { env: { PATH: process.env.PATH ?? '', SLUICE_API_TOKEN: ADMIN_TOKEN, ...env }, timeout: 20_000 }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
       resolve({ code, stdout, stderr });
     });
@@ -35,10 +36,10 @@ describe('cli history and rollback', () => {
   let url: string;
   let dead: string;
   before(async () => {
-    server = createApp({ status: new StatusStore(), metrics: new Metrics({ defaultMetrics: false }), ready: () => true, releases: fake }).listen(0, '127.0.0.1');
+    server = createApp({ tokens: testTokens(), status: new StatusStore(), metrics: new Metrics({ defaultMetrics: false }), ready: () => true, releases: fake }).listen(0, '127.0.0.1');
     url = await listen(server);
     // A port that was just free and is closed again: nothing listens there.
-    const probe = createApp({ status: new StatusStore(), metrics: new Metrics({ defaultMetrics: false }), ready: () => true }).listen(0, '127.0.0.1');
+    const probe = createApp({ tokens: testTokens(), status: new StatusStore(), metrics: new Metrics({ defaultMetrics: false }), ready: () => true }).listen(0, '127.0.0.1');
     dead = await listen(probe);
     await new Promise<void>((r) => probe.close(() => r()));
   });

@@ -21,6 +21,7 @@ import { startSluice, type RunningSluice } from '../../src/runtime/sluice.js';
 import { startGitServer, type GitServer } from '../support/git-server.js';
 import { cloneWorkdir, type Workdir } from '../support/git-workdir.js';
 import { kubectlPath } from '../support/tools.js';
+import { testTokens } from '../support/api-tokens.js';
 
 const run = promisify(execFile);
 
@@ -96,6 +97,7 @@ export async function startScenario(cluster: Cluster, git: GitServer, options: S
     host: '127.0.0.1',
     cacheDir: join(dir, 'cache'),
     logLevel: 'warn' as const,
+    tokens: testTokens(),
     controller: { ...defaultControllerOptions(git.repoUrl(repoName)), pollIntervalMs: options.pollIntervalMs ?? 300, progressRequeueMs: 200, maxBackoffMs: 1_000, stateNamespace: `${prefix}-sluice` },
   };
   let sluice = await startSluice(sluiceOptions, silentLogger);

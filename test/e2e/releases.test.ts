@@ -8,12 +8,13 @@ import { fileURLToPath } from 'node:url';
 import type { ReleaseRecord } from '../../src/history/release.js';
 import type { KubeObject } from '../../src/kube/types.js';
 import { e2eEnvironment, eventually, startScenario, type Scenario } from './harness.js';
+import { ADMIN, ADMIN_TOKEN } from '../support/api-tokens.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
 function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [MAIN, ...args]);
+    const p = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, SLUICE_API_TOKEN: ADMIN_TOKEN } });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -44,7 +45,7 @@ describe('releases end to end', function () {
   }
 
   const api = async <T>(path: string, init?: RequestInit): Promise<{ status: number; body: T }> => {
-    const res = await fetch(`${s.sluice.url}${path}`, init);
+    const res = await fetch(`${s.sluice.url}${path}`, { ...init, headers: { ...(init?.headers as Record<string, string> | undefined), ...ADMIN } });
     return { status: res.status, body: (await res.json()) as T };
   };
   const history = async (app: string, env: string) => (await api<ReleaseRecord[]>(`/api/v1/apps/${app}/${env}/history`)).body;
@@ -93,6 +94,14 @@ describe('releases end to end', function () {
     const records = await history('guestbook', 'dev');
     assert.deepEqual(records.map((r) => `${r.id} ${r.trigger} ${r.result}${r.rolledBack ? ' rolled-back' : ''}`), ['3 auto-rollback Succeeded', '2 auto-sync Failed rolled-back', '1 auto-sync Succeeded']);
     assert.equal(s.status('guestbook', 'test')?.syncStatus, 'Synced', 'other environments untouched');
+    // The story is in Kubernetes Events too, for kubectl users (on the inventory ConfigMap of guestbook/dev).
+    const events = await eventually('the rollback event', async () => {
+      const out = await s.kubectl('get', 'events', '-n', `${s.prefix}-sluice`, '-l', 'sluice.dev/app=guestbook,sluice.dev/env=dev', '-o', 'jsonpath={range .items[*]}{.type} {.reason} {.involvedObject.name}: {.message}{"\\n"}{end}');
+      return /RolledBack/.test(out) ? out : undefined;
+    });
+    assert.match(events, /^Normal Synced sluice-inventory\.guestbook\.dev: release 1 \(\w{7}, auto-sync\) synced: /m);
+    assert.match(events, /^Warning SyncFailed sluice-inventory\.guestbook\.dev: release 2 \(\w{7}, auto-sync\) failed: .*progress deadline/m);
+    assert.match(events, /^Warning RolledBack sluice-inventory\.guestbook\.dev: rolled back \(auto\) to release 1 /m);
 
     await s.work.write('environments/dev/guestbook/image.yaml', 'image:\n  tag: "1.2.0"\n');
     await s.work.commitAndPush('dev: guestbook 1.2.0');

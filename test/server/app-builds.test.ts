@@ -9,6 +9,7 @@ import type { BuildApi, BuildView } from '../../src/build/api.js';
 import { StatusStore } from '../../src/engine/status.js';
 import { Metrics } from '../../src/metrics/registry.js';
 import { createApp } from '../../src/server/app.js';
+import { ADMIN, testTokens } from '../support/api-tokens.js';
 import { fakeBuildApi as fake } from '../build/fake-build-api.js';
 
 interface RouteCase {
@@ -22,7 +23,7 @@ interface RouteCase {
 }
 
 async function listen(builds?: BuildApi): Promise<{ server: Server; base: string }> {
-  const server = createApp({ status: new StatusStore(), metrics: new Metrics({ defaultMetrics: false }), ready: () => true, ...(builds ? { builds } : {}) }).listen(0, '127.0.0.1');
+  const server = createApp({ tokens: testTokens(), status: new StatusStore(), metrics: new Metrics({ defaultMetrics: false }), ready: () => true, ...(builds ? { builds } : {}) }).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
@@ -36,7 +37,7 @@ describe('server/builds', () => {
   const cases = parse(readFileSync(path.resolve('test/fixtures/server/build-routes.yaml'), 'utf8')) as RouteCase[];
   for (const c of cases) {
     it(c.name, async () => {
-      const res = await fetch(base + c.path);
+      const res = await fetch(base + c.path, { headers: ADMIN });
       assert.equal(res.status, c.status);
       if (c.text !== undefined) {
         assert.match(res.headers.get('content-type') ?? '', /^text\/plain/);
@@ -54,7 +55,7 @@ describe('server/builds', () => {
   it('answers 501 on every build route when no runner is wired', async () => {
     const { server: bare, base: b } = await listen();
     try {
-      for (const p of ['/api/v1/builds', '/api/v1/builds/x', '/api/v1/builds/x/logs']) assert.equal((await fetch(b + p)).status, 501, p);
+      for (const p of ['/api/v1/builds', '/api/v1/builds/x', '/api/v1/builds/x/logs']) assert.equal((await fetch(b + p, { headers: ADMIN })).status, 501, p);
     } finally {
       await new Promise<void>((r) => bare.close(() => r()));
     }

@@ -6,6 +6,7 @@ import { StatusStore } from '../../src/engine/status.js';
 import type { ReleaseApi, RollbackRequest } from '../../src/history/api.js';
 import { Metrics } from '../../src/metrics/registry.js';
 import { createApp, MAX_BODY_BYTES } from '../../src/server/app.js';
+import { ADMIN, testTokens } from '../support/api-tokens.js';
 import { FakeReleaseApi } from '../history/fake-release-api.js';
 import { fixture } from '../history/fixtures.js';
 
@@ -21,7 +22,7 @@ interface RouteCase {
 }
 
 async function listen(releases?: ReleaseApi): Promise<{ server: Server; base: string }> {
-  const server = createApp({ status: new StatusStore(), metrics: new Metrics({ defaultMetrics: false }), ready: () => true, ...(releases ? { releases } : {}) }).listen(0, '127.0.0.1');
+  const server = createApp({ tokens: testTokens(), status: new StatusStore(), metrics: new Metrics({ defaultMetrics: false }), ready: () => true, ...(releases ? { releases } : {}) }).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
@@ -36,7 +37,7 @@ describe('server/app release routes', () => {
 
   for (const c of fixture<RouteCase[]>('routes.yaml')) {
     it(c.name, async () => {
-      const res = await fetch(base + c.path, { method: c.method, headers: c.contentType ? { 'content-type': c.contentType } : {}, body: c.body });
+      const res = await fetch(base + c.path, { method: c.method, headers: c.contentType ? { ...ADMIN, 'content-type': c.contentType } : ADMIN, body: c.body });
       const body = (await res.json()) as Record<string, unknown> | Record<string, unknown>[];
       assert.equal(res.status, c.status, JSON.stringify(body));
       if (c.status >= 400) assert.equal(typeof (body as Record<string, unknown>).error, 'string');
@@ -49,7 +50,7 @@ describe('server/app release routes', () => {
 
   it(`refuses a body over ${MAX_BODY_BYTES / 1024} KiB with 400 before calling the API`, async () => {
     const body = JSON.stringify({ to: 2, by: 'x'.repeat(MAX_BODY_BYTES) });
-    const res = await fetch(`${base}/api/v1/apps/web/dev/rollback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const res = await fetch(`${base}/api/v1/apps/web/dev/rollback`, { method: 'POST', headers: { ...ADMIN, 'content-type': 'application/json' }, body });
     assert.equal(res.status, 400);
     assert.deepEqual(await res.json(), { error: 'request body is over 16 KiB' });
     assert.deepEqual(fake.calls, []);
@@ -58,8 +59,8 @@ describe('server/app release routes', () => {
   it('answers 501 when the server has no release API', async () => {
     const bare = await listen();
     try {
-      assert.equal((await fetch(`${bare.base}/api/v1/apps/web/dev/history`)).status, 501);
-      assert.equal((await fetch(`${bare.base}/api/v1/apps/web/dev/rollback`, { method: 'POST', body: '{}' })).status, 501);
+      assert.equal((await fetch(`${bare.base}/api/v1/apps/web/dev/history`, { headers: ADMIN })).status, 501);
+      assert.equal((await fetch(`${bare.base}/api/v1/apps/web/dev/rollback`, { method: 'POST', headers: ADMIN, body: '{}' })).status, 501);
     } finally {
       await new Promise<void>((r) => bare.server.close(() => r()));
     }

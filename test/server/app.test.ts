@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { StatusStore, type AppEnvStatus } from '../../src/engine/status.js';
 import { Metrics } from '../../src/metrics/registry.js';
 import { createApp } from '../../src/server/app.js';
+import { ADMIN, testTokens } from '../support/api-tokens.js';
 
 function status(over: Partial<AppEnvStatus>): AppEnvStatus {
   return { app: 'web', env: 'dev', namespace: 'shop-dev', revision: 'a'.repeat(40), syncStatus: 'Synced', health: 'Healthy', lastSyncedAt: null, message: 'in sync', resources: [], ...over };
@@ -18,7 +19,7 @@ describe('server/app', () => {
   store.onChange((n, p) => metrics.recordStatus(n, p));
 
   before(async () => {
-    server = createApp({ status: store, metrics, ready: () => ready }).listen(0, '127.0.0.1');
+    server = createApp({ tokens: testTokens(), status: store, metrics, ready: () => ready }).listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -34,11 +35,11 @@ describe('server/app', () => {
   it('lists app × envs with the documented fields only', async () => {
     store.set(status({ resources: [{ kind: 'ConfigMap', name: 'x', status: 'Synced', health: 'Healthy' }] }));
     store.set(status({ env: 'prod', syncStatus: 'OutOfSync', health: 'Progressing', message: '1 object(s) differ from git' }));
-    const body = (await (await fetch(`${base}/api/v1/apps`)).json()) as Record<string, unknown>[];
+    const body = (await (await fetch(`${base}/api/v1/apps`, { headers: ADMIN })).json()) as Record<string, unknown>[];
     assert.deepEqual(body.map((b) => Object.keys(b).sort()), [0, 1].map(() => ['app', 'env', 'health', 'lastSyncedAt', 'message', 'revision', 'syncStatus']));
     assert.deepEqual(body.map((b) => `${b.env}:${b.syncStatus}:${b.health}`), ['dev:Synced:Healthy', 'prod:OutOfSync:Progressing']);
-    assert.equal((await fetch(`${base}/api/v1/apps/web/nope`)).status, 404);
-    const one = (await (await fetch(`${base}/api/v1/apps/web/dev`)).json()) as AppEnvStatus;
+    assert.equal((await fetch(`${base}/api/v1/apps/web/nope`, { headers: ADMIN })).status, 404);
+    const one = (await (await fetch(`${base}/api/v1/apps/web/dev`, { headers: ADMIN })).json()) as AppEnvStatus;
     assert.equal(one.resources.length, 1);
   });
 

@@ -8,9 +8,10 @@ import { flag, parseArgs, UsageError } from '../args.js';
 import type { Command } from '../command.js';
 import type { BuildList } from '../../build/api.js';
 import { formatBuildsTable } from '../../build/table.js';
-import { ApiClient, ApiError, defaultServerUrl } from '../../server/client.js';
+import { ApiError } from '../../server/client.js';
+import { API_FLAGS, API_FLAGS_HELP, apiClient } from '../api.js';
 
-const USAGE = `Usage: sluice builds [APP] [--state STATE] [--limit N] [--server URL] [-o table|json|yaml]
+const USAGE = `Usage: sluice builds [APP] [--state STATE] [--limit N] [--server URL] [--token-file FILE] [-o table|json|yaml]
 
 Lists builds (newest first): the commit built, state, the tag pushed, how long it ran, and the
 config repo commit that deployed it (DEPLOY). Source branches that cannot be checked are
@@ -19,7 +20,7 @@ listed after the table.
 Flags:
   --state STATE      only Queued, Running, Succeeded, Failed or Cancelled builds
   --limit N          at most N builds
-  --server URL       sluice server (default $SLUICE_SERVER or http://127.0.0.1:8080)
+${API_FLAGS_HELP}
   -o, --output FMT   table (default), json or yaml
 
 Examples:
@@ -27,14 +28,14 @@ Examples:
   sluice builds web --state Failed -o json`;
 
 async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { state: {}, limit: {}, server: {}, output: { short: 'o' } });
+  const args = parseArgs(argv, { ...API_FLAGS, state: {}, limit: {}, output: { short: 'o' } });
   if (args.positionals.length > 1) throw new UsageError('at most one APP');
   const output = flag(args, 'output') ?? 'table';
   if (!['table', 'json', 'yaml'].includes(output)) throw new UsageError(`-o must be table, json or yaml, not "${output}"`);
   const query = new URLSearchParams();
   if (args.positionals[0]) query.set('app', args.positionals[0]);
   for (const k of ['state', 'limit']) if (flag(args, k) !== undefined) query.set(k, flag(args, k) as string);
-  const api = new ApiClient(flag(args, 'server') ?? defaultServerUrl());
+  const api = apiClient(args);
   try {
     const list = await api.getJson<BuildList>(`/api/v1/builds${query.size > 0 ? `?${query}` : ''}`);
     if (output === 'json') process.stdout.write(JSON.stringify(list, null, 2) + '\n');

@@ -4,6 +4,7 @@
  * controller reconciling it. Runs until Ctrl-C.
  */
 import { cp, mkdir, mkdtemp, readdir } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -14,6 +15,7 @@ import type { Command } from '../command.js';
 import { startEmulator } from '../../emulator/index.js';
 import { defaultControllerOptions } from '../../engine/controller.js';
 import { startSluice } from '../../runtime/sluice.js';
+import { TokenSet } from '../../server/auth.js';
 import { untilSignal } from './controller.js';
 
 const USAGE = `Usage: sluice demo [--port 8080] [--dir DIR]
@@ -70,7 +72,10 @@ export const command: Command = {
     const kubeconfig = join(dir, 'kubeconfig');
     await emulator.writeKubeconfig(kubeconfig);
     const repoDir = await createDemoRepo(dir);
+    const given = process.env.SLUICE_API_TOKEN?.trim();
+    const token = given || randomBytes(24).toString('base64url');
     const sluice = await startSluice({
+      tokens: new TokenSet().add('admin', token, given ? 'SLUICE_API_TOKEN' : 'generated'),
       kubeconfig,
       port,
       host: '127.0.0.1',
@@ -82,24 +87,27 @@ export const command: Command = {
       [
         'sluice demo is running.',
         '',
-        `  API        ${sluice.url}/api/v1/apps`,
+        `  API        ${sluice.url}/api/v1/apps  (bearer token ${given ? 'from $SLUICE_API_TOKEN' : 'below'})`,
         `  metrics    ${sluice.url}/metrics`,
         `  health     ${sluice.url}/healthz  ${sluice.url}/readyz`,
         `  cluster    ${emulator.url}  (kubeconfig: ${kubeconfig})`,
         `  config     ${repoDir}  (git repo, branch main, polled every 3s)`,
         '',
+        given ? 'For the CLI:' : 'The API and the CLI need its admin token:',
+        given ? `  export SLUICE_SERVER=${sluice.url}` : `  export SLUICE_API_TOKEN=${token} SLUICE_SERVER=${sluice.url}`,
+        '',
         'Change something and watch it sync:',
         `  cd ${repoDir}`,
         `  sed -i 's/Hello from dev/Hi from dev/' environments/dev/guestbook/values.yaml`,
         `  git commit -am "dev: new greeting"`,
-        `  curl -s ${sluice.url}/api/v1/apps`,
+        `  curl -s -H "Authorization: Bearer $SLUICE_API_TOKEN" ${sluice.url}/api/v1/apps`,
         `  kubectl --kubeconfig ${kubeconfig} get configmap guestbook -n shop-dev -o yaml`,
         '',
         'Ship a release that never becomes ready and watch sluice roll it back:',
         `  printf 'image:\\n  tag: "1.1.0-broken"\\n' > environments/dev/guestbook/image.yaml`,
         `  printf 'progressDeadlineSeconds: 5\\n' >> environments/dev/guestbook/values.yaml`,
         `  git commit -am "dev: guestbook 1.1.0-broken"`,
-        `  SLUICE_SERVER=${sluice.url} sluice history guestbook dev     # or: node ${process.argv[1]} history …`,
+        `  sluice history guestbook dev     # or: node ${process.argv[1]} history …`,
         '',
         'Ctrl-C stops everything.',
         '',

@@ -6,29 +6,30 @@
 import { flag, parseArgs, UsageError } from '../args.js';
 import type { Command } from '../command.js';
 import { ReleaseClient } from '../../history/client.js';
-import { ApiError, defaultServerUrl } from '../../server/client.js';
+import { ApiError } from '../../server/client.js';
+import { API_FLAGS, API_FLAGS_HELP, apiClient } from '../api.js';
 import { formatHistoryTable } from '../../history/table.js';
 
-const USAGE = `Usage: sluice history APP ENV [--server URL] [-o table|json]
+const USAGE = `Usage: sluice history APP ENV [--server URL] [--token-file FILE] [-o table|json]
 
 Prints the releases sluice keeps for APP in ENV (the last 10 by default): revision, time, result,
 trigger, config commit, images, health outcome and description. The table lists the oldest
 first, as helm history does; JSON is the API's answer (newest first).
 
 Flags:
-  --server URL       sluice server (default $SLUICE_SERVER or http://127.0.0.1:8080)
+${API_FLAGS_HELP}
   -o, --output FMT   table (default) or json
 
 Example:
   sluice history guestbook prod --server http://sluice.sluice-system:8080`;
 
 async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { server: {}, output: { short: 'o' } });
+  const args = parseArgs(argv, { ...API_FLAGS, output: { short: 'o' } });
   if (args.positionals.length !== 2) throw new UsageError('APP and ENV are required');
   const [app, env] = args.positionals;
   const output = flag(args, 'output') ?? 'table';
   if (output !== 'table' && output !== 'json') throw new UsageError(`-o must be table or json, not "${output}"`);
-  const client = new ReleaseClient(flag(args, 'server') ?? defaultServerUrl());
+  const client = new ReleaseClient(apiClient(args));
   try {
     const records = await client.history(app, env);
     process.stdout.write(output === 'json' ? JSON.stringify(records, null, 2) + '\n' : formatHistoryTable(records));

@@ -2,25 +2,26 @@
  * `sluice logs BUILD`: a build's log (the kaniko pod's output, last 256 KiB) from a running sluice
  * server. Exit 0, 1 when the build is unknown or the server could not be reached, 2 on a usage error.
  */
-import { flag, parseArgs, UsageError } from '../args.js';
+import { parseArgs, UsageError } from '../args.js';
 import type { Command } from '../command.js';
-import { ApiClient, ApiError, defaultServerUrl } from '../../server/client.js';
+import { ApiError } from '../../server/client.js';
+import { API_FLAGS, API_FLAGS_HELP, apiClient } from '../api.js';
 
-const USAGE = `Usage: sluice logs BUILD [--server URL]
+const USAGE = `Usage: sluice logs BUILD [--server URL] [--token-file FILE]
 
 Prints the log of build BUILD (an ID from "sluice builds"): the live log while it runs, the last
 256 KiB once it has finished.
 
 Flags:
-  --server URL   sluice server (default $SLUICE_SERVER or http://127.0.0.1:8080)
+${API_FLAGS_HELP}
 
 Example:
   sluice logs 3f9a12bc`;
 
 async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { server: {} });
+  const args = parseArgs(argv, API_FLAGS);
   if (args.positionals.length !== 1) throw new UsageError('BUILD is required');
-  const api = new ApiClient(flag(args, 'server') ?? defaultServerUrl());
+  const api = apiClient(args);
   try {
     process.stdout.write(await api.getText(`/api/v1/builds/${encodeURIComponent(args.positionals[0])}/logs`));
     return 0;

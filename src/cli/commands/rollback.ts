@@ -8,9 +8,10 @@ import { userInfo } from 'node:os';
 import { flag, parseArgs, UsageError } from '../args.js';
 import type { Command } from '../command.js';
 import { ReleaseClient } from '../../history/client.js';
-import { ApiError, defaultServerUrl } from '../../server/client.js';
+import { ApiError } from '../../server/client.js';
+import { API_FLAGS, API_FLAGS_HELP, apiClient } from '../api.js';
 
-const USAGE = `Usage: sluice rollback APP ENV [--to ID] [--server URL]
+const USAGE = `Usage: sluice rollback APP ENV [--to ID] [--server URL] [--token-file FILE]
 
 Rolls APP in ENV back to release ID (see "sluice history"), or without --to to the newest release
 before the current one that succeeded and was Healthy. The rolled-back release is held back: git
@@ -18,7 +19,7 @@ must change before sluice syncs automatically again.
 
 Flags:
   --to ID            release id to re-apply
-  --server URL       sluice server (default $SLUICE_SERVER or http://127.0.0.1:8080)
+${API_FLAGS_HELP}
 
 Example:
   sluice rollback guestbook prod --to 3`;
@@ -35,12 +36,12 @@ function caller(): string {
 }
 
 async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { server: {}, to: {} });
+  const args = parseArgs(argv, { ...API_FLAGS, to: {} });
   if (args.positionals.length !== 2) throw new UsageError('APP and ENV are required');
   const [app, env] = args.positionals;
   const toText = flag(args, 'to');
   const to = toText === undefined ? undefined : parseId(toText);
-  const client = new ReleaseClient(flag(args, 'server') ?? defaultServerUrl());
+  const client = new ReleaseClient(apiClient(args));
   try {
     const r = await client.rollback(app, env, { ...(to !== undefined ? { to } : {}), by: caller() });
     const target = r.rollbackOf !== undefined ? `release ${r.rollbackOf}` : 'an earlier release';
