@@ -72,9 +72,9 @@ describe('manifests/sluice (sluice managing sluice)', () => {
       assert.equal(c.readinessProbe.httpGet.path, '/readyz');
       assert.equal(c.securityContext.allowPrivilegeEscalation, false);
       // API tokens come from a mounted Secret, never from the chart's values.
-      const env = (c as { env: { name: string; value?: string }[] }).env;
-      assert.equal(env.find((e) => e.name === 'SLUICE_API_TOKENS_DIR')?.value, '/etc/sluice/api-tokens');
-      assert.ok(!env.some((e) => e.name === 'SLUICE_API_TOKEN'), 'no token in the pod spec');
+      const vars = (c as unknown as { env: { name: string; value?: string }[] }).env;
+      assert.equal(vars.find((e) => e.name === 'SLUICE_API_TOKENS_DIR')?.value, '/etc/sluice/api-tokens');
+      assert.ok(!vars.some((e) => e.name === 'SLUICE_API_TOKEN'), 'no token in the pod spec');
       const clusterScopedNames = [...(byKind.get('ClusterRole') ?? []), ...(byKind.get('ClusterRoleBinding') ?? [])].map((o) => o.metadata.name);
       assert.ok(clusterScopedNames.every((n) => n?.endsWith(target.namespace)), 'cluster-scoped names are unique per env');
     });
