@@ -83,13 +83,17 @@ export interface Scenario {
 export interface ScenarioOptions {
   /** Git poll interval; a long one shows that watches, not polls, bring drift in. Default 300 ms. */
   readonly pollIntervalMs?: number;
+  /** Changes to the example's files before the config repo is created (e.g. `build:` blocks). */
+  readonly files?: (files: Record<string, string>, prefix: string) => void;
 }
 
 export async function startScenario(cluster: Cluster, git: GitServer, options: ScenarioOptions = {}): Promise<Scenario> {
   const prefix = `e2e${randomBytes(3).toString('hex')}`;
   const dir = await mkdtemp(join(tmpdir(), `sluice-${prefix}-`));
   const repoName = `${prefix}.git`;
-  await git.createRepo(repoName, await exampleFiles(prefix));
+  const files = await exampleFiles(prefix);
+  options.files?.(files, prefix);
+  await git.createRepo(repoName, files);
   const work = await cloneWorkdir(git.repoUrl(repoName), join(dir, 'work'));
   const sluiceOptions = {
     kubeconfig: cluster.kubeconfig,
