@@ -31,6 +31,37 @@ export interface Target {
 
 const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 
+/**
+ * Fields a field selector may name: metadata.name/namespace everywhere, plus what the API server
+ * adds per kind (events: involvedObject.*, reason, type; pods: spec.nodeName, status.phase).
+ */
+export function selectableFields(o: Obj): Record<string, string | undefined> {
+  const fields: Record<string, string | undefined> = { 'metadata.name': o.metadata.name, 'metadata.namespace': o.metadata.namespace };
+  if (o.kind === 'Event') {
+    const inv = (o.involvedObject ?? {}) as Record<string, unknown>;
+    for (const k of ['kind', 'namespace', 'name', 'uid', 'apiVersion', 'resourceVersion', 'fieldPath']) fields[`involvedObject.${k}`] = inv[k] === undefined ? '' : String(inv[k]);
+    for (const k of ['reason', 'type', 'reportingComponent']) fields[k] = o[k] === undefined ? '' : String(o[k]);
+    fields.source = String(((o.source ?? {}) as Record<string, unknown>).component ?? '');
+  }
+  if (o.kind === 'Pod') {
+    fields['spec.nodeName'] = String(((o.spec ?? {}) as Record<string, unknown>).nodeName ?? '');
+    fields['status.phase'] = String(((o.status ?? {}) as Record<string, unknown>).phase ?? '');
+  }
+  return fields;
+}
+
+/** The selector and pod labels the API server gives a new Job (batch/v1 Job strategy, no manualSelector). */
+function labelJob(job: Obj): void {
+  const uid = String(job.metadata.uid);
+  const name = String(job.metadata.name);
+  const spec = ((job.spec ??= {}) as Record<string, unknown>);
+  if (spec.manualSelector === true) return;
+  spec.selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };
+  const template = ((spec.template ??= {}) as Record<string, unknown>);
+  const meta = ((template.metadata ??= {}) as Record<string, unknown>);
+  meta.labels = { ...((meta.labels as Record<string, string> | undefined) ?? {}), 'batch.kubernetes.io/controller-uid': uid, 'batch.kubernetes.io/job-name': name, 'controller-uid': uid, 'job-name': name };
+}
+
 function specOf(o: Obj): string {
   const { metadata: _m, status: _s, ...rest } = o;
   return JSON.stringify(rest);
@@ -65,7 +96,7 @@ export class Api {
     const fields = parseSelector(fieldSelector);
     const items = this.store
       .list(this.key(t.type), t.type.namespaced ? t.namespace : undefined)
-      .filter((o) => matches(labels, o.metadata.labels ?? {}) && matches(fields, { 'metadata.name': o.metadata.name, 'metadata.namespace': o.metadata.namespace }))
+      .filter((o) => matches(labels, o.metadata.labels ?? {}) && matches(fields, selectableFields(o)))
       .map((o) => this.present(t.type, o));
     return { items, resourceVersion: String(this.store.revision) };
   }
@@ -106,6 +137,7 @@ export class Api {
       const { status } = next;
       Object.assign(next, clone(before ?? {}), { status, metadata: { ...before?.metadata, resourceVersion: before?.metadata.resourceVersion } });
     }
+    if (!before && t.type.group === 'batch' && t.type.kind === 'Job') labelJob(next);
     const gen = Number(before?.metadata.generation ?? 0);
     meta.generation = !before ? 1 : specOf(next) !== specOf(before) ? gen + 1 : gen;
     if (opts.dryRun) return this.present(t.type, { ...next, metadata: { ...next.metadata, resourceVersion: before?.metadata.resourceVersion ?? '' } });
@@ -182,7 +214,25 @@ export class Api {
     if (opts.dryRun) return this.present(t.type, before);
     if (t.type.kind === 'Namespace') return this.deleteNamespace(before);
     if (t.type.kind === 'CustomResourceDefinition') for (const r of this.registry.unregisterCrd(before)) this.store.drop(resourceKey(r));
-    return this.present(t.type, this.store.remove(this.key(t.type), ns, name) ?? before);
+    const gone = this.store.remove(this.key(t.type), ns, name) ?? before;
+    this.collectDependents(String(before.metadata.uid), ns);
+    return this.present(t.type, gone);
+  }
+
+  /**
+   * Background cascading deletion, as the garbage collector does it: objects whose owner
+   * references name a deleted uid go too, and theirs after them.
+   */
+  private collectDependents(uid: string, namespace: string | undefined): void {
+    if (!namespace) return;
+    for (const key of new Set(this.registry.all().filter((r) => r.namespaced).map((r) => resourceKey(r)))) {
+      for (const o of this.store.list(key, namespace)) {
+        const owners = (o.metadata.ownerReferences as { uid?: string }[] | undefined) ?? [];
+        if (!owners.some((r) => r.uid === uid)) continue;
+        this.store.remove(key, namespace, o.metadata.name as string);
+        this.collectDependents(String(o.metadata.uid), namespace);
+      }
+    }
   }
 
   /** Terminating, then every namespaced object in it removed, then the namespace itself. */

@@ -45,16 +45,22 @@ export function defaultEmulatorOptions(): Required<EmulatorOptions> {
   return { port: 0, host: '127.0.0.1', simulateKubelet: false, kubeletTickMs: 200, bookmarkIntervalMs: 60_000 };
 }
 
+export const EMULATOR_NODES = ['sluice-node', 'sluice-node-2', 'sluice-node-3'];
+
 function seed(api: Api): void {
   const type = (apiVersion: string, kind: string) => api.registry.byKind(apiVersion, kind) as ResourceType;
   for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
     api.create({ type: type('v1', 'Namespace') }, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } } as Obj, { fieldManager: 'kube-apiserver' });
   }
-  const node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'sluice-node', labels: { 'kubernetes.io/hostname': 'sluice-node', 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'node-role.kubernetes.io/control-plane': '' } }, spec: { podCIDR: '10.244.0.0/24' } } as unknown as Obj;
-  api.create({ type: type('v1', 'Node') }, node, { fieldManager: 'kubelet' });
-  const live = api.get({ type: type('v1', 'Node') }, 'sluice-node');
-  const status = { capacity: { cpu: '8', memory: '16Gi', pods: '110' }, allocatable: { cpu: '8', memory: '16Gi', pods: '110' }, conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: live.metadata.creationTimestamp, lastTransitionTime: live.metadata.creationTimestamp }], addresses: [{ type: 'InternalIP', address: '172.18.0.2' }, { type: 'Hostname', address: 'sluice-node' }], nodeInfo: { kubeletVersion: 'v1.34.0', kubeProxyVersion: 'v1.34.0', containerRuntimeVersion: 'containerd://2.1.0', operatingSystem: 'linux', architecture: 'amd64', osImage: 'sluice emulator', kernelVersion: '6.0.0', machineID: '', systemUUID: '', bootID: '' } };
-  api.store.put('/nodes', { ...live, status } as Obj, 'MODIFIED');
+  // Three nodes, so the scheduler's choice (preferred node affinity of build Jobs) is observable.
+  for (const [i, name] of EMULATOR_NODES.entries()) {
+    const role = i === 0 ? { 'node-role.kubernetes.io/control-plane': '' } : {};
+    const node = { apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', ...role } }, spec: { podCIDR: `10.244.${i}.0/24` } } as unknown as Obj;
+    api.create({ type: type('v1', 'Node') }, node, { fieldManager: 'kubelet' });
+    const live = api.get({ type: type('v1', 'Node') }, name);
+    const status = { capacity: { cpu: '8', memory: '16Gi', pods: '110' }, allocatable: { cpu: '8', memory: '16Gi', pods: '110' }, conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: live.metadata.creationTimestamp, lastTransitionTime: live.metadata.creationTimestamp }], addresses: [{ type: 'InternalIP', address: `172.18.0.${i + 2}` }, { type: 'Hostname', address: name }], nodeInfo: { kubeletVersion: 'v1.34.0', kubeProxyVersion: 'v1.34.0', containerRuntimeVersion: 'containerd://2.1.0', operatingSystem: 'linux', architecture: 'amd64', osImage: 'sluice emulator', kernelVersion: '6.0.0', machineID: '', systemUUID: '', bootID: '' } };
+    api.store.put('/nodes', { ...live, status } as Obj, 'MODIFIED');
+  }
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {

@@ -3,11 +3,13 @@
  * so health converges as on a real cluster (after k8s.io/kubernetes pkg/controller/deployment
  * sync.go/progress.go, statefulset, daemon, job controllers). An image whose tag contains
  * `broken` never becomes ready (a Deployment then hits its progress deadline, reason
- * ProgressDeadlineExceeded); a Job whose image tag contains `fail` fails (BackoffLimitExceeded).
- * Status only: no ReplicaSets or Pods are created for workloads. Work per object is one JSON
- * comparison, and an object is written only when its status changes.
+ * ProgressDeadlineExceeded); a Job whose image tag (or kaniko `--dockerfile`) contains `fail` fails
+ * (BackoffLimitExceeded). Jobs get their pod and its log (job-pods.ts); other workloads get status
+ * only, no ReplicaSets or Pods. Work per object is one JSON comparison, and an object is written
+ * only when its status changes.
  */
 import { createHash } from 'node:crypto';
+import { ownedByJob, syncJobPods } from './job-pods.js';
 import type { Obj, Store } from './store.js';
 
 type J = Record<string, unknown>;
@@ -86,6 +88,7 @@ export class KubeletSimulator {
     run('apps/daemonsets', daemonSet);
     run('apps/replicasets', replicaSet);
     run('batch/jobs', job);
+    syncJobPods(this.store, this.store.list('/nodes').map((n) => n.metadata.name as string));
     run('/pods', pod);
     run('/persistentvolumeclaims', pvc);
     run('/services', service);
@@ -129,7 +132,7 @@ function statefulSet(o: Obj, p: Progress): J {
   return { observedGeneration: p.generation, replicas, readyReplicas: ready, currentReplicas: replicas, updatedReplicas: replicas, availableReplicas: ready, currentRevision: revision, updateRevision: revision, collisionCount: 0 };
 }
 
-/** The emulator has one Node, so a DaemonSet wants one pod. */
+/** A DaemonSet is simulated as wanting one pod (on the first node). */
 function daemonSet(o: Obj, p: Progress): J {
   const ready = !imagesContain(podSpec(o), 'broken') && p.ticks > 1 ? 1 : 0;
   const status: J = { observedGeneration: p.generation, desiredNumberScheduled: 1, currentNumberScheduled: 1, numberMisscheduled: 0, numberReady: ready, updatedNumberScheduled: 1, numberAvailable: ready };
@@ -149,7 +152,7 @@ function job(o: Obj, p: Progress): J | undefined {
   if (prev.completionTime || (Array.isArray(prev.conditions) && (prev.conditions as Condition[]).some((c) => c.type === 'Failed'))) return undefined;
   const startTime = (prev.startTime as string | undefined) ?? now();
   if (p.ticks < 2) return { startTime, active: 1, ready: 0, terminating: 0 };
-  if (imagesContain(podSpec(o), 'fail')) {
+  if (imagesContain(podSpec(o), 'fail') || kanikoDockerfileContains(podSpec(o), 'fail')) {
     const msg = 'Job has reached the specified backoff limit';
     return { startTime, failed: Number(spec(o).backoffLimit ?? 6) + 1, ready: 0, terminating: 0, conditions: conditions([], [{ type: 'FailureTarget', status: 'True', reason: 'BackoffLimitExceeded', message: msg }, { type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: msg }]) };
   }
@@ -157,7 +160,12 @@ function job(o: Obj, p: Progress): J | undefined {
   return { startTime, completionTime: now(), succeeded: completions, ready: 0, terminating: 0, uncountedTerminatedPods: {}, conditions: conditions([], [{ type: 'SuccessCriteriaMet', status: 'True', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' }, { type: 'Complete', status: 'True', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' }]) };
 }
 
-function pod(o: Obj, p: Progress): J {
+function kanikoDockerfileContains(ps: J, word: string): boolean {
+  return ((ps.containers as J[] | undefined) ?? []).some((c) => ((c.args as unknown[] | undefined) ?? []).some((a) => String(a).startsWith('--dockerfile=') && String(a).includes(word)));
+}
+
+function pod(o: Obj, p: Progress): J | undefined {
+  if (ownedByJob(o)) return undefined;
   const ps = spec(o);
   const broken = imagesContain(ps, 'broken');
   const prev = (o.status as J | undefined) ?? {};

@@ -4,7 +4,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
-import { Api, type PatchType, type Target } from './api.js';
+import { Api, selectableFields, type PatchType, type Target } from './api.js';
+import { podLogText } from './job-pods.js';
 import { coreVersions, group, groupList, resourceList, versionInfo } from './discovery.js';
 import { ApiError } from './errors.js';
 import { openapiGroupVersion, openapiRoot } from './openapi.js';
@@ -105,6 +106,7 @@ export class EmulatorServer {
       if (!type) throw new ApiError(404, 'NotFound', `the server could not find the requested resource`);
       const target: Target = { type, namespace: r.namespace };
       if (watch) return this.watch(target, q, res);
+      if (r.sub === 'log' && type.kind === 'Pod' && r.name && req.method === 'GET') return this.podLog(target, r.name, q, res);
       const result = await this.dispatch(req, target, r, q);
       entry.code = req.method === 'POST' ? 201 : 200;
       send(res, entry.code, result);
@@ -172,6 +174,22 @@ export class EmulatorServer {
     throw new ApiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
   }
 
+  /** `GET …/pods/{name}/log` as text: `container`, `tailLines` (last lines) and `limitBytes` (first bytes) as the kubelet serves them. */
+  private podLog(t: Target, name: string, q: URLSearchParams, res: ServerResponse): void {
+    const pod = this.api.get(t, name);
+    const container = q.get('container') ?? undefined;
+    const names = ((pod.spec as { containers?: { name?: string }[] } | undefined)?.containers ?? []).map((c) => String(c.name));
+    if (container === undefined && names.length > 1) throw new ApiError(400, 'BadRequest', `a container name must be specified for pod ${name}, choose one of: [${names.join(' ')}]`);
+    if (container !== undefined && !names.includes(container)) throw new ApiError(400, 'BadRequest', `container ${container} is not valid for pod ${name}`);
+    let text = podLogText(pod, container);
+    const tail = q.get('tailLines');
+    if (tail !== null) text = Number(tail) <= 0 ? '' : text.split(/(?<=\n)/).slice(-Number(tail)).join('');
+    const limit = q.get('limitBytes');
+    const body = limit !== null ? Buffer.from(text).subarray(0, Number(limit)) : Buffer.from(text);
+    res.writeHead(200, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache, private' });
+    res.end(body);
+  }
+
   /** The scale subresource as autoscaling/v1 Scale. */
   private async scale(req: IncomingMessage, t: Target, name: string, method: string, opts: { fieldManager?: string }): Promise<unknown> {
     if (method !== 'GET') {
@@ -194,7 +212,7 @@ export class EmulatorServer {
     const fields = parseSelector(q.get('fieldSelector'));
     const key = resourceKey(t.type);
     const ns = t.type.namespaced ? t.namespace : undefined;
-    const wanted = (e: StoreEvent) => e.resource === key && (!ns || e.object.metadata.namespace === ns) && matches(labels, e.object.metadata.labels ?? {}) && matches(fields, { 'metadata.name': e.object.metadata.name, 'metadata.namespace': e.object.metadata.namespace });
+    const wanted = (e: StoreEvent) => e.resource === key && (!ns || e.object.metadata.namespace === ns) && matches(labels, e.object.metadata.labels ?? {}) && matches(fields, selectableFields(e.object));
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
     // Clients wait for the headers before reading events; send them now, not with the first event.
     res.flushHeaders();

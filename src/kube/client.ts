@@ -42,6 +42,15 @@ export interface WatchOptions {
   readonly labelSelector?: string;
 }
 
+export interface PodLogOptions {
+  /** Container name; required by the server when the pod has several. */
+  readonly container?: string;
+  /** Only the last N lines. */
+  readonly tailLines?: number;
+  /** At most this many bytes (the server returns the first ones). */
+  readonly limitBytes?: number;
+}
+
 export interface ClusterClient {
   /** Discovery: how apiVersion/kind map to a resource. Undefined when the server doesn't serve the kind. */
   resource(apiVersion: string, kind: string): Promise<ResourceInfo | undefined>;
@@ -60,4 +69,6 @@ export interface ClusterClient {
    * while it was disconnected are reported once it has caught up (a relist reports the difference).
    */
   watch(apiVersion: string, kind: string, options: WatchOptions, onEvent: (e: WatchEvent) => void, onError?: (err: Error) => void): WatchHandle;
+  /** A pod's container log (`GET …/pods/{name}/log`); undefined when the pod is gone. */
+  podLog(namespace: string, pod: string, options?: PodLogOptions): Promise<string | undefined>;
 }

@@ -4,7 +4,7 @@
  * server-side apply. Errors become KubeApiError values that name the object.
  */
 import * as k8s from '@kubernetes/client-node';
-import type { ApplyOptions, ClusterClient, ListOptions, ResourceInfo, WatchEvent, WatchHandle, WatchOptions } from './client.js';
+import type { ApplyOptions, ClusterClient, ListOptions, PodLogOptions, ResourceInfo, WatchEvent, WatchHandle, WatchOptions } from './client.js';
 import { KubeApiError, toKubeApiError } from './errors.js';
 import { K8sWatchTransport } from './k8s-watch.js';
 import { defaultReflectorOptions, Reflector, type ListResult, type ReflectorOptions } from './reflector.js';
@@ -34,6 +34,7 @@ export function loadKubeConfig(source: KubeConfigSource = {}): k8s.KubeConfig {
 
 export class K8sClusterClient implements ClusterClient {
   private readonly api: ObjectApi;
+  private readonly core: k8s.CoreV1Api;
 
   constructor(
     readonly kubeConfig: k8s.KubeConfig,
@@ -41,6 +42,17 @@ export class K8sClusterClient implements ClusterClient {
     private readonly watchOptions: ReflectorOptions = defaultReflectorOptions(),
   ) {
     this.api = kubeConfig.makeApiClient(ObjectApi);
+    this.core = kubeConfig.makeApiClient(k8s.CoreV1Api);
+  }
+
+  async podLog(namespace: string, pod: string, options: PodLogOptions = {}): Promise<string | undefined> {
+    try {
+      return await this.core.readNamespacedPodLog({ name: pod, namespace, ...options });
+    } catch (err) {
+      const e = toKubeApiError(err, 'read log', { apiVersion: 'v1', kind: 'Pod', namespace, name: pod });
+      if (e.status === 404) return undefined;
+      throw e;
+    }
   }
 
   async resource(apiVersion: string, kind: string): Promise<ResourceInfo | undefined> {

@@ -13,13 +13,6 @@ import { MemoryCluster } from '../support/memory-cluster.js';
 
 const NS = DEFAULT_BUILD_SETTINGS.namespace;
 
-/** Pod logs set by the test, as the kubelet would serve them. */
-class BuildCluster extends MemoryCluster {
-  readonly logs = new Map<string, string>();
-  async podLog(namespace: string, pod: string): Promise<string | undefined> {
-    return this.logs.get(`${namespace}/${pod}`);
-  }
-}
 const sha = (c: string) => c.repeat(40).slice(0, 40);
 
 function spec(app: string, over: Partial<BuildSpec> = {}): BuildSpec {
@@ -31,7 +24,7 @@ function spec(app: string, over: Partial<BuildSpec> = {}): BuildSpec {
 }
 
 class Harness {
-  readonly cluster = new BuildCluster();
+  readonly cluster = new MemoryCluster();
   readonly heads = new Map<string, string>();
   readonly bumps: BumpRequest[] = [];
   readonly failures: BuildFailure[] = [];

@@ -4,7 +4,7 @@
  * microtask, as a real watch is never re-entrant). It is a test double of the ClusterClient
  * interface, not an API server (the e2e suite uses the emulator for that).
  */
-import type { ApplyOptions, ClusterClient, ListOptions, ResourceInfo, WatchEvent, WatchHandle, WatchOptions } from '../../src/kube/client.js';
+import type { ApplyOptions, ClusterClient, ListOptions, PodLogOptions, ResourceInfo, WatchEvent, WatchHandle, WatchOptions } from '../../src/kube/client.js';
 import { groupOf, objectKey, refOf, type KubeObject, type ObjectRef } from '../../src/kube/types.js';
 import { matches, parseSelector, type Requirement } from '../../src/emulator/selectors.js';
 
@@ -31,6 +31,15 @@ export class MemoryCluster implements ClusterClient {
   private readonly subscribers = new Set<Subscriber>();
   /** Kinds discovery says are not served (tests of "unknown kind" paths). */
   readonly unserved = new Set<string>();
+  /** Pod logs by `namespace/pod`, as tests set them (the kubelet's part). */
+  readonly logs = new Map<string, string>();
+
+  async podLog(namespace: string, pod: string, options: PodLogOptions = {}): Promise<string | undefined> {
+    let text = this.logs.get(`${namespace}/${pod}`);
+    if (text === undefined) return undefined;
+    if (options.tailLines !== undefined) text = text.split(/(?<=\n)/).slice(-options.tailLines).join('');
+    return options.limitBytes !== undefined ? Buffer.from(text).subarray(0, options.limitBytes).toString() : text;
+  }
 
   async resource(_apiVersion: string, kind: string): Promise<ResourceInfo | undefined> {
     if (this.unserved.has(kind)) return undefined;
@@ -103,6 +112,6 @@ export class MemoryCluster implements ClusterClient {
 
   /** Writes that touched app objects (not sluice's own inventory or its namespace). */
   appWrites(): Write[] {
-    return this.writes.filter((w) => !w.subject.startsWith('ConfigMap/sluice-inventory.') && w.subject !== 'Namespace/sluice-system');
+    return this.writes.filter((w) => !w.subject.startsWith('ConfigMap/sluice-inventory.') && !w.subject.startsWith('Event/') && w.subject !== 'Namespace/sluice-system');
   }
 }
