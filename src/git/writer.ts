@@ -16,9 +16,16 @@ import { credentialsFromEnv, onAuthFor, secretsOf, type GitCredentials } from '.
 import { GitOperationError, GitPushRejectedError, toGitError } from './errors.js';
 import { httpClient } from './http.js';
 import { cacheKey, redactUrl } from './location.js';
+import { readFileAt } from './objects.js';
 import { applyChanges, type FileChange } from './tree-edit.js';
 
 export type { FileChange };
+
+/**
+ * Changes computed from the files at the commit they go on top of: called again on the new head
+ * after a refused push, so a one-line edit is re-applied to what others pushed, not over it.
+ */
+export type ChangeFn = (read: (path: string) => Promise<Uint8Array | undefined>) => Promise<readonly FileChange[]>;
 
 export interface GitWriterOptions {
   /** Folder for the writer's bare repo (a sub-folder per URL, apart from GitSource's). */
@@ -99,11 +106,12 @@ export class GitWriter {
   }
 
   /** fetch head → commit → push, re-applying the changes on the new head after a rejected push. */
-  async commitAndPush(changes: readonly FileChange[], message: string): Promise<PushOutcome> {
+  async commitAndPush(changes: readonly FileChange[] | ChangeFn, message: string): Promise<PushOutcome> {
     const max = this.options.maxAttempts ?? 5;
     for (let attempt = 1; ; attempt++) {
       const base = await this.fetchHead();
-      const sha = await this.commitFiles(base, changes, message);
+      const list = typeof changes === 'function' ? await changes((path) => this.guard('read', () => readFileAt(this.gitdir, base, path, {}))) : changes;
+      const sha = await this.commitFiles(base, list, message);
       if (sha === base) return { sha, changed: false, attempts: attempt };
       try {
         await this.push();
