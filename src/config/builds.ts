@@ -97,10 +97,14 @@ function readAuthor(c: Cursor): BuildSettings['author'] {
 }
 
 function readNotify(c: Cursor): BuildSettings['notify'] {
-  const f = readMap(c, ['webhook', 'smtp']);
+  const f = readMap(c, ['webhook', 'webhookFile', 'smtp']);
   const webhook = readString(field(c, f, 'webhook'), { pattern: /^https?:\/\/\S+$/, patternReason: 'must be an http(s) URL' });
+  const fileCursor = field(c, f, 'webhookFile');
+  const webhookFile = readString(fileCursor, { pattern: /^\//, patternReason: 'must be an absolute path (a mounted Secret)' });
+  if (webhook !== undefined && webhookFile !== undefined) fileCursor.fail('give webhook or webhookFile, not both');
+  const hooks = { ...(webhook !== undefined ? { webhook } : {}), ...(webhookFile !== undefined ? { webhookFile } : {}) };
   const s = field(c, f, 'smtp');
-  if (!s.present) return webhook !== undefined ? { webhook } : {};
+  if (!s.present) return hooks;
   const sf = readMap(s, ['host', 'port', 'from', 'to', 'secretFile']);
   const host = readString(field(s, sf, 'host'), { required: true });
   const port = readNumber(field(s, sf, 'port'), 25, { min: 1, max: 65535, integer: true });
@@ -110,7 +114,7 @@ function readNotify(c: Cursor): BuildSettings['notify'] {
   if (to.length === 0) toCursor.fail('must list at least one recipient');
   const secretFile = readString(field(s, sf, 'secretFile'));
   const smtp = host !== undefined && from !== undefined ? { host, port, from, to, ...(secretFile !== undefined ? { secretFile } : {}) } : undefined;
-  return { ...(webhook !== undefined ? { webhook } : {}), ...(smtp ? { smtp } : {}) };
+  return { ...hooks, ...(smtp ? { smtp } : {}) };
 }
 
 /** The top-level `builds:` settings; defaults when absent. */

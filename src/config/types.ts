@@ -152,13 +152,16 @@ export interface BuildSpec {
 
 /** Notification targets for failed builds. */
 export interface BuildNotify {
-  /** Slack-compatible incoming-webhook URL. */
+  /** Slack-compatible incoming-webhook URL (it is a secret: prefer webhookFile). */
   readonly webhook?: string;
+  /** File (a mounted Secret) holding the webhook URL. */
+  readonly webhookFile?: string;
   readonly smtp?: {
     readonly host: string;
     readonly port: number;
     readonly from: string;
     readonly to: readonly string[];
+    /** File (a mounted Secret) holding `user:password` for SMTP AUTH. */
     readonly secretFile?: string;
   };
 }
