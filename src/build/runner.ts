@@ -45,6 +45,8 @@ export interface BumpRequest {
   readonly sourceSha: string;
   readonly buildId: string;
   readonly image: string;
+  /** When the source commit was made (for lead-time metrics), when known. */
+  readonly sourceCommittedAt?: Date;
 }
 
 export interface BumpResult {
@@ -66,6 +68,8 @@ export interface BuildRunnerPorts {
   readonly cluster: BuildCluster;
   /** The commit a branch of a source repo points at (a ref check; no objects fetched). */
   readonly sourceHead: (url: string, branch: string) => Promise<string>;
+  /** When a source commit was made; a failure only costs the lead-time sample. */
+  readonly commitTime?: (url: string, branch: string, sha: string) => Promise<Date>;
   /** Writes the tag into the env's image.yaml in the config repo (idempotent). */
   readonly bump: (req: BumpRequest) => Promise<BumpResult>;
   /** Tells people a build failed; must not throw. */
@@ -111,6 +115,7 @@ export class BuildRunner {
   /** Queue time of the newest build each app deployed: an older build finishing later must not win. */
   private readonly deployed = new Map<string, number>();
   private recoveredFrom: string | undefined;
+  private recoverError: string | undefined;
   private nextPollAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -194,7 +199,7 @@ export class BuildRunner {
 
   private async round(): Promise<void> {
     const config = this.config;
-    if (!config) return;
+    if (!config || config.specs.length === 0) return;
     if (this.recoveredFrom === undefined && !(await this.recover(config.settings))) return;
     if (this.now() >= this.nextPollAt) {
       this.nextPollAt = this.now() + this.options.pollIntervalMs;
@@ -224,9 +229,11 @@ export class BuildRunner {
         this.extras.set(found.build.id, found.extras);
       }
       this.recoveredFrom = settings.namespace;
+      this.recoverError = undefined;
       return true;
     } catch (err) {
-      this.ports.log.log('warn', 'build jobs could not be listed; builds wait for the cluster', { namespace: settings.namespace, error: message(err) });
+      if (this.recoverError !== message(err)) this.ports.log.log('warn', 'build jobs could not be listed; builds wait for the cluster', { namespace: settings.namespace, error: message(err) });
+      this.recoverError = message(err);
       return false;
     }
   }
@@ -352,7 +359,9 @@ export class BuildRunner {
       extras.bump = { state: 'skipped', reason: 'a newer build of this app is already deployed' };
       return;
     }
-    const req = { app: build.app, env: extras.env, tag: build.tag ?? extras.tags[0], sourceSha: build.sha, buildId: build.id, image: extras.image };
+    const spec = this.config?.specs.find((s) => s.app === build.app);
+    const committedAt = spec ? await this.commitTime(spec, build) : undefined;
+    const req: BumpRequest = { app: build.app, env: extras.env, tag: build.tag ?? extras.tags[0], sourceSha: build.sha, buildId: build.id, image: extras.image, ...(committedAt ? { sourceCommittedAt: committedAt } : {}) };
     try {
       const r = await this.ports.bump(req);
       extras.bump = { state: r.changed ? 'committed' : 'unchanged', commit: r.sha };
@@ -365,6 +374,16 @@ export class BuildRunner {
       extras.bump = { state: 'failed', error: message(err), attempts, nextAt: this.now() + delay };
       this.ports.metrics?.configCommits.inc({ kind: 'bump', app: req.app, env: req.env, result: 'failed' });
       this.ports.log.log('error', 'image tag bump failed', { app: req.app, env: req.env, tag: req.tag, build: req.buildId, error: message(err), retryInMs: delay });
+    }
+  }
+
+  private async commitTime(spec: BuildSpec, build: Build): Promise<Date | undefined> {
+    if (!this.ports.commitTime) return undefined;
+    try {
+      return await this.ports.commitTime(spec.repo, build.branch, build.sha);
+    } catch (err) {
+      this.ports.log.log('warn', 'source commit time unknown; no lead-time sample for this build', { app: build.app, build: build.id, error: message(err) });
+      return undefined;
     }
   }
 

@@ -16,6 +16,8 @@ import { loadTokens, type TokenSet } from '../server/auth.js';
 import { redactUrl } from '../git/location.js';
 import { credentialsFromDir, credentialsFromEnv } from '../git/auth.js';
 import { GitSource } from '../git/source.js';
+import type { BuildRunner } from '../build/runner.js';
+import { startBuildRunner, type BuildRunnerOptions } from './builds.js';
 
 export interface SluiceOptions {
   /** kubeconfig file; otherwise KUBECONFIG, in-cluster, ~/.kube/config. */
@@ -29,6 +31,9 @@ export interface SluiceOptions {
   readonly controller: ControllerOptions;
   /** API bearer tokens; default from SLUICE_API_TOKEN / SLUICE_API_TOKENS_DIR. */
   readonly tokens?: TokenSet;
+  readonly builds?: BuildRunnerOptions;
+  /** This server's address as users reach it (log links in notifications); default its listen address. */
+  readonly publicUrl?: string;
 }
 
 export function defaultSluiceOptions(repo: string, cacheDir: string): SluiceOptions {
@@ -40,6 +45,7 @@ export interface RunningSluice {
   readonly controller: Controller;
   readonly status: StatusStore;
   readonly metrics: Metrics;
+  readonly builds: BuildRunner;
   close(): Promise<void>;
 }
 
@@ -70,13 +76,20 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
   const credentialsDir = process.env.SLUICE_GIT_CREDENTIALS_DIR;
   const credentials = credentialsDir ? credentialsFromDir(credentialsDir) : credentialsFromEnv();
   const sourceFor = (url: string) => new GitSource(url, { cacheDir: options.cacheDir, credentials: credentials ?? null });
-  const controller = new Controller(options.controller, { sourceFor, clusterFor: clusterFactory(options.kubeconfig), status, metrics, log });
+  const clusterFor = clusterFactory(options.kubeconfig);
+  const controller = new Controller(options.controller, { sourceFor, clusterFor, status, metrics, log });
+  let url = options.publicUrl ?? '';
+  const builds = startBuildRunner(
+    { controller, cluster: clusterFor(''), repo: options.controller.repo, branch: options.controller.branch, cacheDir: options.cacheDir, credentials: credentials ?? null, metrics, log, apiUrl: () => url, pollIntervalMs: options.controller.pollIntervalMs },
+    options.builds,
+  );
   const tokens = options.tokens ?? loadTokens();
   if (tokens.size === 0) log.log('warn', 'no API token configured: the API answers 401 until SLUICE_API_TOKEN or SLUICE_API_TOKENS_DIR is set');
-  const app = createApp({ tokens, status, metrics, ready: () => controller.ready, releases: controller });
+  const app = createApp({ tokens, status, metrics, ready: () => controller.ready, releases: controller, builds });
   const http = createServer(app);
   const port = await listen(http, options.port, options.host);
   const host = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
+  url ||= `http://${host}:${port}`;
   void controller.start().catch((err: unknown) => log.log('error', 'controller failed to start', { error: String(err) }));
   log.log('info', 'sluice started', { repo: redactUrl(options.controller.repo), branch: options.controller.branch, port });
   return {
@@ -84,7 +97,9 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
     controller,
     status,
     metrics,
+    builds,
     async close() {
+      await builds.stop();
       await controller.stop();
       await new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeAllConnections();

@@ -102,6 +102,7 @@ export async function startScenario(cluster: Cluster, git: GitServer, options: S
     cacheDir: join(dir, 'cache'),
     logLevel: 'warn' as const,
     tokens: testTokens(),
+    builds: { pollIntervalMs: options.pollIntervalMs ?? 300, checkIntervalMs: 200 },
     controller: { ...defaultControllerOptions(git.repoUrl(repoName)), pollIntervalMs: options.pollIntervalMs ?? 300, progressRequeueMs: 200, maxBackoffMs: 1_000, stateNamespace: `${prefix}-sluice` },
   };
   let sluice = await startSluice(sluiceOptions, silentLogger);
@@ -128,7 +129,7 @@ export async function startScenario(cluster: Cluster, git: GitServer, options: S
     async close() {
       await sluice.close();
       if (process.env.SLUICE_E2E_KUBECONFIG) {
-        for (const env of ['dev', 'test', 'stage', 'prod', 'sluice']) await kube.delete({ apiVersion: 'v1', kind: 'Namespace', name: `${prefix}-${env}` });
+        for (const env of ['dev', 'test', 'stage', 'prod', 'sluice', 'builds']) await kube.delete({ apiVersion: 'v1', kind: 'Namespace', name: `${prefix}-${env}` });
       }
       await rm(dir, { recursive: true, force: true });
     },

@@ -20,6 +20,8 @@ Flags:
   --state-namespace NS     namespace for sluice's own state                     (default sluice-system)
   --cache-dir DIR          git object cache                     (default ~/.cache/sluice/git)
   --log-level LEVEL        debug, info, warn, error        (default info, or SLUICE_LOG_LEVEL)
+  --public-url URL         this server as users reach it, for log links in build notifications
+                           (default $SLUICE_PUBLIC_URL, else the listen address)
 
 Git credentials come from SLUICE_GIT_TOKEN, SLUICE_GIT_USERNAME/SLUICE_GIT_PASSWORD or a mounted
 directory named by SLUICE_GIT_CREDENTIALS_DIR; they are never logged.
@@ -37,6 +39,7 @@ const FLAGS = {
   'state-namespace': {},
   'cache-dir': {},
   'log-level': {},
+  'public-url': {},
 };
 
 function positiveInt(text: string | undefined, name: string, fallback: number): number {
@@ -54,8 +57,11 @@ export function controllerOptionsFromArgs(argv: string[]): SluiceOptions {
   const level = (flag(args, 'log-level') ?? process.env.SLUICE_LOG_LEVEL ?? 'info') as LogLevel;
   if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new UsageError(`--log-level must be debug, info, warn or error`);
   const poll = flag(args, 'poll-interval');
+  const publicUrl = flag(args, 'public-url') ?? process.env.SLUICE_PUBLIC_URL;
+  if (publicUrl !== undefined && !/^https?:\/\/\S+$/.test(publicUrl)) throw new UsageError(`--public-url must be an http(s) URL, got "${publicUrl}"`);
   return {
     ...base,
+    ...(publicUrl ? { publicUrl: publicUrl.replace(/\/+$/, '') } : {}),
     kubeconfig: flag(args, 'kubeconfig'),
     port: positiveInt(flag(args, 'port'), 'port', base.port),
     logLevel: level,

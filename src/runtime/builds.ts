@@ -1,0 +1,90 @@
+/**
+ * Wires the build runner into a controller process: its config from each accepted config revision,
+ * source repos read with GitSource (ref checks; a shallow fetch only for a built commit's time),
+ * bump commits pushed to the config repo with GitWriter as the configured author, failure
+ * notifications, and a refresh of the config repo right after a bump so the env syncs at once.
+ */
+import { join } from 'node:path';
+import { buildConfig } from '../build/config.js';
+import { bumpImageTag } from '../build/bump.js';
+import { Notifier } from '../build/notify.js';
+import { BuildRunner, type BumpRequest, type BuildCluster } from '../build/runner.js';
+import type { BuildSettings } from '../config/types.js';
+import { DEFAULT_BUILD_SETTINGS } from '../config/builds.js';
+import type { Controller } from '../engine/controller.js';
+import type { GitCredentials } from '../git/auth.js';
+import { redactUrl } from '../git/location.js';
+import { GitSource } from '../git/source.js';
+import { GitWriter } from '../git/writer.js';
+import type { Logger } from '../log/logger.js';
+import type { Metrics } from '../metrics/registry.js';
+
+export interface BuildRunnerOptions {
+  /** How often source branches are checked; default: the config repo's poll interval. */
+  readonly pollIntervalMs?: number;
+  /** How often running build Jobs are checked. Default 2 s. */
+  readonly checkIntervalMs?: number;
+}
+
+export interface BuildRuntimeDeps {
+  readonly controller: Controller;
+  readonly cluster: BuildCluster;
+  readonly repo: string;
+  readonly branch: string;
+  readonly cacheDir: string;
+  readonly credentials: GitCredentials | null;
+  readonly metrics: Metrics;
+  readonly log: Logger;
+  /** Base URL of this server's API, for log links in notifications (known once it listens). */
+  readonly apiUrl: () => string;
+  readonly pollIntervalMs: number;
+}
+
+export function startBuildRunner(deps: BuildRuntimeDeps, options: BuildRunnerOptions = {}): BuildRunner {
+  let settings: BuildSettings = DEFAULT_BUILD_SETTINGS;
+  const sources = new Map<string, GitSource>();
+  const source = (url: string): GitSource => {
+    let s = sources.get(url);
+    if (!s) sources.set(url, (s = new GitSource(url, { cacheDir: join(deps.cacheDir, 'sources'), credentials: deps.credentials })));
+    return s;
+  };
+  const writers = new Map<string, GitWriter>();
+  const writer = (): GitWriter => {
+    if (!/^https?:\/\//i.test(deps.repo)) throw new Error(`config repo ${redactUrl(deps.repo)} is not an http(s) remote: bump commits are pushed, so the controller must track a remote`);
+    const key = `${settings.author.name}\0${settings.author.email}`;
+    let w = writers.get(key);
+    if (!w) writers.set(key, (w = new GitWriter(deps.repo, deps.branch, { cacheDir: join(deps.cacheDir, 'bumps'), author: settings.author, credentials: deps.credentials })));
+    return w;
+  };
+  const runner = new BuildRunner(
+    {
+      cluster: deps.cluster,
+      sourceHead: (url, branch) => source(url).lsRemote(`refs/heads/${branch}`),
+      commitTime: async (url, branch, sha) => {
+        const s = source(url);
+        await s.fetch(`refs/heads/${branch}`);
+        await s.fetchCommit(sha, `refs/heads/${branch}`);
+        return new Date((await s.commitInfo(sha)).timestamp * 1000);
+      },
+      bump: async (req: BumpRequest) => {
+        const out = await bumpImageTag(writer(), req);
+        if (out.changed) void deps.controller.refresh();
+        return out;
+      },
+      notify: async (failure) => void (await new Notifier(settings.notify, { log: deps.log }).notify(failure)),
+      log: deps.log.with({ component: 'build-runner' }),
+      metrics: deps.metrics,
+    },
+    {
+      pollIntervalMs: options.pollIntervalMs ?? deps.pollIntervalMs,
+      checkIntervalMs: options.checkIntervalMs ?? 2_000,
+      logUrl: (id) => `${deps.apiUrl()}/api/v1/builds/${encodeURIComponent(id)}/logs`,
+    },
+  );
+  deps.controller.onConfig((revision) => {
+    settings = revision.config.builds;
+    runner.configure(buildConfig(revision.config, revision.files));
+  });
+  runner.start();
+  return runner;
+}
