@@ -17,6 +17,7 @@ import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/registry.js';
 import { buildJob } from './job.js';
 import { jobOutcome, tailBytes, type JobOutcome } from './outcome.js';
+import { appsForImage, type ImagePush } from './registry-webhook.js';
 import { BuildQueue, type Build } from './queue.js';
 import { recoveredBuild, type BuildExtras, type BuildView, type SourceView, buildView } from './view.js';
 import { imageTag } from './tag.js';
@@ -42,7 +43,10 @@ export interface BumpRequest {
   readonly app: string;
   readonly env: string;
   readonly tag: string;
-  readonly sourceSha: string;
+  /** Absent for images pushed elsewhere (registry webhooks). */
+  readonly sourceSha?: string;
+  readonly digest?: string;
+  /** The build, or `registry-<provider>` for an image pushed elsewhere. */
   readonly buildId: string;
   readonly image: string;
   /** When the source commit was made (for lead-time metrics), when known. */
@@ -93,6 +97,16 @@ export interface BuildConfig {
   readonly settings: BuildSettings;
   /** The tag in `environments/<env>/<app>/image.yaml` at the config revision in use. */
   readonly currentTag: (app: string, env: string) => string | undefined;
+}
+
+/** What a registry push led to for one app. */
+export interface ExternalBump {
+  readonly app: string;
+  readonly env: string;
+  readonly tag: string;
+  readonly commit?: string;
+  readonly changed?: boolean;
+  readonly error?: string;
 }
 
 export interface SourcePush {
@@ -195,6 +209,30 @@ export class BuildRunner {
     }
     if (queued.length > 0) void this.tick();
     return queued;
+  }
+
+  /**
+   * Registry webhook entry point: an image pushed elsewhere is bumped into the env of every app
+   * whose `build.image` it is — the same commit a build of ours would make (idempotent per tag).
+   */
+  async imagePushed(push: ImagePush, provider: string): Promise<ExternalBump[]> {
+    const specs = this.config?.specs ?? [];
+    const apps = new Set(appsForImage(push.repository, specs));
+    const out: ExternalBump[] = [];
+    for (const spec of specs.filter((s) => apps.has(s.app))) {
+      const req: BumpRequest = { app: spec.app, env: spec.env, tag: push.tag, buildId: `registry-${provider}`, image: spec.image, ...(push.digest ? { digest: push.digest } : {}) };
+      try {
+        const r = await this.ports.bump(req);
+        this.ports.metrics?.configCommits.inc({ kind: 'bump', app: spec.app, env: spec.env, result: r.changed ? 'committed' : 'unchanged' });
+        this.ports.log.log('info', r.changed ? 'image tag bumped from a registry push' : 'image tag already set', { app: spec.app, env: spec.env, tag: push.tag, provider, revision: r.sha });
+        out.push({ app: spec.app, env: spec.env, tag: push.tag, commit: r.sha, changed: r.changed });
+      } catch (err) {
+        this.ports.metrics?.configCommits.inc({ kind: 'bump', app: spec.app, env: spec.env, result: 'failed' });
+        this.ports.log.log('error', 'image tag bump from a registry push failed', { app: spec.app, env: spec.env, tag: push.tag, provider, error: message(err) });
+        out.push({ app: spec.app, env: spec.env, tag: push.tag, error: message(err) });
+      }
+    }
+    return out;
   }
 
   private async round(): Promise<void> {

@@ -13,6 +13,7 @@ import { jsonLogger, type Logger, type LogLevel } from '../log/logger.js';
 import { Metrics } from '../metrics/registry.js';
 import { createApp } from '../server/app.js';
 import { loadTokens, type TokenSet } from '../server/auth.js';
+import { loadWebhookSecret } from '../server/webhooks.js';
 import { redactUrl } from '../git/location.js';
 import { credentialsFromDir, credentialsFromEnv } from '../git/auth.js';
 import { GitSource } from '../git/source.js';
@@ -32,6 +33,8 @@ export interface SluiceOptions {
   /** API bearer tokens; default from SLUICE_API_TOKEN / SLUICE_API_TOKENS_DIR. */
   readonly tokens?: TokenSet;
   readonly builds?: BuildRunnerOptions;
+  /** Webhook shared secret; default from SLUICE_WEBHOOK_SECRET / SLUICE_WEBHOOK_SECRET_FILE. */
+  readonly webhookSecret?: string;
   /** This server's address as users reach it (log links in notifications); default its listen address. */
   readonly publicUrl?: string;
 }
@@ -85,7 +88,8 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
   );
   const tokens = options.tokens ?? loadTokens();
   if (tokens.size === 0) log.log('warn', 'no API token configured: the API answers 401 until SLUICE_API_TOKEN or SLUICE_API_TOKENS_DIR is set');
-  const app = createApp({ tokens, status, metrics, ready: () => controller.ready, releases: controller, builds });
+  const webhookSecret = options.webhookSecret ?? loadWebhookSecret();
+  const app = createApp({ tokens, status, metrics, ready: () => controller.ready, releases: controller, builds, images: builds, ...(webhookSecret ? { webhookSecret } : {}) });
   const http = createServer(app);
   const port = await listen(http, options.port, options.host);
   const host = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;

@@ -275,4 +275,15 @@ describe('build/runner', () => {
     assert.deepEqual(queued.map((b) => [b.app, b.commit]), [['web', sha('c')]]);
     assert.deepEqual(await h.runner.sourcePushed({ url: 'https://git.example.com/shop/other.git', branch: 'main', sha: sha('d') }), []);
   });
+
+  it('bumps the apps of an image pushed elsewhere, once per tag', async () => {
+    const h = new Harness([spec('web'), spec('api'), spec('web2', { image: 'REGISTRY.example.com/shop/web', env: 'test' })]);
+    const push = { repository: 'registry.example.com/shop/web', tag: '9.9.9', digest: `sha256:${'c'.repeat(64)}` };
+    const out = await h.runner.imagePushed(push, 'harbor');
+    assert.deepEqual(out.map((b) => [b.app, b.env, b.tag, b.changed]), [['web', 'dev', '9.9.9', true], ['web2', 'test', '9.9.9', true]]);
+    assert.deepEqual(h.bumps.map((b) => [b.app, b.buildId, b.digest, b.sourceSha]), [['web', 'registry-harbor', push.digest, undefined], ['web2', 'registry-harbor', push.digest, undefined]]);
+    assert.deepEqual((await h.runner.imagePushed(push, 'harbor')).map((b) => b.changed), [false, false]);
+    h.bumpError = new Error('git push refused');
+    assert.deepEqual((await h.runner.imagePushed({ ...push, tag: '9.9.10' }, 'generic')).map((b) => b.error), ['git push refused', 'git push refused']);
+  });
 });

@@ -14,7 +14,7 @@ import type { BuildView } from '../../src/build/api.js';
 import type { KubeObject } from '../../src/kube/types.js';
 import { cloneWorkdir, type Workdir } from '../support/git-workdir.js';
 import { git } from '../support/git-server.js';
-import { ADMIN_TOKEN } from '../support/api-tokens.js';
+import { ADMIN_TOKEN, WEBHOOK_SECRET } from '../support/api-tokens.js';
 import { e2eEnvironment, eventually, startScenario, type Scenario } from './harness.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
@@ -126,5 +126,12 @@ describe('builds end to end', function () {
     assert.match(metrics, /^sluice_change_lead_time_seconds_count\{app="guestbook",env="dev"\} [1-9]/m);
     assert.match(metrics, /^sluice_builds_total\{app="quotes",result="failed"\} [1-9]/m);
     assert.match(metrics, /^sluice_config_commits_total\{kind="bump",app="guestbook",env="dev",result="committed"\} 2$/m);
+
+    // An image pushed elsewhere (a registry webhook) leads to the same bump: dev runs it.
+    const pushed = await fetch(`${s.sluice.url}/api/v1/webhooks/registry`, { method: 'POST', headers: { authorization: `Bearer ${WEBHOOK_SECRET}` }, body: JSON.stringify({ image: 'registry.example.com/shop/guestbook', tag: '2.0.0-hotfix' }) });
+    assert.equal(pushed.status, 202);
+    assert.deepEqual(((await pushed.json()) as { bumps: { app: string; changed: boolean }[] }).bumps.map((b) => [b.app, b.changed]), [['guestbook', true]]);
+    await eventually('dev runs the pushed image', async () => imageOf(await deployment()) === 'registry.example.com/shop/guestbook:2.0.0-hotfix' && s.status('guestbook', 'dev')?.syncStatus === 'Synced');
+    assert.equal((await fetch(`${s.sluice.url}/api/v1/webhooks/registry`, { method: 'POST', body: '{}' })).status, 401);
   });
 });

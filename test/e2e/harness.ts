@@ -21,7 +21,7 @@ import { startSluice, type RunningSluice } from '../../src/runtime/sluice.js';
 import { startGitServer, type GitServer } from '../support/git-server.js';
 import { cloneWorkdir, type Workdir } from '../support/git-workdir.js';
 import { kubectlPath } from '../support/tools.js';
-import { testTokens } from '../support/api-tokens.js';
+import { testTokens, WEBHOOK_SECRET } from '../support/api-tokens.js';
 
 const run = promisify(execFile);
 
@@ -102,6 +102,7 @@ export async function startScenario(cluster: Cluster, git: GitServer, options: S
     cacheDir: join(dir, 'cache'),
     logLevel: 'warn' as const,
     tokens: testTokens(),
+    webhookSecret: WEBHOOK_SECRET,
     builds: { pollIntervalMs: options.pollIntervalMs ?? 300, checkIntervalMs: 200 },
     controller: { ...defaultControllerOptions(git.repoUrl(repoName)), pollIntervalMs: options.pollIntervalMs ?? 300, progressRequeueMs: 200, maxBackoffMs: 1_000, stateNamespace: `${prefix}-sluice` },
   };
