@@ -32,6 +32,9 @@ export function loadKubeConfig(source: KubeConfigSource = {}): k8s.KubeConfig {
   return kc;
 }
 
+/** Told of every API request: its verb and the HTTP status code (`error` when no answer came). */
+export type RequestObserver = (verb: string, code: string) => void;
+
 export class K8sClusterClient implements ClusterClient {
   private readonly api: ObjectApi;
   private readonly core: k8s.CoreV1Api;
@@ -40,14 +43,28 @@ export class K8sClusterClient implements ClusterClient {
     readonly kubeConfig: k8s.KubeConfig,
     /** Reconnect backoff of watches (tests shorten it). */
     private readonly watchOptions: ReflectorOptions = defaultReflectorOptions(),
+    private readonly observe: RequestObserver = () => undefined,
   ) {
     this.api = kubeConfig.makeApiClient(ObjectApi);
     this.core = kubeConfig.makeApiClient(k8s.CoreV1Api);
   }
 
+  /** Runs one request, reporting `okCode` or the error's status to the observer. */
+  private async request<T>(verb: string, okCode: number, fn: () => Promise<T>): Promise<T> {
+    try {
+      const out = await fn();
+      this.observe(verb, String(okCode));
+      return out;
+    } catch (err) {
+      const status = (err as { code?: unknown }).code;
+      this.observe(verb, typeof status === 'number' && status > 0 ? String(status) : 'error');
+      throw err;
+    }
+  }
+
   async podLog(namespace: string, pod: string, options: PodLogOptions = {}): Promise<string | undefined> {
     try {
-      return await this.core.readNamespacedPodLog({ name: pod, namespace, ...options });
+      return await this.request('get', 200, () => this.core.readNamespacedPodLog({ name: pod, namespace, ...options }));
     } catch (err) {
       const e = toKubeApiError(err, 'read log', { apiVersion: 'v1', kind: 'Pod', namespace, name: pod });
       if (e.status === 404) return undefined;
@@ -57,7 +74,7 @@ export class K8sClusterClient implements ClusterClient {
 
   async resource(apiVersion: string, kind: string): Promise<ResourceInfo | undefined> {
     try {
-      const r = await this.api.discover(apiVersion, kind);
+      const r = await this.request('discovery', 200, () => this.api.discover(apiVersion, kind));
       return r ? { name: r.name, namespaced: r.namespaced } : undefined;
     } catch (err) {
       const e = toKubeApiError(err, 'discovery');
@@ -70,7 +87,7 @@ export class K8sClusterClient implements ClusterClient {
   async get(ref: ObjectRef): Promise<KubeObject | undefined> {
     try {
       const header = { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } };
-      return (await this.api.read(header)) as KubeObject;
+      return (await this.request('get', 200, () => this.api.read(header))) as KubeObject;
     } catch (err) {
       const e = toKubeApiError(err, 'get', ref);
       if (e.status === 404) return undefined;
@@ -80,7 +97,7 @@ export class K8sClusterClient implements ClusterClient {
 
   async list(apiVersion: string, kind: string, options: ListOptions = {}): Promise<KubeObject[]> {
     try {
-      const res = await this.api.list(apiVersion, kind, options.namespace, undefined, undefined, undefined, undefined, options.labelSelector);
+      const res = await this.request('list', 200, () => this.api.list(apiVersion, kind, options.namespace, undefined, undefined, undefined, undefined, options.labelSelector));
       // Items of a list carry no apiVersion/kind on the wire; restore them so refs stay complete.
       return res.items.map((o) => ({ ...(o as KubeObject), apiVersion, kind }));
     } catch (err) {
@@ -94,7 +111,7 @@ export class K8sClusterClient implements ClusterClient {
   async listWithVersion(apiVersion: string, kind: string, options: ListOptions): Promise<ListResult> {
     if (!(await this.resource(apiVersion, kind))) throw new KubeApiError(`list ${kind} failed (NotFound): ${apiVersion} ${kind} is not served`, 404, 'NotFound');
     try {
-      const res = await this.api.list(apiVersion, kind, options.namespace, undefined, undefined, undefined, undefined, options.labelSelector);
+      const res = await this.request('list', 200, () => this.api.list(apiVersion, kind, options.namespace, undefined, undefined, undefined, undefined, options.labelSelector));
       const items = res.items.map((o) => ({ ...(o as KubeObject), apiVersion, kind }));
       return { items, resourceVersion: res.metadata?.resourceVersion ?? '' };
     } catch (err) {
@@ -103,7 +120,7 @@ export class K8sClusterClient implements ClusterClient {
   }
 
   watch(apiVersion: string, kind: string, options: WatchOptions, onEvent: (e: WatchEvent) => void, onError?: (err: Error) => void): WatchHandle {
-    const transport = new K8sWatchTransport(this.kubeConfig, this, apiVersion, kind, options);
+    const transport = new K8sWatchTransport(this.kubeConfig, this, apiVersion, kind, options, () => this.observe('watch', '200'));
     return new Reflector(transport, onEvent, onError, this.watchOptions).start();
   }
 
@@ -111,7 +128,7 @@ export class K8sClusterClient implements ClusterClient {
     const ref = { apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name ?? '' };
     try {
       const dryRun = options.dryRun ? 'All' : undefined;
-      return (await this.api.patch(obj as k8s.KubernetesObject, undefined, dryRun, options.fieldManager, options.force, k8s.PatchStrategy.ServerSideApply)) as KubeObject;
+      return (await this.request('patch', 200, () => this.api.patch(obj as k8s.KubernetesObject, undefined, dryRun, options.fieldManager, options.force, k8s.PatchStrategy.ServerSideApply))) as KubeObject;
     } catch (err) {
       throw toKubeApiError(err, options.dryRun ? 'dry-run apply' : 'apply', ref);
     }
@@ -120,7 +137,7 @@ export class K8sClusterClient implements ClusterClient {
   async delete(ref: ObjectRef): Promise<void> {
     try {
       const spec = { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } };
-      await this.api.delete(spec, undefined, undefined, undefined, undefined, 'Background');
+      await this.request('delete', 200, () => this.api.delete(spec, undefined, undefined, undefined, undefined, 'Background'));
     } catch (err) {
       const e = toKubeApiError(err, 'delete', ref);
       if (e.status !== 404) throw e;
@@ -131,7 +148,7 @@ export class K8sClusterClient implements ClusterClient {
     const ref = { apiVersion: 'v1', kind: 'Namespace', name };
     if (await this.get(ref)) return;
     try {
-      await this.api.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
+      await this.request('create', 201, () => this.api.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } }));
     } catch (err) {
       const e = toKubeApiError(err, 'create', ref);
       if (e.status !== 409) throw e; // created concurrently: fine

@@ -39,6 +39,8 @@ export class K8sWatchTransport implements WatchTransport {
     private readonly apiVersion: string,
     private readonly kind: string,
     private readonly options: WatchOptions,
+    /** Called for each watch request opened (metrics). */
+    private readonly onOpen: () => void = () => undefined,
   ) {
     this.subject = options.namespace ? `${kind}/${options.namespace}` : kind;
     this.watcher = new k8s.Watch(kubeConfig);
@@ -57,6 +59,7 @@ export class K8sWatchTransport implements WatchTransport {
       timeoutSeconds: watchTimeoutSeconds(),
       labelSelector: this.options.labelSelector,
     };
+    this.onOpen();
     return this.watcher.watch(collectionPath(this.apiVersion, resource, this.options.namespace), query, onLine, done);
   }
 }

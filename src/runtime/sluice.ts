@@ -9,6 +9,7 @@ import { Controller, defaultControllerOptions, type ControllerOptions } from '..
 import { StatusStore } from '../engine/status.js';
 import type { ClusterClient } from '../kube/client.js';
 import { K8sClusterClient, loadKubeConfig } from '../kube/k8s-client.js';
+import { defaultReflectorOptions } from '../kube/reflector.js';
 import { jsonLogger, type Logger, type LogLevel } from '../log/logger.js';
 import { Metrics } from '../metrics/registry.js';
 import { createApp } from '../server/app.js';
@@ -52,12 +53,13 @@ export interface RunningSluice {
   close(): Promise<void>;
 }
 
-function clusterFactory(kubeconfig: string | undefined): (context: string) => ClusterClient {
-  const clients = new Map<string, ClusterClient>();
+function clusterFactory(kubeconfig: string | undefined, metrics: Metrics): (context: string) => K8sClusterClient {
+  const clients = new Map<string, K8sClusterClient>();
+  const observe = (verb: string, code: string) => metrics.kubeRequests.inc({ verb, code });
   return (context) => {
     let c = clients.get(context);
     if (!c) {
-      c = new K8sClusterClient(loadKubeConfig({ kubeconfig, context: context || undefined }));
+      c = new K8sClusterClient(loadKubeConfig({ kubeconfig, context: context || undefined }), defaultReflectorOptions(), observe);
       clients.set(context, c);
     }
     return c;
@@ -79,7 +81,7 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
   const credentialsDir = process.env.SLUICE_GIT_CREDENTIALS_DIR;
   const credentials = credentialsDir ? credentialsFromDir(credentialsDir) : credentialsFromEnv();
   const sourceFor = (url: string) => new GitSource(url, { cacheDir: options.cacheDir, credentials: credentials ?? null });
-  const clusterFor = clusterFactory(options.kubeconfig);
+  const clusterFor = clusterFactory(options.kubeconfig, metrics);
   const controller = new Controller(options.controller, { sourceFor, clusterFor, status, metrics, log });
   let url = options.publicUrl ?? '';
   const builds = startBuildRunner(

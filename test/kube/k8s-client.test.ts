@@ -153,3 +153,26 @@ describe('kube/k8s-client watch', () => {
     assert.deepEqual(r.errors, []);
   });
 });
+
+describe('kube/k8s-client requests', () => {
+  let emu: Emulator;
+  before(async () => (emu = await startEmulator({ port: 0 })));
+  after(() => emu.close());
+
+  it('reports each request with its verb and the status the server answered', async () => {
+    const seen: string[] = [];
+    const kc = new KubeConfig();
+    kc.loadFromOptions({ clusters: [{ name: 'c', server: emu.url, skipTLSVerify: true }], users: [{ name: 'u' }], contexts: [{ name: 'x', cluster: 'c', user: 'u' }], currentContext: 'x' });
+    const c = new K8sClusterClient(kc, fast, (verb, code) => seen.push(`${verb} ${code}`));
+    await c.apply(cm('counted'), { fieldManager: 'sluice', force: true });
+    await c.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name: 'missing' });
+    await c.list('v1', 'ConfigMap', { namespace: 'default' });
+    await c.ensureNamespace('counted-ns');
+    await c.delete({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name: 'counted' });
+    await assert.rejects(c.apply({ ...cm('counted'), metadata: { name: 'counted', namespace: 'no-such-namespace' } }, { fieldManager: 'sluice', force: true }));
+    assert.deepEqual(seen.filter((l) => !l.startsWith('discovery')), ['patch 200', 'get 404', 'list 200', 'get 404', 'create 201', 'delete 200', 'patch 404']);
+    const down = new K8sClusterClient(client('http://127.0.0.1:1').kubeConfig, fast, (verb, code) => seen.push(`${verb} ${code}`));
+    await assert.rejects(down.list('v1', 'ConfigMap', { namespace: 'default' }), KubeApiError);
+    assert.ok(seen.at(-1)?.endsWith(' error'), seen.at(-1));
+  });
+});
