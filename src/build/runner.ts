@@ -146,6 +146,14 @@ export class BuildRunner {
   configure(config: BuildConfig): void {
     this.config = config;
     this.queue.concurrency = config.settings.concurrency;
+    // Series start at 0 so a first build or bump shows as an increase.
+    for (const spec of config.specs) {
+      for (const result of ['succeeded', 'failed']) {
+        this.ports.metrics?.builds.inc({ app: spec.app, result }, 0);
+        this.ports.metrics?.buildDuration.zero({ app: spec.app, result });
+      }
+      for (const result of ['committed', 'unchanged', 'failed']) this.ports.metrics?.configCommits.inc({ kind: 'bump', app: spec.app, env: spec.env, result }, 0);
+    }
     const keys = new Set(config.specs.flatMap((s) => s.branches.map((b) => sourceKey(s.app, b))));
     for (const k of this.sources.keys()) if (!keys.has(k)) this.sources.delete(k);
     if (this.recoveredFrom !== config.settings.namespace) this.recoveredFrom = undefined;

@@ -10,7 +10,8 @@
  * - lead time for changes: the source commit time named by the deployed commit
  *   (`Source-Commit-Time:` trailer of a bump) to the deployment's end; config lead time: the
  *   config commit's time to the same moment;
- * - time to restore: Degraded → Healthy.
+ * - time to restore: from a change failure or a turn to Degraded (whichever comes first) to Healthy
+ *   again — a rollback often catches a bad release before its status ever shows Degraded.
  */
 import type { AppEnvStatus } from '../engine/status.js';
 import type { Finished } from '../engine/operations.js';
@@ -32,6 +33,7 @@ interface AppEnvState {
   lastDeployed?: string;
   /** Release id deployed last: the one a Degraded turn counts against. */
   current?: number;
+  /** When the current incident began (a change failure or a turn to Degraded). */
   degradedSince?: number;
   readonly failed: number[];
 }
@@ -48,18 +50,39 @@ export class DeliveryMetrics {
     const labels = { app: o.next.app, env: o.next.env };
     const key = `${labels.app}/${labels.env}`;
     let st = this.state.get(key);
-    if (!st) this.state.set(key, (st = { failed: [] }));
+    if (!st) {
+      this.state.set(key, (st = { failed: [] }));
+      this.zero(labels);
+    }
     for (const f of o.finished) this.finishedSync(st, labels, f, o);
     const prev = o.previous;
     if (prev?.syncStatus === 'Synced' && o.next.syncStatus === 'OutOfSync' && prev.revision === o.next.revision) this.metrics.driftDetected.inc(labels);
     if (o.next.health === 'Degraded' && prev?.health !== 'Degraded') {
-      st.degradedSince = o.now;
-      if (st.current !== undefined) this.changeFailed(st, labels, st.current);
+      st.degradedSince ??= o.now;
+      if (st.current !== undefined) this.changeFailed(st, labels, st.current, o.now);
     }
     if (o.next.health === 'Healthy' && st.degradedSince !== undefined) {
       this.metrics.timeToRestore.observe(labels, (o.now - st.degradedSince) / 1000);
       st.degradedSince = undefined;
     }
+  }
+
+  /**
+   * Starts an app × env's series at 0, so the first deployment or failure shows as an increase
+   * (a counter first seen at 1 has no increase in PromQL).
+   */
+  private zero(labels: { app: string; env: string }): void {
+    const m = this.metrics;
+    for (const c of [m.deployments, m.changeFailures, m.driftDetected, m.selfHeals, m.objectsApplied, m.objectsPruned]) c.inc(labels, 0);
+    for (const result of ['succeeded', 'failed']) {
+      m.syncs.inc({ ...labels, result }, 0);
+      m.syncDuration.zero({ ...labels, result });
+    }
+    for (const reason of ['auto', 'manual']) m.rollbacks.inc({ ...labels, reason }, 0);
+    m.changeLeadTime.zero(labels);
+    m.timeToRestore.zero(labels);
+    m.renderErrors.inc(labels, 0);
+    m.configLeadTime.zero({ env: labels.env });
   }
 
   /** Forgets app × envs no longer in sluice.yaml. */
@@ -80,7 +103,7 @@ export class DeliveryMetrics {
     if (rollback) {
       if (!failed) {
         this.metrics.rollbacks.inc({ ...labels, reason: rollback.by });
-        if (rollback.from) this.changeFailed(st, labels, rollback.from.id);
+        if (rollback.from) this.changeFailed(st, labels, rollback.from.id, o.now);
         st.current = release.id;
       }
       return;
@@ -90,7 +113,7 @@ export class DeliveryMetrics {
     // A failed sync may have applied part of its release: a Degraded turn now is that release's doing.
     st.current = release.id;
     if (failed) {
-      if (f.followUp !== 'retry') this.changeFailed(st, labels, release.id);
+      if (f.followUp !== 'retry') this.changeFailed(st, labels, release.id, o.now);
       return;
     }
     if (release.revision === st.lastDeployed) return;
@@ -100,8 +123,9 @@ export class DeliveryMetrics {
     if (o.sourceCommittedAt !== undefined && release.revision === o.next.revision) this.metrics.changeLeadTime.observe(labels, Math.max(0, o.now - o.sourceCommittedAt) / 1000);
   }
 
-  private changeFailed(st: AppEnvState, labels: { app: string; env: string }, releaseId: number): void {
+  private changeFailed(st: AppEnvState, labels: { app: string; env: string }, releaseId: number, now: number): void {
     if (st.failed.includes(releaseId)) return;
+    st.degradedSince ??= now;
     st.failed.push(releaseId);
     if (st.failed.length > REMEMBERED_FAILURES) st.failed.shift();
     this.metrics.changeFailures.inc(labels);

@@ -51,6 +51,9 @@ function presentedSecret(req: Request): string | undefined {
 export function addWebhookRoutes(app: Express, deps: WebhookDeps): void {
   const json = express.json({ limit: MAX_WEBHOOK_BYTES, type: () => true });
   const count = (provider: string, result: string) => deps.metrics.webhookDeliveries.inc({ provider, result });
+  // Series start at 0 so a first delivery shows as an increase.
+  for (const provider of ['harbor', 'dockerhub', 'generic']) for (const result of ['accepted', 'ignored', 'invalid', 'failed']) deps.metrics.webhookDeliveries.inc({ provider, result }, 0);
+  deps.metrics.webhookDeliveries.inc({ provider: 'registry', result: 'unauthorized' }, 0);
   const authorize = (req: Request, res: Response, next: NextFunction): void => {
     if (!secretMatches(presentedSecret(req), deps.secret)) {
       count('registry', 'unauthorized');
