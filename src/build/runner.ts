@@ -16,6 +16,7 @@ import type { KubeObject, ObjectRef } from '../kube/types.js';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/registry.js';
 import { buildJob } from './job.js';
+import type { FailureNotice } from './notify.js';
 import { jobOutcome, tailBytes, type JobOutcome } from './outcome.js';
 import { appsForImage, type ImagePush } from './registry-webhook.js';
 import { BuildQueue, type Build } from './queue.js';
@@ -58,14 +59,8 @@ export interface BumpResult {
   readonly changed: boolean;
 }
 
-export interface BuildFailure {
-  readonly app: string;
-  readonly commit: string;
-  readonly branch: string;
-  readonly buildId: string;
-  readonly reason: string;
-  readonly logUrl?: string;
-}
+/** What a failure notification says (src/build/notify.ts sends it). */
+export type BuildFailure = FailureNotice;
 
 /** The runner's edges: the cluster, git and the outside world. */
 export interface BuildRunnerPorts {

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { flag, UsageError, type FlagSpec, type ParsedArgs } from './args.js';
-import { ApiClient, defaultServerUrl } from '../server/client.js';
+import { ApiClient, ApiError, defaultServerUrl } from '../server/client.js';
 
 export const API_FLAGS: Record<string, FlagSpec> = { server: {}, 'token-file': {} };
 
@@ -22,4 +22,19 @@ export function apiClient(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env
     }
   }
   return new ApiClient(flag(args, 'server') ?? defaultServerUrl(env), token || undefined);
+}
+
+/**
+ * Runs a command's API calls: exit 0 when they succeed, 1 with the server's refusal or the reason it
+ * could not be reached on stderr; anything else is a bug and propagates.
+ */
+export async function apiCall(command: string, fn: () => Promise<void>): Promise<number> {
+  try {
+    await fn();
+    return 0;
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    process.stderr.write(`sluice ${command}: ${err.message}\n`);
+    return 1;
+  }
 }

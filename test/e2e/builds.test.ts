@@ -5,33 +5,15 @@
  * A second commit lands on the node of the first build; a failing build notifies a local webhook.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { BuildView } from '../../src/build/api.js';
-import type { KubeObject } from '../../src/kube/types.js';
 import { cloneWorkdir, type Workdir } from '../support/git-workdir.js';
 import { git } from '../support/git-server.js';
-import { ADMIN_TOKEN, WEBHOOK_SECRET } from '../support/api-tokens.js';
-import { e2eEnvironment, eventually, startScenario, type Scenario } from './harness.js';
-
-const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
-
-function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, SLUICE_API_TOKEN: ADMIN_TOKEN } });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-type Container = { image: string };
-const imageOf = (d: KubeObject | undefined): string | undefined => (d?.spec as { template: { spec: { containers: Container[] } } } | undefined)?.template.spec.containers[0].image;
+import { WEBHOOK_SECRET } from '../support/api-tokens.js';
+import { runSluice as cli } from '../support/cli.js';
+import { e2eEnvironment, eventually, imageOf, startScenario, withBuild, type Scenario } from './harness.js';
 
 describe('builds end to end', function () {
   this.timeout(120_000);
@@ -64,10 +46,10 @@ describe('builds end to end', function () {
     await env.git.createRepo(`${srcName}-quotes.git`, { 'fail.Dockerfile': 'FROM scratch\nRUN make build\n' });
     s = await startScenario(env.cluster, env.git, {
       files: (files, prefix) => {
-        files['sluice.yaml'] = files['sluice.yaml']
-          .replace('    chart: charts/guestbook\n', `    chart: charts/guestbook\n    build:\n      repo: ${env.git.repoUrl(`${srcName}-guestbook.git`)}\n      image: registry.example.com/shop/guestbook\n      registrySecret: regcred\n`)
-          .replace('    chart: charts/quotes\n', `    chart: charts/quotes\n    build:\n      repo: ${env.git.repoUrl(`${srcName}-quotes.git`)}\n      dockerfile: fail.Dockerfile\n      image: registry.example.com/shop/quotes\n      registrySecret: regcred\n`)
-          .concat(`builds:\n  namespace: ${prefix}-builds\n  author: {name: sluice-build-runner, email: build-runner@sluice.dev}\n  notify: {webhook: "${hookUrl}"}\n`);
+        const guestbook = { repo: env.git.repoUrl(`${srcName}-guestbook.git`), image: 'registry.example.com/shop/guestbook', registrySecret: 'regcred' };
+        const quotes = { repo: env.git.repoUrl(`${srcName}-quotes.git`), dockerfile: 'fail.Dockerfile', image: 'registry.example.com/shop/quotes', registrySecret: 'regcred' };
+        files['sluice.yaml'] = withBuild(withBuild(files['sluice.yaml'], 'guestbook', guestbook), 'quotes', quotes)
+          + `builds:\n  namespace: ${prefix}-builds\n  author: {name: sluice-build-runner, email: build-runner@sluice.dev}\n  notify: {webhook: "${hookUrl}"}\n`;
       },
     });
     source = await cloneWorkdir(env.git.repoUrl(`${srcName}-guestbook.git`), join(env.dir, `${srcName}-work`));
@@ -95,7 +77,7 @@ describe('builds end to end', function () {
     const args = (job?.spec as { template: { spec: { containers: { args: string[] }[] } } }).template.spec.containers[0].args;
     assert.ok(args.includes(`--context=git://${env.git.repoUrl(`${srcName}-guestbook.git`).replace(/^http:\/\//, '')}#refs/heads/main#${first}`));
     assert.ok(args.includes(`--destination=registry.example.com/shop/guestbook:${built.tags[0]}`));
-    const logs = await cli('logs', built.id, '--server', s.sluice.url);
+    const logs = await cli(['logs', built.id, '--server', s.sluice.url]);
     assert.equal(logs.code, 0, logs.stderr);
     assert.match(logs.stdout, new RegExp(`Pushing image to registry\\.example\\.com/shop/guestbook:${built.tags[0].replace('.', '\\.')}`));
 
@@ -116,7 +98,7 @@ describe('builds end to end', function () {
     assert.match(String(notice.text), /^Build \w+ of quotes failed \(\w{7} on main\): kaniko exited with code 1/);
     assert.ok(JSON.stringify(notice.blocks).includes(`${s.sluice.url}/api/v1/builds/${failed.id}/logs`));
 
-    const table = await cli('builds', '--server', s.sluice.url);
+    const table = await cli(['builds', '--server', s.sluice.url]);
     assert.equal(table.code, 0, table.stderr);
     assert.match(table.stdout, new RegExp(`^${next.id} +guestbook +main +${second.slice(0, 7)} +Succeeded +${next.tags[0].replace('.', '\\.')} +\\S+ +dev@\\w{7}`, 'm'));
     assert.match(table.stdout, new RegExp(`^${failed.id} +quotes +main +\\w{7} +Failed `, 'm'));

@@ -179,3 +179,16 @@ export function e2eEnvironment(): Environment {
 }
 
 export { startGitServer };
+
+type Container = { image: string };
+
+/** The image of a workload's first container. */
+export function imageOf(workload: KubeObject | undefined): string | undefined {
+  return (workload?.spec as { template: { spec: { containers: Container[] } } } | undefined)?.template.spec.containers[0].image;
+}
+
+/** `sluice.yaml` with a `build:` block (flow map of `fields`) added under app `app`. */
+export function withBuild(sluiceYaml: string, app: string, fields: Record<string, string>): string {
+  const block = Object.entries(fields).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ');
+  return sluiceYaml.replace(`    chart: charts/${app}\n`, `    chart: charts/${app}\n    build: {${block}}\n`);
+}

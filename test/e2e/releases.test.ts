@@ -3,28 +3,11 @@
  * goes Degraded, manual rollback through the API and the CLI, and self-heal through watches.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { ReleaseRecord } from '../../src/history/release.js';
 import type { KubeObject } from '../../src/kube/types.js';
-import { e2eEnvironment, eventually, startScenario, type Scenario } from './harness.js';
-import { ADMIN, ADMIN_TOKEN } from '../support/api-tokens.js';
-
-const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
-
-function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, SLUICE_API_TOKEN: ADMIN_TOKEN } });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-type Container = { image: string };
-const imageOf = (d: KubeObject | undefined): string | undefined => (d?.spec as { template: { spec: { containers: Container[] } } } | undefined)?.template.spec.containers[0].image;
+import { e2eEnvironment, eventually, imageOf, startScenario, type Scenario } from './harness.js';
+import { runSluice as cli } from '../support/cli.js';
+import { ADMIN } from '../support/api-tokens.js';
 
 describe('releases end to end', function () {
   this.timeout(120_000);
@@ -122,13 +105,13 @@ describe('releases end to end', function () {
     await eventually('release one is back', async () => (await greeting()) === 'Hello from test');
     await eventually('guestbook/test RolledBack', () => s.status('guestbook', 'test')?.syncStatus === 'RolledBack');
 
-    const table = await cli('history', 'guestbook', 'test', '--server', s.sluice.url);
+    const table = await cli(['history', 'guestbook', 'test', '--server', s.sluice.url]);
     assert.equal(table.code, 0, table.stderr);
     assert.match(table.stdout, /manual-rollback/);
-    const refused = await cli('rollback', 'guestbook', 'test', '--to', '42', '--server', s.sluice.url);
+    const refused = await cli(['rollback', 'guestbook', 'test', '--to', '42', '--server', s.sluice.url]);
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /release 42 is not in the history/);
-    const back = await cli('rollback', 'guestbook', 'test', '--to', '2', '--server', s.sluice.url);
+    const back = await cli(['rollback', 'guestbook', 'test', '--to', '2', '--server', s.sluice.url]);
     assert.equal(back.code, 0, back.stderr);
     await eventually('release two again, by CLI', async () => (await greeting()) === 'Release two');
   });

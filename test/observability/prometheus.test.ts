@@ -21,7 +21,7 @@ import { cloneWorkdir } from '../support/git-workdir.js';
 import { WEBHOOK_SECRET } from '../support/api-tokens.js';
 import { kubectlPath } from '../support/tools.js';
 import { prometheusInstalled, promtoolCheckRules, startPrometheus, type Prometheus } from '../support/prometheus.js';
-import { e2eEnvironment, eventually, startScenario, type Scenario } from '../e2e/harness.js';
+import { e2eEnvironment, eventually, startScenario, withBuild, type Scenario } from '../e2e/harness.js';
 
 const exec = promisify(execFile);
 
@@ -53,13 +53,12 @@ describe('observability against a real Prometheus', function () {
     await env.git.createRepo(`${src}-quotes.git`, { 'fail.Dockerfile': 'FROM scratch\nRUN make\n' });
     s = await startScenario(env.cluster, env.git, {
       files: (files, prefix) => {
-        files['sluice.yaml'] = files['sluice.yaml']
-          // test holds a Degraded release (no automatic rollback), so the Degraded alert has something to see.
-          .replace(/(name: test\n(?:.*\n){2}\s+syncPolicy: \{[^}]*)rollback: auto/, '$1rollback: manual')
-          // guestbook's builds deploy to stage, so they do not race the dev and test scenario below.
-          .replace('    chart: charts/guestbook\n', `    chart: charts/guestbook\n    build: {repo: "${env.git.repoUrl(`${src}-guestbook.git`)}", image: registry.example.com/shop/guestbook, registrySecret: regcred, env: stage}\n`)
-          .replace('    chart: charts/quotes\n', `    chart: charts/quotes\n    build: {repo: "${env.git.repoUrl(`${src}-quotes.git`)}", dockerfile: fail.Dockerfile, image: registry.example.com/shop/quotes, registrySecret: regcred}\n`)
-          .concat(`builds: {namespace: ${prefix}-builds}\n`);
+        // test holds a Degraded release (no automatic rollback), so the Degraded alert has something to see.
+        const yaml = files['sluice.yaml'].replace(/(name: test\n(?:.*\n){2}\s+syncPolicy: \{[^}]*)rollback: auto/, '$1rollback: manual');
+        // guestbook's builds deploy to stage, so they do not race the dev and test scenario below.
+        const guestbook = { repo: env.git.repoUrl(`${src}-guestbook.git`), image: 'registry.example.com/shop/guestbook', registrySecret: 'regcred', env: 'stage' };
+        const quotes = { repo: env.git.repoUrl(`${src}-quotes.git`), dockerfile: 'fail.Dockerfile', image: 'registry.example.com/shop/quotes', registrySecret: 'regcred' };
+        files['sluice.yaml'] = withBuild(withBuild(yaml, 'guestbook', guestbook), 'quotes', quotes) + `builds: {namespace: ${prefix}-builds}\n`;
       },
     });
     assert.match(await s.work.read('sluice.yaml'), /rollback: manual/);

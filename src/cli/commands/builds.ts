@@ -8,8 +8,7 @@ import { flag, parseArgs, UsageError } from '../args.js';
 import type { Command } from '../command.js';
 import type { BuildList } from '../../build/api.js';
 import { formatBuildsTable } from '../../build/table.js';
-import { ApiError } from '../../server/client.js';
-import { API_FLAGS, API_FLAGS_HELP, apiClient } from '../api.js';
+import { API_FLAGS, API_FLAGS_HELP, apiCall, apiClient } from '../api.js';
 
 const USAGE = `Usage: sluice builds [APP] [--state STATE] [--limit N] [--server URL] [--token-file FILE] [-o table|json|yaml]
 
@@ -36,7 +35,7 @@ async function run(argv: string[]): Promise<number> {
   if (args.positionals[0]) query.set('app', args.positionals[0]);
   for (const k of ['state', 'limit']) if (flag(args, k) !== undefined) query.set(k, flag(args, k) as string);
   const api = apiClient(args);
-  try {
+  return apiCall('builds', async () => {
     const list = await api.getJson<BuildList>(`/api/v1/builds${query.size > 0 ? `?${query}` : ''}`);
     if (output === 'json') process.stdout.write(JSON.stringify(list, null, 2) + '\n');
     else if (output === 'yaml') process.stdout.write(stringify(list));
@@ -44,12 +43,7 @@ async function run(argv: string[]): Promise<number> {
       process.stdout.write(list.items.length > 0 ? formatBuildsTable(list.items) : 'No builds.\n');
       for (const s of list.sources.filter((x) => x.error)) process.stdout.write(`source ${s.repo} (${s.app}, ${s.branch}): ${s.error}\n`);
     }
-    return 0;
-  } catch (err) {
-    if (!(err instanceof ApiError)) throw err;
-    process.stderr.write(`sluice builds: ${err.message}\n`);
-    return 1;
-  }
+  });
 }
 
 export const command: Command = {

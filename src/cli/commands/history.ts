@@ -6,8 +6,7 @@
 import { flag, parseArgs, UsageError } from '../args.js';
 import type { Command } from '../command.js';
 import { ReleaseClient } from '../../history/client.js';
-import { ApiError } from '../../server/client.js';
-import { API_FLAGS, API_FLAGS_HELP, apiClient } from '../api.js';
+import { API_FLAGS, API_FLAGS_HELP, apiCall, apiClient } from '../api.js';
 import { formatHistoryTable } from '../../history/table.js';
 
 const USAGE = `Usage: sluice history APP ENV [--server URL] [--token-file FILE] [-o table|json]
@@ -30,15 +29,10 @@ async function run(argv: string[]): Promise<number> {
   const output = flag(args, 'output') ?? 'table';
   if (output !== 'table' && output !== 'json') throw new UsageError(`-o must be table or json, not "${output}"`);
   const client = new ReleaseClient(apiClient(args));
-  try {
+  return apiCall('history', async () => {
     const records = await client.history(app, env);
     process.stdout.write(output === 'json' ? JSON.stringify(records, null, 2) + '\n' : formatHistoryTable(records));
-    return 0;
-  } catch (err) {
-    if (!(err instanceof ApiError)) throw err;
-    process.stderr.write(`sluice history: ${err.message}\n`);
-    return 1;
-  }
+  });
 }
 
 export const command: Command = {

@@ -4,8 +4,7 @@
  */
 import { parseArgs, UsageError } from '../args.js';
 import type { Command } from '../command.js';
-import { ApiError } from '../../server/client.js';
-import { API_FLAGS, API_FLAGS_HELP, apiClient } from '../api.js';
+import { API_FLAGS, API_FLAGS_HELP, apiCall, apiClient } from '../api.js';
 
 const USAGE = `Usage: sluice logs BUILD [--server URL] [--token-file FILE]
 
@@ -22,14 +21,9 @@ async function run(argv: string[]): Promise<number> {
   const args = parseArgs(argv, API_FLAGS);
   if (args.positionals.length !== 1) throw new UsageError('BUILD is required');
   const api = apiClient(args);
-  try {
+  return apiCall('logs', async () => {
     process.stdout.write(await api.getText(`/api/v1/builds/${encodeURIComponent(args.positionals[0])}/logs`));
-    return 0;
-  } catch (err) {
-    if (!(err instanceof ApiError)) throw err;
-    process.stderr.write(`sluice logs: ${err.message}\n`);
-    return 1;
-  }
+  });
 }
 
 export const command: Command = {

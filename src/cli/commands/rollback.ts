@@ -8,8 +8,7 @@ import { userInfo } from 'node:os';
 import { flag, parseArgs, UsageError } from '../args.js';
 import type { Command } from '../command.js';
 import { ReleaseClient } from '../../history/client.js';
-import { ApiError } from '../../server/client.js';
-import { API_FLAGS, API_FLAGS_HELP, apiClient } from '../api.js';
+import { API_FLAGS, API_FLAGS_HELP, apiCall, apiClient } from '../api.js';
 
 const USAGE = `Usage: sluice rollback APP ENV [--to ID] [--server URL] [--token-file FILE]
 
@@ -42,16 +41,11 @@ async function run(argv: string[]): Promise<number> {
   const toText = flag(args, 'to');
   const to = toText === undefined ? undefined : parseId(toText);
   const client = new ReleaseClient(apiClient(args));
-  try {
+  return apiCall('rollback', async () => {
     const r = await client.rollback(app, env, { ...(to !== undefined ? { to } : {}), by: caller() });
     const target = r.rollbackOf !== undefined ? `release ${r.rollbackOf}` : 'an earlier release';
     process.stdout.write(`Rollback of ${app}/${env} to ${target} (commit ${r.revision.slice(0, 7)}) accepted as release ${r.id}.\n`);
-    return 0;
-  } catch (err) {
-    if (!(err instanceof ApiError)) throw err;
-    process.stderr.write(`sluice rollback: ${err.message}\n`);
-    return 1;
-  }
+  });
 }
 
 export const command: Command = {
