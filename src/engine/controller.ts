@@ -6,6 +6,7 @@
  */
 import type { AppEnv, SluiceConfig } from '../config/types.js';
 import { appEnvironments, parseConfig, SLUICE_YAML } from '../config/index.js';
+import { repoIdentity } from '../git/location.js';
 import { RepoScheduler, systemClock, type PollState, type RefFetcher } from '../git/poller.js';
 import type { ClusterClient } from '../kube/client.js';
 import type { KubeObject } from '../kube/types.js';
@@ -87,6 +88,15 @@ export interface ControllerDeps {
   readonly log: Logger;
 }
 
+/** repoIdentity, or the text itself when it is not a URL a repo can have. */
+function safeIdentity(url: string): string {
+  try {
+    return repoIdentity(url);
+  } catch {
+    return url;
+  }
+}
+
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -158,6 +168,18 @@ export class Controller implements ReleaseApi {
 
   get ready(): boolean {
     return this.firstPassDone;
+  }
+
+  /**
+   * Polls now the repos (config or chart) that `url` names in any of its forms; false when the
+   * controller reads no such repo. A push webhook calls this.
+   */
+  refreshRepo(url: string, branch: string): boolean {
+    const id = safeIdentity(url);
+    const config = safeIdentity(this.options.repo) === id && branch === this.options.branch;
+    const charts = [...new Set([...this.chartPollers].map((k) => k.split('\0')[0]))].filter((u) => safeIdentity(u) === id);
+    for (const u of [...(config ? [this.options.repo] : []), ...charts]) void this.scheduler.refresh(u);
+    return config || charts.length > 0;
   }
 
   /** Polls every repo now (webhooks call this). */

@@ -14,7 +14,7 @@ import { jsonLogger, type Logger, type LogLevel } from '../log/logger.js';
 import { Metrics } from '../metrics/registry.js';
 import { createApp } from '../server/app.js';
 import { loadTokens, type TokenSet } from '../server/auth.js';
-import { loadWebhookSecret } from '../server/webhooks.js';
+import { loadWebhookSecrets, type GitPushHandler, type WebhookSecrets } from '../server/webhooks.js';
 import { redactUrl } from '../git/location.js';
 import { credentialsFromDir, credentialsFromEnv } from '../git/auth.js';
 import { GitSource } from '../git/source.js';
@@ -34,8 +34,8 @@ export interface SluiceOptions {
   /** API bearer tokens; default from SLUICE_API_TOKEN / SLUICE_API_TOKENS_DIR. */
   readonly tokens?: TokenSet;
   readonly builds?: BuildRunnerOptions;
-  /** Webhook shared secret; default from SLUICE_WEBHOOK_SECRET / SLUICE_WEBHOOK_SECRET_FILE. */
-  readonly webhookSecret?: string;
+  /** Webhook secrets; default from SLUICE_WEBHOOK_SECRET[_<PROVIDER>][_FILE]. */
+  readonly webhookSecrets?: WebhookSecrets;
   /** This server's address as users reach it (log links in notifications); default its listen address. */
   readonly publicUrl?: string;
 }
@@ -73,6 +73,21 @@ function listen(server: Server, port: number, host: string): Promise<number> {
   });
 }
 
+/** A git push refreshes the repos the controller reads and queues builds of the pushed commit. */
+function pushHandler(controller: Controller, builds: BuildRunner): GitPushHandler {
+  return {
+    async gitPushed(push) {
+      const refreshed = push.urls.map((u) => controller.refreshRepo(u, push.branch)).some(Boolean);
+      // Every URL of the delivery names the same repo: the first one a build declares is enough.
+      for (const url of push.urls) {
+        const queued = await builds.sourcePushed({ url, branch: push.branch, ...(push.sha ? { sha: push.sha } : {}) });
+        if (queued.length > 0) return { refreshed, builds: queued.length };
+      }
+      return { refreshed, builds: 0 };
+    },
+  };
+}
+
 /** Starts the HTTP server first (probes answer while the first pass runs), then the controller. */
 export async function startSluice(options: SluiceOptions, log: Logger = jsonLogger(options.logLevel)): Promise<RunningSluice> {
   const status = new StatusStore();
@@ -90,8 +105,9 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
   );
   const tokens = options.tokens ?? loadTokens();
   if (tokens.size === 0) log.log('warn', 'no API token configured: the API answers 401 until SLUICE_API_TOKEN or SLUICE_API_TOKENS_DIR is set');
-  const webhookSecret = options.webhookSecret ?? loadWebhookSecret();
-  const app = createApp({ tokens, status, metrics, ready: () => controller.ready, releases: controller, builds, images: builds, ...(webhookSecret ? { webhookSecret } : {}) });
+  const webhookSecrets = options.webhookSecrets ?? loadWebhookSecrets();
+  const gitPushes = pushHandler(controller, builds);
+  const app = createApp({ tokens, status, metrics, ready: () => controller.ready, releases: controller, builds, images: builds, gitPushes, webhookSecrets });
   const http = createServer(app);
   const port = await listen(http, options.port, options.host);
   const host = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;

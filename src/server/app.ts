@@ -11,7 +11,7 @@ import type { Metrics } from '../metrics/registry.js';
 import type { BuildApi } from '../build/api.js';
 import { addBuildRoutes } from './builds.js';
 import { requireToken, type TokenSet } from './auth.js';
-import { addWebhookRoutes, type ImagePushHandler } from './webhooks.js';
+import { addWebhookRoutes, type GitPushHandler, type ImagePushHandler, type WebhookSecrets } from './webhooks.js';
 
 export type { ReleaseApi } from '../history/api.js';
 
@@ -26,10 +26,12 @@ export interface ServerDeps {
   readonly releases?: ReleaseApi;
   /** Builds and their logs; without it those routes answer 501. */
   readonly builds?: BuildApi;
-  /** Shared secret of the webhook endpoints; without one they refuse every delivery. */
-  readonly webhookSecret?: string;
+  /** Secrets of the webhook endpoints; without one they refuse every delivery. */
+  readonly webhookSecrets?: WebhookSecrets;
   /** Where registry image pushes go (the build runner). */
   readonly images?: ImagePushHandler;
+  /** Where git pushes go (config refresh, builds). */
+  readonly gitPushes?: GitPushHandler;
 }
 
 /** Largest rollback request body accepted; a request is a few dozen bytes. */
@@ -73,7 +75,7 @@ export function createApp(deps: ServerDeps): Express {
   });
   addReleaseRoutes(app, deps.releases);
   addBuildRoutes(app, deps.builds);
-  addWebhookRoutes(app, { secret: deps.webhookSecret, images: deps.images, metrics: deps.metrics });
+  addWebhookRoutes(app, { secrets: deps.webhookSecrets ?? {}, images: deps.images, git: deps.gitPushes, metrics: deps.metrics });
   return app;
 }
 

@@ -2,6 +2,11 @@
  * Webhook endpoints. They take no API token: each checks the sender's shared secret itself, and a
  * bad or missing one is 401 with nothing done. Answers never carry internal detail.
  *
+ * `POST /api/v1/webhooks/git`: push events from GitHub, GitLab, Gitea/Forgejo and Bitbucket,
+ * signed as each forge signs them (src/git/webhook.ts). A push to the config repo refreshes it at
+ * once; a push to an app's source repo queues its build. The secret is the provider's own
+ * (`SLUICE_WEBHOOK_SECRET_GITHUB`, …) or the shared one.
+ *
  * `POST /api/v1/webhooks/registry`: image pushes from Harbor, Docker Hub or the generic JSON form.
  * The secret (SLUICE_WEBHOOK_SECRET or a mounted file) is sent as `Authorization: Bearer <secret>`
  * or the bare `Authorization: <secret>` Harbor's "auth header" setting sends, or — Docker Hub can
@@ -12,6 +17,7 @@ import { readFileSync } from 'node:fs';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { ExternalBump } from '../build/runner.js';
 import { parseRegistryEvent, type ImagePush } from '../build/registry-webhook.js';
+import { detectProvider, parseGitDelivery, verifySignature, type GitPush } from '../git/webhook.js';
 import type { Metrics } from '../metrics/registry.js';
 
 /** Largest webhook body accepted; registry events are a few KiB. */
@@ -21,17 +27,42 @@ export interface ImagePushHandler {
   imagePushed(push: ImagePush, provider: string): Promise<ExternalBump[]>;
 }
 
+/** What a verified git push leads to. */
+export interface GitPushHandler {
+  gitPushed(push: GitPush): Promise<{ readonly refreshed: boolean; readonly builds: number }>;
+}
+
+/** The shared secret and per-provider ones (which win for their provider). */
+export interface WebhookSecrets {
+  readonly shared?: string;
+  readonly github?: string;
+  readonly gitlab?: string;
+  readonly gitea?: string;
+  readonly bitbucket?: string;
+}
+
 export interface WebhookDeps {
-  /** The shared secret; without one every delivery is refused. */
-  readonly secret: string | undefined;
+  /** Without a secret for a provider every delivery from it is refused. */
+  readonly secrets: WebhookSecrets;
   readonly images: ImagePushHandler | undefined;
+  readonly git: GitPushHandler | undefined;
   readonly metrics: Metrics;
 }
 
-/** The shared secret: `SLUICE_WEBHOOK_SECRET`, else the file `SLUICE_WEBHOOK_SECRET_FILE` names (a mounted Secret). */
-export function loadWebhookSecret(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const value = env.SLUICE_WEBHOOK_SECRET?.trim() || (env.SLUICE_WEBHOOK_SECRET_FILE ? readFileSync(env.SLUICE_WEBHOOK_SECRET_FILE, 'utf8').trim() : undefined);
+/** The environment variable, else the content of the file `<NAME>_FILE` names (a mounted Secret). */
+function secretFrom(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name]?.trim() || (env[`${name}_FILE`] ? readFileSync(env[`${name}_FILE`] as string, 'utf8').trim() : undefined);
   return value || undefined;
+}
+
+/** `SLUICE_WEBHOOK_SECRET` and `SLUICE_WEBHOOK_SECRET_<PROVIDER>`, each or its `_FILE` form. */
+export function loadWebhookSecrets(env: NodeJS.ProcessEnv = process.env): WebhookSecrets {
+  const out: Record<string, string> = {};
+  for (const [key, name] of [['shared', 'SLUICE_WEBHOOK_SECRET'], ['github', 'SLUICE_WEBHOOK_SECRET_GITHUB'], ['gitlab', 'SLUICE_WEBHOOK_SECRET_GITLAB'], ['gitea', 'SLUICE_WEBHOOK_SECRET_GITEA'], ['bitbucket', 'SLUICE_WEBHOOK_SECRET_BITBUCKET']]) {
+    const v = secretFrom(env, name);
+    if (v) out[key] = v;
+  }
+  return out;
 }
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
@@ -49,13 +80,72 @@ function presentedSecret(req: Request): string | undefined {
 }
 
 export function addWebhookRoutes(app: Express, deps: WebhookDeps): void {
+  addRegistryRoute(app, deps);
+  addGitRoute(app, deps);
+}
+
+function addGitRoute(app: Express, deps: WebhookDeps): void {
+  const raw = express.raw({ limit: MAX_WEBHOOK_BYTES, type: () => true });
+  const count = (provider: string, result: string) => deps.metrics.webhookDeliveries.inc({ provider, result });
+  for (const provider of ['github', 'gitlab', 'gitea', 'bitbucket']) for (const result of ['accepted', 'ignored', 'invalid', 'unauthorized']) deps.metrics.webhookDeliveries.inc({ provider, result }, 0);
+  app.post('/api/v1/webhooks/git', raw, async (req: Request, res: Response) => {
+    const header = (name: string) => req.get(name);
+    const provider = detectProvider(header);
+    if (!provider) {
+      count('unknown', 'invalid');
+      res.status(400).json({ error: 'not a GitHub, GitLab, Gitea/Forgejo or Bitbucket delivery' });
+      return;
+    }
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    if (!verifySignature(provider, header, body, deps.secrets[provider] ?? deps.secrets.shared ?? '')) {
+      count(provider, 'unauthorized');
+      res.status(401).json({ error: 'missing or invalid signature' });
+      return;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(body.toString('utf8'));
+    } catch {
+      count(provider, 'invalid');
+      res.status(400).json({ error: 'body is not valid JSON' });
+      return;
+    }
+    const delivery = parseGitDelivery(provider, header, json);
+    if (delivery.kind !== 'push') {
+      count(provider, delivery.kind);
+      res.status(delivery.kind === 'invalid' ? 400 : 202).json(delivery.kind === 'invalid' ? { error: delivery.reason } : { ignored: delivery.reason });
+      return;
+    }
+    let refreshed = false;
+    let builds = 0;
+    for (const push of delivery.pushes) {
+      const r = (await deps.git?.gitPushed(push)) ?? { refreshed: false, builds: 0 };
+      refreshed ||= r.refreshed;
+      builds += r.builds;
+    }
+    count(provider, 'accepted');
+    res.status(202).json({ provider, refreshed, builds });
+  }, bodyError(count));
+}
+
+/** Body-parser failures: 413 over the limit, 400 otherwise; counted, never detailed. */
+function bodyError(count: (provider: string, result: string) => void) {
+  return (err: unknown, _req: Request, res: Response, next: NextFunction): void => {
+    const type = (err as { type?: unknown } | undefined)?.type;
+    if (typeof type !== 'string' || !type.startsWith('entity.')) return next(err);
+    count('unknown', 'invalid');
+    res.status(type === 'entity.too.large' ? 413 : 400).json({ error: type === 'entity.too.large' ? 'body too large' : 'body is not valid JSON' });
+  };
+}
+
+function addRegistryRoute(app: Express, deps: WebhookDeps): void {
   const json = express.json({ limit: MAX_WEBHOOK_BYTES, type: () => true });
   const count = (provider: string, result: string) => deps.metrics.webhookDeliveries.inc({ provider, result });
   // Series start at 0 so a first delivery shows as an increase.
   for (const provider of ['harbor', 'dockerhub', 'generic']) for (const result of ['accepted', 'ignored', 'invalid', 'failed']) deps.metrics.webhookDeliveries.inc({ provider, result }, 0);
   deps.metrics.webhookDeliveries.inc({ provider: 'registry', result: 'unauthorized' }, 0);
   const authorize = (req: Request, res: Response, next: NextFunction): void => {
-    if (!secretMatches(presentedSecret(req), deps.secret)) {
+    if (!secretMatches(presentedSecret(req), deps.secrets.shared)) {
       count('registry', 'unauthorized');
       res.status(401).json({ error: 'missing or invalid webhook secret' });
       return;
@@ -80,10 +170,5 @@ export function addWebhookRoutes(app: Express, deps: WebhookDeps): void {
     count(provider, bumps.some((b) => b.error) ? 'failed' : 'accepted');
     // Per app: what was committed; a failure says only that it failed (details are in sluice's log).
     res.status(202).json({ provider, bumps: bumps.map((b) => (b.error ? { app: b.app, env: b.env, tag: b.tag, error: 'bump failed; see the sluice log' } : b)) });
-  }, (err: unknown, _req: Request, res: Response, next: NextFunction) => {
-    const type = (err as { type?: unknown } | undefined)?.type;
-    if (typeof type !== 'string' || !type.startsWith('entity.')) return next(err);
-    count('registry', 'invalid');
-    res.status(type === 'entity.too.large' ? 413 : 400).json({ error: type === 'entity.too.large' ? 'body too large' : 'body is not valid JSON' });
-  });
+  }, bodyError(count));
 }

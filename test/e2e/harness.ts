@@ -102,7 +102,7 @@ export async function startScenario(cluster: Cluster, git: GitServer, options: S
     cacheDir: join(dir, 'cache'),
     logLevel: 'warn' as const,
     tokens: testTokens(),
-    webhookSecret: WEBHOOK_SECRET,
+    webhookSecrets: { shared: WEBHOOK_SECRET },
     builds: { pollIntervalMs: options.pollIntervalMs ?? 300, checkIntervalMs: 200 },
     controller: { ...defaultControllerOptions(git.repoUrl(repoName)), pollIntervalMs: options.pollIntervalMs ?? 300, progressRequeueMs: 200, maxBackoffMs: 1_000, stateNamespace: `${prefix}-sluice` },
   };
