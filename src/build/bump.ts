@@ -63,7 +63,12 @@ export function bumpMessage(input: BumpInput): string {
     ...(input.digest ? [`Image-Digest: ${input.digest}`] : []),
   ];
   const source = input.sourceSha ? ` from ${input.sourceSha.slice(0, 7)}` : '';
-  return `${input.app} ${input.env}: image tag ${input.tag}${source}\n\nSet by sluice build ${input.buildId}.\n\n${trailers.join('\n')}\n`;
+  const why = input.buildId.startsWith('manual-')
+    ? `Set by hand with sluice bump (${input.buildId.slice('manual-'.length)}).`
+    : input.buildId.startsWith('registry-')
+      ? `Pushed to the registry, reported by its ${input.buildId.slice('registry-'.length)} webhook.`
+      : `Set by sluice build ${input.buildId}.`;
+  return `${input.app} ${input.env}: image tag ${input.tag}${source}\n\n${why}\n\n${trailers.join('\n')}\n`;
 }
 
 export function bumpImageTag(writer: GitWriter, input: BumpInput): Promise<PushOutcome> {

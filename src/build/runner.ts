@@ -47,9 +47,10 @@ export interface BumpRequest {
   /** Absent for images pushed elsewhere (registry webhooks). */
   readonly sourceSha?: string;
   readonly digest?: string;
-  /** The build, or `registry-<provider>` for an image pushed elsewhere. */
+  /** The build, `registry-<provider>` for an image pushed elsewhere, `manual-<who>` for `sluice bump`. */
   readonly buildId: string;
-  readonly image: string;
+  /** The image repository, when known (for the commit message). */
+  readonly image?: string;
   /** When the source commit was made (for lead-time metrics), when known. */
   readonly sourceCommittedAt?: Date;
 }

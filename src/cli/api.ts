@@ -3,6 +3,7 @@
  * flags, their defaults from the environment, and their help text.
  */
 import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { flag, UsageError, type FlagSpec, type ParsedArgs } from './args.js';
 import { ApiClient, ApiError, defaultServerUrl } from '../server/client.js';
 
@@ -37,4 +38,9 @@ export async function apiCall(command: string, fn: () => Promise<void>): Promise
     process.stderr.write(`sluice ${command}: ${err.message}\n`);
     return 1;
   }
+}
+
+/** Who is asking, recorded with the release or commit the command causes. */
+export function caller(): string {
+  return `cli:${process.env.USER || userInfo().username}`;
 }

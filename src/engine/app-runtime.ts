@@ -4,6 +4,7 @@
  * history and waiting rollback requests. Everything here can be rebuilt from the cluster (history
  * Secrets, inventory) after a restart; the memory only saves reads.
  */
+import type { SyncAnswer } from './ops-api.js';
 import type { ReleaseRecord } from '../history/release.js';
 import type { HealthStatus } from '../health/types.js';
 import type { ObjectRef } from '../kube/types.js';
@@ -53,6 +54,14 @@ export interface RollbackRequest {
   readonly reject: (err: Error) => void;
 }
 
+/** A manual sync waiting for the next reconcile pass of its app × env. */
+export interface SyncWaiter {
+  readonly by?: string;
+  readonly prune?: boolean;
+  readonly resolve: (answer: SyncAnswer) => void;
+  readonly reject: (err: Error) => void;
+}
+
 export class AppRuntime {
   active?: ActiveSync;
   retry?: PendingRetry;
@@ -63,6 +72,7 @@ export class AppRuntime {
   /** A Running release found at start-up was dealt with (resumed or closed). */
   resumeChecked = false;
   readonly requests: RollbackRequest[] = [];
+  readonly syncs: SyncWaiter[] = [];
   lastOperation?: OperationStatus;
 
   /** Replaces a record in the cached history (after an update) or adds a new one on top. */

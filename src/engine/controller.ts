@@ -16,11 +16,14 @@ import { DeliveryMetrics, sourceCommitTime } from '../metrics/delivery.js';
 import type { ReleaseApi } from '../history/api.js';
 import type { ReleaseRecord } from '../history/release.js';
 import { HistoryStore } from '../history/store.js';
-import { RollbackError } from '../history/errors.js';
+import { RefusedError } from '../history/errors.js';
 import { compileHealthChecks, type CustomHealth } from '../health/custom.js';
 import { assessHealth } from '../health/index.js';
 import { InventoryStore } from '../sync/inventory.js';
-import { AppRuntime } from './app-runtime.js';
+import { AppRuntime, type SyncWaiter } from './app-runtime.js';
+import { compare, desiredState } from './compare.js';
+import { diffReport, type AppDiff } from './diff-report.js';
+import type { AppOpsApi, SyncAnswer, SyncOptions } from './ops-api.js';
 import { DriftWatcher } from './drift-watch.js';
 import { EventRecorder, operationEvents } from './events.js';
 import { reconcile, type ReconcileResult } from './reconcile.js';
@@ -101,7 +104,7 @@ function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-export class Controller implements ReleaseApi {
+export class Controller implements ReleaseApi, AppOpsApi {
   private snapshot: Snapshot | undefined;
   private readonly queue: WorkQueue;
   private readonly renderer = new AppRenderer();
@@ -324,18 +327,54 @@ export class Controller implements ReleaseApi {
   /** The release history of an app × env, newest first (the API's `history`). */
   async history(app: string, env: string): Promise<ReleaseRecord[]> {
     const target = this.snapshot?.targets.get(statusKey(app, env));
-    if (!target) throw new RollbackError('not-found', `app ${app} has no environment ${env}`);
+    if (!target) throw new RefusedError('not-found', `app ${app} has no environment ${env}`);
     return new HistoryStore(this.deps.clusterFor(target.cluster), this.options.stateNamespace).list(target);
   }
 
   /** Queues a rollback; resolves with the new release once the reconcile of that app × env started it. */
   rollback(app: string, env: string, request: { to?: number; by?: string }): Promise<ReleaseRecord> {
     const key = statusKey(app, env);
-    if (!this.snapshot?.targets.has(key)) return Promise.reject(new RollbackError('not-found', `app ${app} has no environment ${env}`));
+    if (!this.snapshot?.targets.has(key)) return Promise.reject(new RefusedError('not-found', `app ${app} has no environment ${env}`));
     return new Promise<ReleaseRecord>((resolve, reject) => {
       this.runtime(key).requests.push({ ...request, resolve, reject });
       this.queue.add(key);
     });
+  }
+
+  /** What a sync of the app × env would change now (render at the current revision vs live). */
+  async diff(app: string, env: string, prune = false): Promise<AppDiff> {
+    const { snap, target } = this.targetOf(app, env);
+    const client = this.deps.clusterFor(target.cluster);
+    const render = this.renderer.render(target, snap.files, await this.chartFiles(snap, target));
+    if (!render.ok) throw new RefusedError('unprocessable', `${app}/${env} does not render at ${snap.sha.slice(0, 7)}: ${render.error.message}`);
+    const desired = await desiredState(client, target, render.objects);
+    const inventory = (await new InventoryStore(client, this.options.stateNamespace).load(target))?.objects ?? [];
+    return diffReport(target, snap.sha, await compare(client, target, desired, inventory), prune);
+  }
+
+  /** A manual sync: started by the app × env's next reconcile pass; dry runs only report. */
+  async sync(app: string, env: string, options: SyncOptions): Promise<SyncAnswer> {
+    if (options.dryRun) {
+      const diff = await this.diff(app, env, options.prune);
+      return { started: false, message: diff.inSync ? 'in sync: nothing to do' : 'dry run: nothing applied', diff };
+    }
+    const key = statusKey(this.targetOf(app, env).target.app, env);
+    return new Promise<SyncAnswer>((resolve, reject) => {
+      this.runtime(key).syncs.push({ ...(options.by ? { by: options.by } : {}), ...(options.prune ? { prune: true } : {}), resolve, reject });
+      this.queue.add(key);
+    });
+  }
+
+  /** True when the current config declares the app × env. */
+  has(app: string, env: string): boolean {
+    return this.snapshot?.targets.has(statusKey(app, env)) ?? false;
+  }
+
+  private targetOf(app: string, env: string): { snap: Snapshot; target: AppEnv } {
+    const snap = this.snapshot;
+    const target = snap?.targets.get(statusKey(app, env));
+    if (!snap || !target) throw new RefusedError('not-found', `app ${app} has no environment ${env}`);
+    return { snap, target };
   }
 
   private async reconcileKey(key: string): Promise<void> {
@@ -361,7 +400,15 @@ export class Controller implements ReleaseApi {
         now: Date.now,
         health: (obj: KubeObject) => assessHealth(obj, snap.health),
       };
-      const result = await reconcile(deps, rt, { appEnv: target, revision: snap.sha, render, previous });
+      const waiter = this.takeSync(rt);
+      const newest = rt.records?.[0]?.id ?? 0;
+      const result = await reconcile(deps, rt, { appEnv: target, revision: snap.sha, render, previous, ...(waiter ? { forceSync: { by: waiter.by, prune: waiter.prune } } : {}) });
+      if (waiter) {
+        // The release this pass added, if it was the manual sync (it may already have finished).
+        const latest = rt.records?.[0];
+        const started = latest && latest.id > newest && latest.trigger === 'manual-sync' ? latest : undefined;
+        waiter.resolve(started ? { started: true, release: started } : { started: false, message: result.status.message || `${target.app}/${target.env} is in sync` });
+      }
       // The last good config keeps the cluster as it was; the status still says what is wrong upstream.
       const problem = this.gitError ?? this.configError;
       const shown = problem ? { ...result.status, syncStatus: 'Error' as const, message: problem } : result.status;
@@ -373,14 +420,23 @@ export class Controller implements ReleaseApi {
     } catch (err) {
       // The cluster was unreachable or refused a read: show it, change nothing, retry soon.
       log.log('warn', 'reconcile failed', { app: target.app, env: target.env, error: errorMessage(err) });
-      // A rollback asked for during this pass gets the reason instead of waiting forever.
-      for (const req of rt.requests.splice(0)) req.reject(err instanceof Error ? err : new Error(String(err)));
+      // Requests asked for during this pass get the reason instead of waiting forever.
+      for (const req of [...rt.requests.splice(0), ...rt.syncs.splice(0)]) req.reject(err instanceof Error ? err : new Error(String(err)));
       this.record(this.errorStatus(target, previous, snap.sha, errorMessage(err)), undefined);
       this.queue.addAfter(key, Math.min(this.options.pollIntervalMs, 10_000));
     } finally {
       end();
       metrics.lastReconcile.set(Date.now() / 1000);
     }
+  }
+
+  /** The next manual sync to start this pass; all are refused while another operation runs. */
+  private takeSync(rt: AppRuntime): SyncWaiter | undefined {
+    if (rt.active) {
+      for (const w of rt.syncs.splice(0)) w.reject(new RefusedError('busy', `a sync of release ${rt.active.release.id} is in progress; try again when it ends`));
+      return undefined;
+    }
+    return rt.syncs.shift();
   }
 
   /** Tells the drift watcher which kinds this app × env deploys, so edits to them requeue it. */

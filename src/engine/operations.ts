@@ -45,8 +45,8 @@ export interface SyncRequest {
   readonly revision: string;
   readonly digest: string;
   readonly comparison: Comparison;
-  /** Manual sync confirming a prune the guard would hold. */
-  readonly overridePruneGuard?: boolean;
+  /** Manual sync asking to prune: even where the env doesn't, and past the prune guard. */
+  readonly prune?: boolean;
   /** Re-run under an existing release (a retry, or a sync interrupted by a restart). */
   readonly release?: ReleaseRecord;
   readonly attempt?: number;
@@ -54,8 +54,9 @@ export interface SyncRequest {
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-function pruneDecision(appEnv: AppEnv, c: Comparison, override = false) {
-  return decidePrune(c.prune, { enabled: appEnv.syncPolicy.prune, inventorySize: c.inventory.length, maxPrunePercent: appEnv.syncPolicy.maxPrunePercent, overrideGuard: override });
+/** What a sync prunes: the env's policy, or everything prunable when a person asked for it (`sluice sync --prune`). */
+export function pruneDecision(appEnv: AppEnv, c: Comparison, asked = false) {
+  return decidePrune(c.prune, { enabled: appEnv.syncPolicy.prune || asked, inventorySize: c.inventory.length, maxPrunePercent: appEnv.syncPolicy.maxPrunePercent, overrideGuard: asked });
 }
 
 /** Starts a sync of what git renders; the caller advances it. */
@@ -73,7 +74,7 @@ export async function startSync(deps: OperationDeps, rt: AppRuntime, appEnv: App
       appEnv.syncPolicy.historyLimit,
     ));
   rt.remember(release);
-  const op = newOperation(randomUUID(), planSync(resources, hooks, `${release.id}-${req.attempt ?? 1}`), pruneDecision(appEnv, req.comparison, req.overridePruneGuard), now, appEnv.syncPolicy.syncTimeoutMs);
+  const op = newOperation(randomUUID(), planSync(resources, hooks, `${release.id}-${req.attempt ?? 1}`), pruneDecision(appEnv, req.comparison, req.prune), now, appEnv.syncPolicy.syncTimeoutMs);
   rt.active = { op, release, attempt: req.attempt ?? 1, desired: resources.map(refOf), inventory: req.comparison.inventory, digest: req.digest };
   rt.retry = undefined;
   rt.healthWatch = undefined;

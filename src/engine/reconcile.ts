@@ -11,7 +11,7 @@ import { aggregateHealth } from '../health/index.js';
 import { objectKey, type KubeObject } from '../kube/types.js';
 import type { ChangeSetEntry } from '../sync/changeset.js';
 import { decidePrune } from '../sync/prune.js';
-import { RollbackError } from '../history/errors.js';
+import { RefusedError } from '../history/errors.js';
 import type { AppRuntime } from './app-runtime.js';
 import { compare, desiredState, outOfSync, resourceStatuses, type Comparison } from './compare.js';
 import { advance, startRollback, startSync, type Finished, type OperationDeps } from './operations.js';
@@ -26,8 +26,8 @@ export interface ReconcileInput {
   readonly revision: string;
   readonly render: RenderOutcome;
   readonly previous?: AppEnvStatus;
-  /** A manual sync request: sync even when the policy wouldn't (and maybe confirm a held prune). */
-  readonly forceSync?: { readonly by?: string; readonly overridePruneGuard?: boolean };
+  /** A manual sync request: sync even when the policy wouldn't; `prune` prunes even where the env doesn't and confirms a held prune. */
+  readonly forceSync?: { readonly by?: string; readonly prune?: boolean };
 }
 
 export interface ReconcileResult {
@@ -98,7 +98,7 @@ async function serveRequests(pass: Pass): Promise<void> {
     const req = rt.requests.shift();
     if (!req) break;
     if (rt.active) {
-      req.reject(new RollbackError('busy', `a sync of release ${rt.active.release.id} is in progress; try again when it ends`));
+      req.reject(new RefusedError('busy', `a sync of release ${rt.active.release.id} is in progress; try again when it ends`));
       continue;
     }
     try {
@@ -158,7 +158,7 @@ async function decide(pass: Pass, digest: string, c: Comparison): Promise<AutoSy
   const records = rt.records ?? [];
   const now = deps.now();
   if (input.forceSync && outOfSync(c)) {
-    await startSync(deps, rt, appEnv, { trigger: 'manual-sync', triggeredBy: input.forceSync.by, revision, digest, comparison: c, overridePruneGuard: input.forceSync.overridePruneGuard });
+    await startSync(deps, rt, appEnv, { trigger: 'manual-sync', triggeredBy: input.forceSync.by, revision, digest, comparison: c, prune: input.forceSync.prune });
     return { sync: true, trigger: 'manual-sync' };
   }
   const retry = rt.retry;

@@ -6,7 +6,7 @@
  * git still renders it.
  */
 import type { SyncPolicy } from '../config/types.js';
-import { RollbackError } from '../history/errors.js';
+import { RefusedError } from '../history/errors.js';
 import type { ReleaseRecord, ReleaseTrigger } from '../history/release.js';
 
 export type AutoSyncDecision =
@@ -46,13 +46,13 @@ export function autoSyncDecision(policy: SyncPolicy, records: readonly ReleaseRe
 export function rollbackTarget(records: readonly ReleaseRecord[], to?: number): ReleaseRecord {
   if (to !== undefined) {
     const r = records.find((x) => x.id === to);
-    if (!r) throw new RollbackError('not-found', `release ${to} is not in the history (kept: ${records.map((x) => x.id).join(', ') || 'none'})`);
-    if (r.result !== 'Succeeded') throw new RollbackError('no-target', `release ${to} did not succeed (${r.result}); it cannot be rolled back to`);
+    if (!r) throw new RefusedError('not-found', `release ${to} is not in the history (kept: ${records.map((x) => x.id).join(', ') || 'none'})`);
+    if (r.result !== 'Succeeded') throw new RefusedError('no-target', `release ${to} did not succeed (${r.result}); it cannot be rolled back to`);
     return r;
   }
   const current = records[0];
   const target = records.find((r) => r !== current && r.result === 'Succeeded' && r.health === 'Healthy' && !r.rolledBack && r.digest !== current?.digest);
-  if (!target) throw new RollbackError('no-target', 'no earlier release succeeded and was Healthy: nothing to roll back to');
+  if (!target) throw new RefusedError('no-target', 'no earlier release succeeded and was Healthy: nothing to roll back to');
   return target;
 }
 

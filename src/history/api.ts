@@ -12,11 +12,11 @@ export interface RollbackRequest {
 }
 
 export interface ReleaseApi {
-  /** The history, newest first. Rejects with RollbackError('not-found') for an unknown app × env. */
+  /** The history, newest first. Rejects with RefusedError('not-found') for an unknown app × env. */
   history(app: string, env: string): Promise<ReleaseRecord[]>;
   /**
    * Starts a rollback to release `to` (id) or, when absent, to the newest Healthy succeeded release
-   * before the current one; resolves once accepted. Rejects with RollbackError ('not-found',
+   * before the current one; resolves once accepted. Rejects with RefusedError ('not-found',
    * 'no-target', 'busy') when refused.
    */
   rollback(app: string, env: string, request: RollbackRequest): Promise<ReleaseRecord>;

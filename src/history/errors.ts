@@ -3,20 +3,21 @@
  * callers (engine, HTTP API, CLI) switch on. Messages lead with the subject.
  */
 
-export type RollbackErrorCode = 'not-found' | 'no-target' | 'busy';
+export type RefusalCode = 'not-found' | 'no-target' | 'busy' | 'unprocessable';
 
 /**
- * A rollback (or history request) refused: `not-found` — no such app × env or release;
- * `no-target` — nothing to roll back to; `busy` — another operation is running. The HTTP API maps
- * them to 404, 409 and 409.
+ * An operation (rollback, sync, history or diff request) refused: `not-found` — no such app × env
+ * or release; `no-target` — nothing to roll back to; `busy` — another operation is running;
+ * `unprocessable` — git holds something that cannot be rendered. The HTTP API maps them to 404,
+ * 409, 409 and 422.
  */
-export class RollbackError extends Error {
+export class RefusedError extends Error {
   constructor(
-    readonly code: RollbackErrorCode,
+    readonly code: RefusalCode,
     message: string,
   ) {
     super(message);
-    this.name = 'RollbackError';
+    this.name = 'RefusedError';
   }
 }
 

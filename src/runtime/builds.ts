@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { buildConfig } from '../build/config.js';
 import { bumpImageTag } from '../build/bump.js';
 import { Notifier } from '../build/notify.js';
-import { BuildRunner, type BumpRequest, type BuildCluster } from '../build/runner.js';
+import { BuildRunner, type BumpRequest, type BumpResult, type BuildCluster } from '../build/runner.js';
 import type { BuildSettings } from '../config/types.js';
 import { DEFAULT_BUILD_SETTINGS } from '../config/builds.js';
 import type { Controller } from '../engine/controller.js';
@@ -40,7 +40,13 @@ export interface BuildRuntimeDeps {
   readonly pollIntervalMs: number;
 }
 
-export function startBuildRunner(deps: BuildRuntimeDeps, options: BuildRunnerOptions = {}): BuildRunner {
+export interface BuildRuntime {
+  readonly runner: BuildRunner;
+  /** Writes a tag into an env's image.yaml as a build's bump does (idempotent, never forced). */
+  readonly bump: (req: BumpRequest) => Promise<BumpResult>;
+}
+
+export function startBuildRunner(deps: BuildRuntimeDeps, options: BuildRunnerOptions = {}): BuildRuntime {
   let settings: BuildSettings = DEFAULT_BUILD_SETTINGS;
   const sources = new Map<string, GitSource>();
   const source = (url: string): GitSource => {
@@ -56,6 +62,11 @@ export function startBuildRunner(deps: BuildRuntimeDeps, options: BuildRunnerOpt
     if (!w) writers.set(key, (w = new GitWriter(deps.repo, deps.branch, { cacheDir: join(deps.cacheDir, 'bumps'), author: settings.author, credentials: deps.credentials })));
     return w;
   };
+  const bump = async (req: BumpRequest): Promise<BumpResult> => {
+    const out = await bumpImageTag(writer(), req);
+    if (out.changed) void deps.controller.refresh();
+    return out;
+  };
   const runner = new BuildRunner(
     {
       cluster: deps.cluster,
@@ -66,11 +77,7 @@ export function startBuildRunner(deps: BuildRuntimeDeps, options: BuildRunnerOpt
         await s.fetchCommit(sha, `refs/heads/${branch}`);
         return new Date((await s.commitInfo(sha)).timestamp * 1000);
       },
-      bump: async (req: BumpRequest) => {
-        const out = await bumpImageTag(writer(), req);
-        if (out.changed) void deps.controller.refresh();
-        return out;
-      },
+      bump,
       notify: async (failure) => void (await new Notifier(settings.notify, { log: deps.log }).notify(failure)),
       log: deps.log.with({ component: 'build-runner' }),
       metrics: deps.metrics,
@@ -86,5 +93,5 @@ export function startBuildRunner(deps: BuildRuntimeDeps, options: BuildRunnerOpt
     runner.configure(buildConfig(revision.config, revision.files));
   });
   runner.start();
-  return runner;
+  return { runner, bump };
 }

@@ -18,7 +18,9 @@ import { loadWebhookSecrets, type GitPushHandler, type WebhookSecrets } from '..
 import { redactUrl } from '../git/location.js';
 import { credentialsFromDir, credentialsFromEnv } from '../git/auth.js';
 import { GitSource } from '../git/source.js';
-import type { BuildRunner } from '../build/runner.js';
+import type { BuildRunner, BumpRequest, BumpResult } from '../build/runner.js';
+import type { BumpApi } from '../engine/ops-api.js';
+import { RefusedError } from '../history/errors.js';
 import { startBuildRunner, type BuildRunnerOptions } from './builds.js';
 
 export interface SluiceOptions {
@@ -73,6 +75,17 @@ function listen(server: Server, port: number, host: string): Promise<number> {
   });
 }
 
+/** `sluice bump`: a known app × env gets the tag in its image.yaml, committed as the build runner would. */
+function manualBumps(controller: Controller, bump: (req: BumpRequest) => Promise<BumpResult>): BumpApi {
+  return {
+    async bump(app, env, tag, by) {
+      if (!controller.has(app, env)) throw new RefusedError('not-found', `app ${app} has no environment ${env}`);
+      const out = await bump({ app, env, tag, buildId: `manual-${by.replace(/[^A-Za-z0-9_.@-]/g, '-')}` });
+      return { commit: out.sha, changed: out.changed };
+    },
+  };
+}
+
 /** A git push refreshes the repos the controller reads and queues builds of the pushed commit. */
 function pushHandler(controller: Controller, builds: BuildRunner): GitPushHandler {
   return {
@@ -99,7 +112,7 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
   const clusterFor = clusterFactory(options.kubeconfig, metrics);
   const controller = new Controller(options.controller, { sourceFor, clusterFor, status, metrics, log });
   let url = options.publicUrl ?? '';
-  const builds = startBuildRunner(
+  const { runner: builds, bump } = startBuildRunner(
     { controller, cluster: clusterFor(''), repo: options.controller.repo, branch: options.controller.branch, cacheDir: options.cacheDir, credentials: credentials ?? null, metrics, log, apiUrl: () => url, pollIntervalMs: options.controller.pollIntervalMs },
     options.builds,
   );
@@ -107,7 +120,7 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
   if (tokens.size === 0) log.log('warn', 'no API token configured: the API answers 401 until SLUICE_API_TOKEN or SLUICE_API_TOKENS_DIR is set');
   const webhookSecrets = options.webhookSecrets ?? loadWebhookSecrets();
   const gitPushes = pushHandler(controller, builds);
-  const app = createApp({ tokens, status, metrics, ready: () => controller.ready, releases: controller, builds, images: builds, gitPushes, webhookSecrets });
+  const app = createApp({ tokens, status, metrics, ready: () => controller.ready, releases: controller, ops: controller, bumps: manualBumps(controller, bump), builds, images: builds, gitPushes, webhookSecrets });
   const http = createServer(app);
   const port = await listen(http, options.port, options.host);
   const host = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;

@@ -6,9 +6,10 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { StatusStore } from '../engine/status.js';
 import { parseRollbackRequest, type ReleaseApi } from '../history/api.js';
-import { RollbackError, type RollbackErrorCode } from '../history/errors.js';
+import { RefusedError, type RefusalCode } from '../history/errors.js';
 import type { Metrics } from '../metrics/registry.js';
 import type { BuildApi } from '../build/api.js';
+import { parseBumpRequest, parseSyncRequest, type AppOpsApi, type BumpApi } from '../engine/ops-api.js';
 import { addBuildRoutes } from './builds.js';
 import { requireToken, type TokenSet } from './auth.js';
 import { addWebhookRoutes, type GitPushHandler, type ImagePushHandler, type WebhookSecrets } from './webhooks.js';
@@ -24,6 +25,10 @@ export interface ServerDeps {
   readonly ready: () => boolean;
   /** Release history and rollback; without it those routes answer 501. */
   readonly releases?: ReleaseApi;
+  /** Diff and manual sync; without it those routes answer 501. */
+  readonly ops?: AppOpsApi;
+  /** Manual image tag commits; without it that route answers 501. */
+  readonly bumps?: BumpApi;
   /** Builds and their logs; without it those routes answer 501. */
   readonly builds?: BuildApi;
   /** Secrets of the webhook endpoints; without one they refuse every delivery. */
@@ -74,12 +79,13 @@ export function createApp(deps: ServerDeps): Express {
     res.json(s);
   });
   addReleaseRoutes(app, deps.releases);
+  addOperationRoutes(app, deps.ops, deps.bumps);
   addBuildRoutes(app, deps.builds);
   addWebhookRoutes(app, { secrets: deps.webhookSecrets ?? {}, images: deps.images, git: deps.gitPushes, metrics: deps.metrics });
   return app;
 }
 
-const ROLLBACK_STATUS: Record<RollbackErrorCode, number> = { 'not-found': 404, 'no-target': 409, busy: 409 };
+const REFUSAL_STATUS: Record<RefusalCode, number> = { 'not-found': 404, 'no-target': 409, busy: 409, unprocessable: 422 };
 
 type AppEnvParams = { app: string; env: string };
 
@@ -110,13 +116,54 @@ function addReleaseRoutes(app: Express, releases: ReleaseApi | undefined): void 
   }, badBody);
 }
 
-function notEnabled(res: Response): void {
-  res.status(501).json({ error: 'release history is not enabled on this server' });
+/** `GET …/diff` (what a sync would change) and `POST …/sync` (body `{"prune", "dryRun"}`, optional). */
+function addOperationRoutes(app: Express, ops: AppOpsApi | undefined, bumps: BumpApi | undefined): void {
+  const json = express.json({ limit: MAX_BODY_BYTES, type: () => true });
+  app.get('/api/v1/apps/:app/:env/diff', async (req: Request<AppEnvParams>, res) => {
+    if (!ops) return notEnabled(res, 'diff and sync');
+    try {
+      res.json(await ops.diff(req.params.app, req.params.env));
+    } catch (err) {
+      sendError(res, err);
+    }
+  });
+  app.post('/api/v1/apps/:app/:env/sync', json, async (req: Request<AppEnvParams>, res: Response) => {
+    if (!ops) return notEnabled(res, 'diff and sync');
+    const parsed = parseSyncRequest(req.body);
+    if (!parsed.ok) {
+      res.status(400).json({ error: parsed.error });
+      return;
+    }
+    try {
+      const answer = await ops.sync(req.params.app, req.params.env, { ...parsed.options, by: parsed.options.by ?? 'api' });
+      res.status(answer.started ? 202 : 200).json(answer);
+    } catch (err) {
+      sendError(res, err);
+    }
+  }, badBody);
+  app.post('/api/v1/apps/:app/:env/bump', json, async (req: Request<AppEnvParams>, res: Response) => {
+    if (!bumps) return notEnabled(res, 'bump');
+    const parsed = parseBumpRequest(req.body);
+    if (!parsed.ok) {
+      res.status(400).json({ error: parsed.error });
+      return;
+    }
+    try {
+      const answer = await bumps.bump(req.params.app, req.params.env, parsed.tag, parsed.by ?? 'api');
+      res.status(answer.changed ? 201 : 200).json(answer);
+    } catch (err) {
+      sendError(res, err);
+    }
+  }, badBody);
+}
+
+function notEnabled(res: Response, what = 'release history'): void {
+  res.status(501).json({ error: `${what} is not enabled on this server` });
 }
 
 function sendError(res: Response, err: unknown): void {
-  if (err instanceof RollbackError) {
-    res.status(ROLLBACK_STATUS[err.code]).json({ error: err.message, code: err.code });
+  if (err instanceof RefusedError) {
+    res.status(REFUSAL_STATUS[err.code]).json({ error: err.message, code: err.code });
     return;
   }
   // Not a refusal but a failure (cluster unreachable, corrupt release): the caller sees what broke.

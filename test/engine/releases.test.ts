@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import type { SyncPolicy } from '../../src/config/types.js';
 import type { ReleaseRecord } from '../../src/history/release.js';
 import { autoSyncDecision, retryDelayMs, rollbackTarget, selfHealDelayMs } from '../../src/engine/releases.js';
-import { RollbackError } from '../../src/history/errors.js';
+import { RefusedError } from '../../src/history/errors.js';
 
 type Short = Pick<ReleaseRecord, 'id' | 'digest' | 'result'> & Partial<Pick<ReleaseRecord, 'health' | 'trigger'>> & { rolledBack?: boolean };
 
@@ -40,7 +40,7 @@ describe('engine/releases', () => {
     it(`rollbackTarget: ${c.name}`, () => {
       const records = c.records.map(record);
       if (c.error) {
-        assert.throws(() => rollbackTarget(records, c.to), (err: unknown) => err instanceof RollbackError && `${err.code}: ${err.message}` === c.error);
+        assert.throws(() => rollbackTarget(records, c.to), (err: unknown) => err instanceof RefusedError && `${err.code}: ${err.message}` === c.error);
       } else assert.equal(rollbackTarget(records, c.to).id, c.want);
     });
   }

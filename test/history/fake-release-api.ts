@@ -3,7 +3,7 @@
  * refuses rollback targets by id — 9 not-found, 8 no-target, 7 busy, 6 a plain Error (an outage).
  */
 import type { ReleaseApi, RollbackRequest } from '../../src/history/api.js';
-import { RollbackError } from '../../src/history/errors.js';
+import { RefusedError } from '../../src/history/errors.js';
 import type { ReleaseRecord } from '../../src/history/release.js';
 
 export function release(id: number, over: Partial<ReleaseRecord> = {}): ReleaseRecord {
@@ -15,7 +15,7 @@ export class FakeReleaseApi implements ReleaseApi {
   readonly records = [release(2, { images: ['web:1.1.0'], health: 'Healthy', message: 'synced 2 objects' }), release(1, { images: ['web:1.0.0'], health: 'Healthy' })];
 
   private check(app: string, env: string): void {
-    if (app !== 'web' || env !== 'dev') throw new RollbackError('not-found', `app ${app} has no environment ${env}`);
+    if (app !== 'web' || env !== 'dev') throw new RefusedError('not-found', `app ${app} has no environment ${env}`);
   }
 
   async history(app: string, env: string): Promise<ReleaseRecord[]> {
@@ -27,9 +27,9 @@ export class FakeReleaseApi implements ReleaseApi {
     this.check(app, env);
     this.calls.push(request);
     switch (request.to) {
-      case 9: throw new RollbackError('not-found', 'release 9 is not in the history (kept: 1, 2)');
-      case 8: throw new RollbackError('no-target', 'release 8 did not succeed (Failed); it cannot be rolled back to');
-      case 7: throw new RollbackError('busy', 'web/dev is syncing release 3');
+      case 9: throw new RefusedError('not-found', 'release 9 is not in the history (kept: 1, 2)');
+      case 8: throw new RefusedError('no-target', 'release 8 did not succeed (Failed); it cannot be rolled back to');
+      case 7: throw new RefusedError('busy', 'web/dev is syncing release 3');
       case 6: throw new Error('connect ECONNREFUSED 10.0.0.1:443');
     }
     return release(3, { trigger: 'manual-rollback', rollbackOf: request.to ?? 1, ...(request.by ? { triggeredBy: request.by } : {}) });

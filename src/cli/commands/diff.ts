@@ -1,23 +1,31 @@
 /**
- * `sluice diff --desired FILE --live FILE`: compares rendered manifests with live objects saved
- * from a cluster (YAML or JSON, multi-document or a List) and prints a unified diff of each
- * drifted, missing or extra object. Exit 0 in sync, 1 drifted, 2 on an error.
+ * `sluice diff APP ENV`: what a sync of an app × env would change now, from a running sluice
+ * (rendered at the current revision vs live). `sluice diff --desired FILE --live FILE`: the same
+ * comparison offline, between rendered manifests and live objects saved from a cluster (YAML or
+ * JSON, multi-document or a List). Exit 0 in sync, 1 drifted, 2 on an error.
  */
 import { readFile } from 'node:fs/promises';
-import { flag, flagList, parseArgs, UsageError } from '../args.js';
+import { flag, flagList, parseArgs, UsageError, type ParsedArgs } from '../args.js';
+import { API_FLAGS, API_FLAGS_HELP, apiCall, apiClient } from '../api.js';
+import { outputFormat, print } from '../output.js';
+import { formatDiff, type AppDiff } from '../../engine/diff-report.js';
 import type { Command } from '../command.js';
 import { diffSets } from '../../diff/diff.js';
 import { ManifestError, parseManifests } from '../../diff/manifests.js';
 import { unifiedDiff } from '../../diff/unified.js';
 import type { KubeObject } from '../../kube/types.js';
 
-const USAGE = `Usage: sluice diff --desired FILE --live FILE [--manager NAME] [--ignore GROUP/KIND:POINTER]...
+const USAGE = `Usage: sluice diff APP ENV [--server URL] [--token-file FILE] [-o table|json|yaml]
+       sluice diff --desired FILE --live FILE [--manager NAME] [--ignore GROUP/KIND:POINTER]...
 
-Compares desired manifests with live objects (e.g. from "kubectl get -o yaml") the way the
+With APP ENV: asks a running sluice what a sync would change (objects to create or update with
+their diffs, objects to prune or keep and why). With files: compares desired manifests with live objects (e.g. from "kubectl get -o yaml") the way the
 controller does: server defaults and other managers' fields are not drift, fields sluice applied
 before and git no longer has are. Secret values are masked.
 
 Flags:
+${API_FLAGS_HELP}
+  -o, --output FMT   table (default), json or yaml
   --desired FILE   rendered manifests (YAML or JSON; several documents or a List)
   --live FILE      live objects as the API server returned them
   --manager NAME   sluice's field manager in managedFields (default sluice)
@@ -41,11 +49,24 @@ function parseIgnore(rule: string) {
   return { group: m[1], kind: m[2], jsonPointers: [m[3]] };
 }
 
+/** Asks the server; exit 0 in sync, 1 drifted, 2 refused or unreachable (the message on stderr). */
+async function fromServer(args: ParsedArgs, app: string, env: string): Promise<number> {
+  const output = outputFormat(args);
+  let drifted = false;
+  const code = await apiCall('diff', async () => {
+    const d = await apiClient(args).getJson<AppDiff>(`/api/v1/apps/${encodeURIComponent(app)}/${encodeURIComponent(env)}/diff`);
+    drifted = !d.inSync;
+    print(output, d, () => formatDiff(d));
+  });
+  return code !== 0 ? 2 : drifted ? 1 : 0;
+}
+
 async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { desired: {}, live: {}, manager: {}, ignore: { repeated: true } });
+  const args = parseArgs(argv, { ...API_FLAGS, output: { short: 'o' }, desired: {}, live: {}, manager: {}, ignore: { repeated: true } });
   const desiredFile = flag(args, 'desired');
   const liveFile = flag(args, 'live');
-  if (!desiredFile || !liveFile) throw new UsageError('--desired and --live are required');
+  if (!desiredFile && !liveFile && args.positionals.length === 2) return fromServer(args, args.positionals[0], args.positionals[1]);
+  if (!desiredFile || !liveFile) throw new UsageError('APP and ENV, or --desired and --live, are required');
   if (args.positionals.length) throw new UsageError(`unexpected argument "${args.positionals[0]}"`);
   const ignoreDifferences = flagList(args, 'ignore').map(parseIgnore);
   let desired: KubeObject[];
@@ -63,7 +84,7 @@ async function run(argv: string[]): Promise<number> {
 }
 
 export const command: Command = {
-  summary: 'Show drift between desired manifests and live objects (exit 1 when drifted)',
+  summary: 'Show what a sync would change (exit 1 when drifted)',
   usage: USAGE,
   run,
 };

@@ -4,11 +4,10 @@
  * succeeded release before the current one. Exit 0 once accepted, 1 when refused or unreachable
  * (message on stderr), 2 on a usage error.
  */
-import { userInfo } from 'node:os';
 import { flag, parseArgs, UsageError } from '../args.js';
 import type { Command } from '../command.js';
 import { ReleaseClient } from '../../history/client.js';
-import { API_FLAGS, API_FLAGS_HELP, apiCall, apiClient } from '../api.js';
+import { API_FLAGS, API_FLAGS_HELP, apiCall, apiClient, caller } from '../api.js';
 
 const USAGE = `Usage: sluice rollback APP ENV [--to ID] [--server URL] [--token-file FILE]
 
@@ -30,10 +29,6 @@ function parseId(text: string): number {
 }
 
 /** Who asked, recorded as the release's `triggeredBy`. */
-function caller(): string {
-  return `cli:${process.env.USER || userInfo().username}`;
-}
-
 async function run(argv: string[]): Promise<number> {
   const args = parseArgs(argv, { ...API_FLAGS, to: {} });
   if (args.positionals.length !== 2) throw new UsageError('APP and ENV are required');

@@ -1,0 +1,68 @@
+/**
+ * What a sync of an app × env would do, for `sluice diff` and `sluice sync --dry-run` (pure): each
+ * rendered object that would be created or changed (with its unified diff; Secret values are
+ * masked, and objects still to be created show no content), and each object the last sync applied
+ * that git no longer renders — pruned or kept, and why.
+ */
+import type { AppEnv } from '../config/types.js';
+import { objectKey, refOf, type ObjectRef } from '../kube/types.js';
+import type { Comparison } from './compare.js';
+import { pruneDecision } from './operations.js';
+
+export interface ObjectChange {
+  /** `Kind/namespace/name` (`Kind/name` for cluster-scoped objects). */
+  readonly object: string;
+  readonly change: 'create' | 'update';
+  readonly diff?: string;
+}
+
+export interface PruneEntry {
+  readonly object: string;
+  readonly prune: boolean;
+  readonly reason?: string;
+}
+
+export interface AppDiff {
+  readonly app: string;
+  readonly env: string;
+  readonly revision: string;
+  readonly inSync: boolean;
+  readonly objects: readonly ObjectChange[];
+  readonly prune: readonly PruneEntry[];
+  /** Why the prune guard holds every prune back, when it does. */
+  readonly pruneHeld?: string;
+}
+
+export function subject(ref: ObjectRef): string {
+  return ref.namespace ? `${ref.kind}/${ref.namespace}/${ref.name}` : `${ref.kind}/${ref.name}`;
+}
+
+/** The report of a comparison; `prune` as `sluice sync --prune` would decide. */
+export function diffReport(appEnv: AppEnv, revision: string, c: Comparison, prune = false): AppDiff {
+  const objects: ObjectChange[] = [];
+  for (const obj of c.desired.resources) {
+    const key = objectKey(refOf(obj));
+    if (!c.drifted.has(key)) continue;
+    const diff = c.diffs.get(key);
+    objects.push({ object: subject(refOf(obj)), change: c.missing.has(key) ? 'create' : 'update', ...(diff ? { diff } : {}) });
+  }
+  const decision = pruneDecision(appEnv, c, prune);
+  const entries: PruneEntry[] = [
+    ...decision.prune.map((p) => ({ object: subject(p.ref), prune: true })),
+    ...decision.keep.map((k) => ({ object: subject(k.candidate.ref), prune: false, reason: k.reason })),
+  ].sort((a, b) => a.object.localeCompare(b.object));
+  return { app: appEnv.app, env: appEnv.env, revision, inSync: objects.length === 0 && entries.length === 0, objects, prune: entries, ...(decision.held ? { pruneHeld: decision.held } : {}) };
+}
+
+/** The report as text, like `kubectl diff` with a summary. */
+export function formatDiff(d: AppDiff): string {
+  if (d.inSync) return `${d.app}/${d.env} is in sync with ${d.revision.slice(0, 7)}.\n`;
+  const lines = [`${d.app}/${d.env} at ${d.revision.slice(0, 7)}: ${d.objects.length} to apply, ${d.prune.filter((p) => p.prune).length} to prune`];
+  for (const o of d.objects) {
+    lines.push('', `${o.change === 'create' ? '+ create' : '~ update'} ${o.object}`);
+    if (o.diff) lines.push(o.diff.trimEnd());
+  }
+  for (const p of d.prune) lines.push('', p.prune ? `- prune ${p.object}` : `= keep ${p.object} (${p.reason ?? 'kept'})`);
+  if (d.pruneHeld) lines.push('', `prune guard: ${d.pruneHeld}`);
+  return lines.join('\n') + '\n';
+}
