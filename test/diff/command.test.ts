@@ -51,6 +51,6 @@ describe('cli/commands/diff', () => {
     assert.deepEqual([r.code, r.stderr], [2, `sluice diff: ${FIX}/nope.yaml: no such file\n`]);
     const u = sluice('diff', '--desired', `${FIX}/cli-desired.yaml`);
     assert.equal(u.code, 2);
-    assert.ok(u.stderr.startsWith('sluice diff: --desired and --live are required'));
+    assert.ok(u.stderr.startsWith('sluice diff: APP and ENV, or --desired and --live, are required'));
   });
 });
