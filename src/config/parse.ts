@@ -3,6 +3,7 @@
  * reported with its YAML path, reason and line (`sluice.yaml:7: apps[1].chart: required`); unknown
  * fields are rejected so a typo never silently changes behaviour (as Kubernetes' strict decoding).
  */
+import { readForge, readPromotion } from './promotion.js';
 import { isMap, isScalar, LineCounter, parseDocument, type Node } from 'yaml';
 import { ConfigError, firstLine, type ConfigIssue } from './errors.js';
 import { readBuildSettings, readBuildSpec } from './builds.js';
@@ -18,8 +19,8 @@ const DNS_LABEL_REASON = 'must be a DNS label (lowercase letters, digits and "-"
 const RELEASE_NAME = /^(?=.{1,53}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const API_VERSION = 'sluice.dev/v1alpha1';
 
-const TOP_FIELDS = ['apiVersion', 'kind', 'environments', 'apps', 'healthChecks', 'builds'];
-const ENV_FIELDS = ['name', 'namespace', 'cluster', 'createNamespace', 'syncPolicy'];
+const TOP_FIELDS = ['apiVersion', 'kind', 'environments', 'apps', 'healthChecks', 'builds', 'forge'];
+const ENV_FIELDS = ['name', 'namespace', 'cluster', 'createNamespace', 'syncPolicy', 'promotion'];
 const APP_FIELDS = ['name', 'chart', 'source', 'releaseName', 'namespace', 'environments', 'ignoreDifferences', 'syncPolicy', 'build'];
 const SOURCE_FIELDS = ['repo', 'path', 'ref'];
 const IGNORE_FIELDS = ['group', 'kind', 'name', 'namespace', 'jsonPointers', 'managedFieldsManagers'];
@@ -62,7 +63,12 @@ function readConfig(root: Cursor): SluiceConfig | undefined {
   const apps = uniqueByName(readSeq(field(root, f, 'apps')) ?? [], (c) => readApp(c, envNames));
   const healthChecks = readHealthChecks(field(root, f, 'healthChecks'));
   const builds = readBuildSettings(field(root, f, 'builds'));
-  return { apiVersion: API_VERSION, kind: 'Config', environments, apps, healthChecks, builds };
+  const forge = readForge(field(root, f, 'forge'));
+  for (const e of environments) {
+    const from = e.promotion.autoPromote?.from;
+    if (from !== undefined && !envNames.includes(from)) envCursor.fail(`environment ${e.name}: promotion.autoPromote.from ${JSON.stringify(from)} is not an environment`);
+  }
+  return { apiVersion: API_VERSION, kind: 'Config', environments, apps, healthChecks, builds, ...(forge ? { forge } : {}) };
 }
 
 /** Reads each item and reports a repeated `name` at its second occurrence, even when the item has other problems. */
@@ -93,8 +99,9 @@ function readEnvironment(c: Cursor): EnvironmentSpec | undefined {
   const cluster = readString(field(c, f, 'cluster')) ?? '';
   const createNamespace = readBool(field(c, f, 'createNamespace'), false);
   const syncPolicy = readSyncPolicy(field(c, f, 'syncPolicy'));
+  const promotion = readPromotion(field(c, f, 'promotion'));
   if (name === undefined) return undefined;
-  return { name, namespace: namespace ?? name, cluster, createNamespace, syncPolicy };
+  return { name, namespace: namespace ?? name, cluster, createNamespace, syncPolicy, promotion };
 }
 
 function readApp(c: Cursor, envNames: readonly string[]): AppSpec | undefined {

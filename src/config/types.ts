@@ -4,7 +4,8 @@
  */
 import type { IgnoreDifference } from '../diff/types.js';
 import type { HealthCheckSpec } from '../health/custom.js';
-
+import type { ForgeSpec, PromotionPolicy } from './promotion.js';
+export type { ForgeSpec, ForgeType, PromotionPolicy } from './promotion.js';
 export type { HealthCheckSpec, HealthCondition, HealthMessage, HealthRule, RuleStatus } from '../health/custom.js';
 
 /** Argo CD's `syncPolicy.retry` (limit + backoff), in milliseconds. */
@@ -55,6 +56,7 @@ export interface EnvironmentSpec {
   /** Create the target namespace when missing. Default false (Argo CD's CreateNamespace=false). */
   readonly createNamespace: boolean;
   readonly syncPolicy: SyncPolicy;
+  readonly promotion: PromotionPolicy;
 }
 
 /** Where an app's chart lives: `repo` absent means the config repo itself. */
@@ -96,6 +98,8 @@ export interface SluiceConfig {
   readonly healthChecks: readonly HealthCheckSpec[];
   /** Top-level `builds:` settings; defaults when absent from sluice.yaml. */
   readonly builds: BuildSettings;
+  /** Where promotion pull requests are opened. */
+  readonly forge?: ForgeSpec;
 }
 
 /** One app in one environment: everything needed to render and sync it. */

@@ -1,6 +1,7 @@
 /** appEnvironments: the valid fixture configs resolve to the app × env lists in their `.expected.yaml`. */
 import assert from 'node:assert/strict';
 import { appEnvironments, DEFAULT_BUILD_SETTINGS, DEFAULT_SYNC_POLICY, parseConfig, type SluiceConfig } from '../../src/config/index.js';
+import { DEFAULT_PROMOTION } from '../../src/config/promotion.js';
 import { configCases } from './parse.test.js';
 
 describe('config/appenv', () => {
@@ -40,7 +41,7 @@ healthChecks: [{kind: ConfigMap, rules: [{status: Healthy, when: [{path: /data, 
     const config: SluiceConfig = {
       apiVersion: 'sluice.dev/v1alpha1',
       kind: 'Config',
-      environments: [{ name: 'dev', namespace: 'd', cluster: '', createNamespace: false, syncPolicy: DEFAULT_SYNC_POLICY }],
+      environments: [{ name: 'dev', namespace: 'd', cluster: '', createNamespace: false, syncPolicy: DEFAULT_SYNC_POLICY, promotion: DEFAULT_PROMOTION }],
       apps: [{ name: 'web', chart: { path: 'c' }, releaseName: 'web', environments: ['dev', 'gone'], ignoreDifferences: [] }],
       healthChecks: [],
       builds: DEFAULT_BUILD_SETTINGS,

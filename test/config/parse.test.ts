@@ -67,7 +67,7 @@ describe('config/parse', () => {
 
   it('fills in defaults', () => {
     const config = parseConfig('apiVersion: sluice.dev/v1alpha1\nkind: Config\nenvironments: [{name: dev}]\napps: [{name: web, chart: charts/web}]\n');
-    assert.deepEqual(config.environments[0], { name: 'dev', namespace: 'dev', cluster: '', createNamespace: false, syncPolicy: DEFAULT_SYNC_POLICY });
+    assert.deepEqual(config.environments[0], { name: 'dev', namespace: 'dev', cluster: '', createNamespace: false, syncPolicy: DEFAULT_SYNC_POLICY, promotion: { direct: false, requireHealthy: true, values: [] } });
     assert.deepEqual(config.apps[0], { name: 'web', chart: { path: 'charts/web' }, releaseName: 'web', environments: ['dev'], ignoreDifferences: [] });
     assert.deepEqual(config.healthChecks, []);
   });
