@@ -6,7 +6,7 @@
 import { UsageError } from './args.js';
 import type { Command } from './command.js';
 
-const COMMANDS = ['controller', 'demo', 'emulator', 'apps', 'status', 'diff', 'sync', 'history', 'rollback', 'bump', 'builds', 'logs', 'render', 'health'] as const;
+const COMMANDS = ['controller', 'demo', 'emulator', 'apps', 'status', 'diff', 'sync', 'history', 'rollback', 'promote', 'bump', 'builds', 'logs', 'render', 'health'] as const;
 
 async function load(name: string): Promise<Command | undefined> {
   if (!(COMMANDS as readonly string[]).includes(name)) return undefined;

@@ -342,10 +342,11 @@ export class Controller implements ReleaseApi, AppOpsApi {
   }
 
   /** What a sync of the app × env would change now (render at the current revision vs live). */
-  async diff(app: string, env: string, prune = false): Promise<AppDiff> {
+  async diff(app: string, env: string, prune = false, files?: RepoFiles): Promise<AppDiff> {
     const { snap, target } = this.targetOf(app, env);
     const client = this.deps.clusterFor(target.cluster);
-    const render = this.renderer.render(target, snap.files, await this.chartFiles(snap, target));
+    // Other files (a promotion's dry run) are rendered as git would hold them; the chart stays this revision's.
+    const render = this.renderer.render(target, files ?? snap.files, await this.chartFiles(snap, target));
     if (!render.ok) throw new RefusedError('unprocessable', `${app}/${env} does not render at ${snap.sha.slice(0, 7)}: ${render.error.message}`);
     const desired = await desiredState(client, target, render.objects);
     const inventory = (await new InventoryStore(client, this.options.stateNamespace).load(target))?.objects ?? [];
@@ -363,6 +364,12 @@ export class Controller implements ReleaseApi, AppOpsApi {
       this.runtime(key).syncs.push({ ...(options.by ? { by: options.by } : {}), ...(options.prune ? { prune: true } : {}), resolve, reject });
       this.queue.add(key);
     });
+  }
+
+  /** The config revision in use. */
+  revision(): ConfigRevision | undefined {
+    const snap = this.snapshot;
+    return snap && { sha: snap.sha, config: snap.config, files: snap.files };
   }
 
   /** True when the current config declares the app × env. */

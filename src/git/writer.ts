@@ -96,13 +96,27 @@ export class GitWriter {
     });
   }
 
-  /** Pushes the local branch (no force); GitPushRejectedError when the remote branch moved. */
-  push(): Promise<void> {
-    return this.guard(this.branch, async () => {
-      const result = await git.push({ ...this.remoteArgs(), ref: this.branch, remoteRef: this.branch, force: false });
-      const refResult = result.refs[`refs/heads/${this.branch}`];
-      if (!result.ok || (refResult && !refResult.ok)) throw new GitPushRejectedError(this.displayUrl, this.branch, refResult?.error ?? result.error ?? 'rejected');
+  /** Pushes the local branch (no force) to `remoteBranch`; GitPushRejectedError when that moved or exists with other history. */
+  push(remoteBranch = this.branch): Promise<void> {
+    return this.guard(remoteBranch, async () => {
+      const result = await git.push({ ...this.remoteArgs(), ref: this.branch, remoteRef: remoteBranch, force: false });
+      const refResult = result.refs[`refs/heads/${remoteBranch}`];
+      if (!result.ok || (refResult && !refResult.ok)) throw new GitPushRejectedError(this.displayUrl, remoteBranch, refResult?.error ?? result.error ?? 'rejected');
     });
+  }
+
+  /**
+   * Commits the changes on top of the tracked branch and pushes them to a new branch (for a pull
+   * request); the tracked branch is not touched. GitPushRejectedError when that branch already
+   * exists with other commits.
+   */
+  async proposeOnBranch(newBranch: string, changes: readonly FileChange[] | ChangeFn, message: string): Promise<PushOutcome> {
+    const base = await this.fetchHead();
+    const list = typeof changes === 'function' ? await changes((path) => this.guard('read', () => readFileAt(this.gitdir, base, path, {}))) : changes;
+    const sha = await this.commitFiles(base, list, message);
+    if (sha === base) return { sha, changed: false, attempts: 1 };
+    await this.push(newBranch);
+    return { sha, changed: true, attempts: 1 };
   }
 
   /** fetch head → commit → push, re-applying the changes on the new head after a rejected push. */

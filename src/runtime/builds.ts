@@ -44,6 +44,8 @@ export interface BuildRuntime {
   readonly runner: BuildRunner;
   /** Writes a tag into an env's image.yaml as a build's bump does (idempotent, never forced). */
   readonly bump: (req: BumpRequest) => Promise<BumpResult>;
+  /** The config repo's writer on the tracked branch, committing as `builds.author`. */
+  readonly writer: () => GitWriter;
 }
 
 export function startBuildRunner(deps: BuildRuntimeDeps, options: BuildRunnerOptions = {}): BuildRuntime {
@@ -93,5 +95,5 @@ export function startBuildRunner(deps: BuildRuntimeDeps, options: BuildRunnerOpt
     runner.configure(buildConfig(revision.config, revision.files));
   });
   runner.start();
-  return { runner, bump };
+  return { runner, bump, writer };
 }

@@ -21,6 +21,8 @@ import { GitSource } from '../git/source.js';
 import type { BuildRunner, BumpRequest, BumpResult } from '../build/runner.js';
 import type { BumpApi } from '../engine/ops-api.js';
 import { RefusedError } from '../history/errors.js';
+import { forgeToken } from '../promote/forge.js';
+import { Promoter } from '../promote/promoter.js';
 import { startBuildRunner, type BuildRunnerOptions } from './builds.js';
 
 export interface SluiceOptions {
@@ -112,7 +114,7 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
   const clusterFor = clusterFactory(options.kubeconfig, metrics);
   const controller = new Controller(options.controller, { sourceFor, clusterFor, status, metrics, log });
   let url = options.publicUrl ?? '';
-  const { runner: builds, bump } = startBuildRunner(
+  const { runner: builds, bump, writer } = startBuildRunner(
     { controller, cluster: clusterFor(''), repo: options.controller.repo, branch: options.controller.branch, cacheDir: options.cacheDir, credentials: credentials ?? null, metrics, log, apiUrl: () => url, pollIntervalMs: options.controller.pollIntervalMs },
     options.builds,
   );
@@ -120,7 +122,21 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
   if (tokens.size === 0) log.log('warn', 'no API token configured: the API answers 401 until SLUICE_API_TOKEN or SLUICE_API_TOKENS_DIR is set');
   const webhookSecrets = options.webhookSecrets ?? loadWebhookSecrets();
   const gitPushes = pushHandler(controller, builds);
-  const app = createApp({ tokens, status, metrics, ready: () => controller.ready, releases: controller, ops: controller, bumps: manualBumps(controller, bump), builds, images: builds, gitPushes, webhookSecrets });
+  const promotions = new Promoter({
+    revision: () => controller.revision(),
+    status: (app, env) => status.get(app, env),
+    diffWith: (app, env, files) => controller.diff(app, env, false, files),
+    writer,
+    forge: () => {
+      const spec = controller.revision()?.config.forge;
+      return spec && { spec, token: forgeToken(spec) };
+    },
+    branch: options.controller.branch,
+    refresh: () => void controller.refresh(),
+    log,
+    metrics,
+  });
+  const app = createApp({ tokens, status, metrics, ready: () => controller.ready, releases: controller, ops: controller, bumps: manualBumps(controller, bump), promotions, builds, images: builds, gitPushes, webhookSecrets });
   const http = createServer(app);
   const port = await listen(http, options.port, options.host);
   const host = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;

@@ -12,6 +12,7 @@ import type { BuildApi } from '../build/api.js';
 import { parseBumpRequest, parseSyncRequest, type AppOpsApi, type BumpApi } from '../engine/ops-api.js';
 import { addBuildRoutes } from './builds.js';
 import { requireToken, type TokenSet } from './auth.js';
+import { addPromotionRoutes, type PromotionApi } from './promotions.js';
 import { addWebhookRoutes, type GitPushHandler, type ImagePushHandler, type WebhookSecrets } from './webhooks.js';
 
 export type { ReleaseApi } from '../history/api.js';
@@ -29,6 +30,8 @@ export interface ServerDeps {
   readonly ops?: AppOpsApi;
   /** Manual image tag commits; without it that route answers 501. */
   readonly bumps?: BumpApi;
+  /** Promotions; without it those routes answer 501. */
+  readonly promotions?: PromotionApi;
   /** Builds and their logs; without it those routes answer 501. */
   readonly builds?: BuildApi;
   /** Secrets of the webhook endpoints; without one they refuse every delivery. */
@@ -80,6 +83,7 @@ export function createApp(deps: ServerDeps): Express {
   });
   addReleaseRoutes(app, deps.releases);
   addOperationRoutes(app, deps.ops, deps.bumps);
+  addPromotionRoutes(app, deps.promotions, badBody);
   addBuildRoutes(app, deps.builds);
   addWebhookRoutes(app, { secrets: deps.webhookSecrets ?? {}, images: deps.images, git: deps.gitPushes, metrics: deps.metrics });
   return app;

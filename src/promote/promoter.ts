@@ -1,0 +1,154 @@
+/**
+ * Promotions: plan from the config revision the controller runs, check the source env is Synced
+ * and Healthy on the tag (when the target's policy asks), then either report what the target would
+ * change (dry run), commit straight to the tracked branch (where the policy allows it), or push a
+ * `promote/<app>/<env>/<tag>` branch and open a pull request on the forge. Each promotion is kept
+ * with its state — proposed or committed, merged, synced — read off the running revision and the
+ * target's status, so the API shows how far it got.
+ */
+import type { ConfigRevision } from '../engine/controller.js';
+import type { AppDiff } from '../engine/diff-report.js';
+import type { AppEnvStatus } from '../engine/status.js';
+import { tagOf } from '../build/config.js';
+import { imageFileFor } from '../config/layout.js';
+import type { ForgeSpec } from '../config/types.js';
+import { GitPushRejectedError } from '../git/errors.js';
+import type { GitWriter } from '../git/writer.js';
+import type { Logger } from '../log/logger.js';
+import type { Metrics } from '../metrics/registry.js';
+import { openPullRequest } from './forge.js';
+import { planPromotion, promotionChanges, PromotionError, type PromotionPlan } from './plan.js';
+
+export interface PromoteRequest {
+  readonly app: string;
+  readonly to: string;
+  readonly from?: string;
+  readonly dryRun?: boolean;
+  readonly direct?: boolean;
+  readonly by: string;
+}
+
+export type PromotionState = 'proposed' | 'committed' | 'merged' | 'synced';
+
+export interface PromotionRecord {
+  readonly id: number;
+  readonly app: string;
+  readonly from: string;
+  readonly to: string;
+  readonly tag: string;
+  readonly mode: 'direct' | 'pull-request';
+  readonly state: PromotionState;
+  readonly commit: string;
+  readonly branch?: string;
+  readonly url?: string;
+  readonly by: string;
+  readonly at: string;
+  /** What is left to do, when the promotion waits on a person (no forge configured). */
+  readonly note?: string;
+}
+
+export type PromotionResult = { readonly mode: 'dry-run'; readonly from: string; readonly to: string; readonly tag: string; readonly diff: AppDiff } | PromotionRecord;
+
+export interface PromoterDeps {
+  /** The config revision the controller runs now. */
+  readonly revision: () => ConfigRevision | undefined;
+  readonly status: (app: string, env: string) => AppEnvStatus | undefined;
+  /** What the target would change with these files instead of the revision's. */
+  readonly diffWith: (app: string, env: string, files: ReadonlyMap<string, Uint8Array>) => Promise<AppDiff>;
+  /** Writer on the tracked branch of the config repo. */
+  readonly writer: () => GitWriter;
+  readonly forge: () => { readonly spec: ForgeSpec; readonly token: string } | undefined;
+  /** The tracked branch, the base of pull requests. */
+  readonly branch: string;
+  /** Fetch the config repo now (after a direct commit). */
+  readonly refresh: () => void;
+  readonly log: Logger;
+  readonly metrics?: Metrics;
+  readonly now?: () => number;
+}
+
+/** Promotions kept for the API. */
+const KEEP = 200;
+
+export class Promoter {
+  private readonly records: PromotionRecord[] = [];
+  private nextId = 1;
+
+  constructor(private readonly deps: PromoterDeps) {}
+
+  async promote(req: PromoteRequest): Promise<PromotionResult> {
+    const rev = this.deps.revision();
+    if (!rev) throw new PromotionError('not-ready', 'the controller has not loaded a config revision yet');
+    const plan = planPromotion(rev.config, rev.files, req);
+    const target = rev.config.environments.find((e) => e.name === plan.to);
+    if (target?.promotion.requireHealthy) this.checkSource(plan, rev.sha);
+    const read = async (path: string) => rev.files.get(path);
+    if (req.dryRun) {
+      const files = new Map(rev.files);
+      for (const c of await promotionChanges(plan, read)) files.set(c.path, new TextEncoder().encode(c.content));
+      return { mode: 'dry-run', from: plan.from, to: plan.to, tag: plan.tag, diff: await this.deps.diffWith(plan.app, plan.to, files) };
+    }
+    const direct = req.direct ?? target?.promotion.direct ?? false;
+    if (direct && !target?.promotion.direct) throw new PromotionError('not-allowed', `${plan.to} does not take direct promotions (promotion.direct is false): open a pull request instead`);
+    const record = direct ? await this.commitDirect(plan, req.by) : await this.propose(plan, req.by);
+    this.records.push(record);
+    if (this.records.length > KEEP) this.records.shift();
+    this.deps.metrics?.configCommits.inc({ kind: 'promotion', app: plan.app, env: plan.to, result: 'committed' });
+    this.deps.log.log('info', 'promotion', { app: plan.app, env: plan.to, from: plan.from, tag: plan.tag, mode: record.mode, revision: record.commit, by: req.by });
+    return record;
+  }
+
+  /** Promotions, newest first, with their state as of now. */
+  list(): PromotionRecord[] {
+    return this.records.map((r) => this.current(r)).reverse();
+  }
+
+  private checkSource(plan: PromotionPlan, sha: string): void {
+    const s = this.deps.status(plan.app, plan.from);
+    const ready = s && s.revision === sha && s.syncStatus === 'Synced' && s.health === 'Healthy';
+    if (!ready) {
+      const now = s ? `${s.syncStatus}/${s.health} at ${s.revision.slice(0, 7)}${s.message ? `: ${s.message}` : ''}` : 'not reconciled yet';
+      throw new PromotionError('not-ready', `${plan.app} in ${plan.from} is not Synced and Healthy on ${plan.tag} at the current revision ${sha.slice(0, 7)} (${now})`);
+    }
+  }
+
+  private base(plan: PromotionPlan, mode: PromotionRecord['mode'], by: string): Omit<PromotionRecord, 'state' | 'commit'> {
+    return { id: this.nextId++, app: plan.app, from: plan.from, to: plan.to, tag: plan.tag, mode, by, at: new Date(this.deps.now?.() ?? Date.now()).toISOString() };
+  }
+
+  private async commitDirect(plan: PromotionPlan, by: string): Promise<PromotionRecord> {
+    const out = await this.deps.writer().commitAndPush((read) => promotionChanges(plan, read), `${plan.message}Promoted-By: ${by}\n`);
+    if (out.changed) this.deps.refresh();
+    return { ...this.base(plan, 'direct', by), state: 'committed', commit: out.sha, ...(out.changed ? {} : { note: `${plan.to} already had ${plan.tag}` }) };
+  }
+
+  private async propose(plan: PromotionPlan, by: string): Promise<PromotionRecord> {
+    let commit: string;
+    try {
+      const out = await this.deps.writer().proposeOnBranch(plan.branch, (read) => promotionChanges(plan, read), `${plan.message}Promoted-By: ${by}\n`);
+      if (!out.changed) throw new PromotionError('not-allowed', `${plan.to} already has ${plan.tag}: nothing to promote`);
+      commit = out.sha;
+    } catch (err) {
+      if (err instanceof GitPushRejectedError) throw new PromotionError('not-allowed', `branch ${plan.branch} already exists: this promotion was already proposed`);
+      throw err;
+    }
+    const forge = this.deps.forge();
+    const base = { ...this.base(plan, 'pull-request', by), state: 'proposed' as const, commit, branch: plan.branch };
+    if (!forge) return { ...base, note: `no forge configured: open a pull request from ${plan.branch} into ${this.deps.branch}` };
+    const body = `Promotes **${plan.app}** image tag \`${plan.tag}\` from **${plan.from}** to **${plan.to}**${plan.values.length ? `, with values ${plan.values.map((v) => `\`${v}\``).join(', ')}` : ''}.\n\nProposed by sluice for ${by}. Merging it deploys ${plan.to}.`;
+    const pr = await openPullRequest(forge.spec, forge.token, { title: plan.title, body, head: plan.branch, base: this.deps.branch });
+    return { ...base, url: pr.url };
+  }
+
+  /** A record's state now: merged once the running revision holds the tag in the target, synced once the target runs it. */
+  private current(r: PromotionRecord): PromotionRecord {
+    const rev = this.deps.revision();
+    if (!rev || r.state === 'synced') return r;
+    if (tagOf(rev.files.get(imageFileFor({ app: r.app, env: r.to }))) !== r.tag) return r;
+    const s = this.deps.status(r.app, r.to);
+    const state: PromotionState = s?.revision === rev.sha && s.syncStatus === 'Synced' ? 'synced' : r.mode === 'direct' ? 'committed' : 'merged';
+    const updated = { ...r, state };
+    if (state === 'synced') this.records[this.records.indexOf(r)] = updated;
+    return updated;
+  }
+}
