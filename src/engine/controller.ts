@@ -25,7 +25,7 @@ import { compare, desiredState } from './compare.js';
 import { diffReport, type AppDiff } from './diff-report.js';
 import type { AppOpsApi, SyncAnswer, SyncOptions } from './ops-api.js';
 import { DriftWatcher } from './drift-watch.js';
-import { EventRecorder, operationEvents } from './events.js';
+import { EventRecorder, operationEvents, type AppEvent } from './events.js';
 import { reconcile, type ReconcileResult } from './reconcile.js';
 import { AppRenderer, subtree, type RepoFiles } from './render.js';
 import { statusKey, type AppEnvStatus, type StatusStore } from './status.js';
@@ -364,6 +364,11 @@ export class Controller implements ReleaseApi, AppOpsApi {
       this.runtime(key).syncs.push({ ...(options.by ? { by: options.by } : {}), ...(options.prune ? { prune: true } : {}), resolve, reject });
       this.queue.add(key);
     });
+  }
+
+  /** Records a Kubernetes Event on the app × env (promotions happen outside the reconcile loop). */
+  recordEvent(e: AppEvent): void {
+    void this.events.record(e);
   }
 
   /** The config revision in use. */

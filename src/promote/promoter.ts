@@ -8,6 +8,7 @@
  */
 import type { ConfigRevision } from '../engine/controller.js';
 import type { AppDiff } from '../engine/diff-report.js';
+import type { AppEvent } from '../engine/events.js';
 import type { AppEnvStatus } from '../engine/status.js';
 import { tagOf } from '../build/config.js';
 import { imageFileFor } from '../config/layout.js';
@@ -64,6 +65,8 @@ export interface PromoterDeps {
   readonly refresh: () => void;
   readonly log: Logger;
   readonly metrics?: Metrics;
+  /** Records a Kubernetes Event for the target app × env. */
+  readonly event?: (e: AppEvent) => void;
   readonly now?: () => number;
 }
 
@@ -94,6 +97,7 @@ export class Promoter {
     this.records.push(record);
     if (this.records.length > KEEP) this.records.shift();
     this.deps.metrics?.configCommits.inc({ kind: 'promotion', app: plan.app, env: plan.to, result: 'committed' });
+    this.deps.event?.({ app: plan.app, env: plan.to, reason: 'Promoted', type: 'Normal', action: 'Promote', message: `${plan.tag} from ${plan.from} ${record.mode === 'direct' ? `committed as ${record.commit.slice(0, 7)}` : `proposed on ${plan.branch}${record.url ? ` (${record.url})` : ''}`} by ${req.by}` });
     this.deps.log.log('info', 'promotion', { app: plan.app, env: plan.to, from: plan.from, tag: plan.tag, mode: record.mode, revision: record.commit, by: req.by });
     return record;
   }

@@ -23,6 +23,7 @@ import type { BumpApi } from '../engine/ops-api.js';
 import { RefusedError } from '../history/errors.js';
 import { forgeToken } from '../promote/forge.js';
 import { Promoter } from '../promote/promoter.js';
+import { AutoPromoter } from '../promote/auto.js';
 import { startBuildRunner, type BuildRunnerOptions } from './builds.js';
 
 export interface SluiceOptions {
@@ -40,6 +41,8 @@ export interface SluiceOptions {
   readonly builds?: BuildRunnerOptions;
   /** Webhook secrets; default from SLUICE_WEBHOOK_SECRET[_<PROVIDER>][_FILE]. */
   readonly webhookSecrets?: WebhookSecrets;
+  /** How often auto-promotion rules are checked. Default 15 s. */
+  readonly autoPromoteCheckMs?: number;
   /** This server's address as users reach it (log links in notifications); default its listen address. */
   readonly publicUrl?: string;
 }
@@ -135,7 +138,11 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
     refresh: () => void controller.refresh(),
     log,
     metrics,
+    event: (e) => controller.recordEvent(e),
   });
+  const auto = new AutoPromoter({ revision: () => controller.revision(), status: (app, env) => status.get(app, env), promote: (req) => promotions.promote(req), log });
+  const autoTimer = setInterval(() => void auto.tick(Date.now()), options.autoPromoteCheckMs ?? 15_000);
+  autoTimer.unref();
   const app = createApp({ tokens, status, metrics, ready: () => controller.ready, releases: controller, ops: controller, bumps: manualBumps(controller, bump), promotions, builds, images: builds, gitPushes, webhookSecrets });
   const http = createServer(app);
   const port = await listen(http, options.port, options.host);
@@ -150,6 +157,7 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
     metrics,
     builds,
     async close() {
+      clearInterval(autoTimer);
       await builds.stop();
       await controller.stop();
       await new Promise<void>((resolve) => http.close(() => resolve()));

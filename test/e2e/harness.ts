@@ -104,6 +104,7 @@ export async function startScenario(cluster: Cluster, git: GitServer, options: S
     tokens: testTokens(),
     webhookSecrets: { shared: WEBHOOK_SECRET },
     builds: { pollIntervalMs: options.pollIntervalMs ?? 300, checkIntervalMs: 200 },
+    autoPromoteCheckMs: 200,
     controller: { ...defaultControllerOptions(git.repoUrl(repoName)), pollIntervalMs: options.pollIntervalMs ?? 300, progressRequeueMs: 200, maxBackoffMs: 1_000, stateNamespace: `${prefix}-sluice` },
   };
   let sluice = await startSluice(sluiceOptions, silentLogger);

@@ -41,7 +41,9 @@ describe('promotion end to end', function () {
     await writeFile(tokenFile, 'forge-token-0123456789\n');
     s = await startScenario(env.cluster, env.git, {
       files: (files) => {
-        files['sluice.yaml'] = files['sluice.yaml'].replace(/(  - name: test\n)/, '$1    promotion: {direct: true}\n') + `forge: {type: github, api: "${api}", repo: acme/config, tokenFile: "${tokenFile}"}\n`;
+        files['sluice.yaml'] =
+          files['sluice.yaml'].replace(/(  - name: test\n)/, '$1    promotion: {direct: true}\n').replace(/(  - name: prod\n)/, '$1    promotion: {autoPromote: {from: stage, after: 1s}}\n') +
+          `forge: {type: github, api: "${api}", repo: acme/config, tokenFile: "${tokenFile}"}\n`;
       },
     });
     await eventually('all Synced', () => s.sluice.status.list().length === 8 && s.sluice.status.list().every((x) => x.syncStatus === 'Synced' && x.health === 'Healthy'), 60_000);
@@ -77,12 +79,18 @@ describe('promotion end to end', function () {
     await git(s.work.dir, 'merge', '-q', '--no-ff', '-m', 'Merge pull request #1', 'FETCH_HEAD');
     await s.work.push();
     await eventually('stage runs 1.1.0', async () => (await image('stage'))?.endsWith(':1.1.0') && s.status('guestbook', 'stage')?.syncStatus === 'Synced');
-    const list = await eventually('both promotions synced', async () => {
+    // prod promotes itself from stage once stage has been Healthy on 1.1.0 for a second: a pull request.
+    await eventually('the auto-promotion pull request', () => pulls.length === 2, 30_000);
+    assert.deepEqual([pulls[1].body.head, pulls[1].body.title], ['promote/guestbook/prod/1.1.0', 'Promote guestbook 1.1.0 from stage to prod']);
+    assert.match(String(pulls[1].body.body), /Proposed by sluice for sluice:auto-promote/);
+    const list = await eventually('promotions and their state', async () => {
       const res = await fetch(`${s.sluice.url}/api/v1/promotions`, { headers: ADMIN });
       const body = (await res.json()) as { id: number; to: string; mode: string; state: string }[];
-      return body.every((p) => p.state === 'synced') && body.length === 2 ? body : undefined;
+      return body.length === 3 && body[1].state === 'synced' && body[2].state === 'synced' ? body : undefined;
     });
-    assert.deepEqual(list.map((p) => [p.id, p.to, p.mode, p.state]), [[2, 'stage', 'pull-request', 'synced'], [1, 'test', 'direct', 'synced']]);
+    assert.deepEqual(list.map((p) => [p.id, p.to, p.mode, p.state]), [[3, 'prod', 'pull-request', 'proposed'], [2, 'stage', 'pull-request', 'synced'], [1, 'test', 'direct', 'synced']]);
+    const events = await s.kubectl('get', 'events', '-n', `${s.prefix}-sluice`, '-l', 'sluice.dev/app=guestbook,sluice.dev/env=test', '-o', 'jsonpath={range .items[*]}{.reason}: {.message}{"\\n"}{end}');
+    assert.match(events, /^Promoted: 1\.1\.0 from dev committed as \w{7} by cli:/m);
     const again = await sluice('promote', 'guestbook', '--to', 'stage');
     assert.equal(again.code, 1, 'stage already runs 1.1.0');
   });
