@@ -25,7 +25,10 @@ guestbook and quotes in dev, test, stage and prod) and runs the controller on it
 
 Flags:
   --port N     HTTP port of the sluice API and metrics (default 8080)
-  --dir DIR    where to create the config repo and kubeconfig (default: a new temp dir)`;
+  --dir DIR    where to create the config repo and kubeconfig (default: a new temp dir)
+
+Example:
+  SLUICE_API_TOKEN=my-demo-token-0123456789 sluice demo --port 8080`;
 
 /** The example config repo shipped with sluice (examples/demo at the package root). */
 export function exampleRepoDir(): string {

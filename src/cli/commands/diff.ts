@@ -31,7 +31,11 @@ ${API_FLAGS_HELP}
   --manager NAME   sluice's field manager in managedFields (default sluice)
   --ignore RULE    ignore a field, e.g. apps/Deployment:/spec/replicas (core group: /Service:/spec/x)
 
-Exit status: 0 in sync, 1 drifted, 2 error.`;
+Exit status: 0 in sync, 1 drifted, 2 error.
+
+Examples:
+  sluice diff guestbook prod
+  sluice diff --desired rendered.yaml --live live.yaml --ignore apps/Deployment:/spec/replicas`;
 
 async function load(file: string): Promise<KubeObject[]> {
   let text: string;

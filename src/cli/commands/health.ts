@@ -15,7 +15,10 @@ Prints the health of each object as Argo CD assesses it (Healthy, Progressing, D
 Suspended, Missing, Unknown), one line per object: KIND/NAME<TAB>STATUS<TAB>MESSAGE.
 
 Flags:
-  -f, --file FILE   live objects (YAML or JSON; several documents or a List); repeatable`;
+  -f, --file FILE   live objects (YAML or JSON; several documents or a List); repeatable
+
+Example:
+  kubectl get deploy,sts,pods -n shop-prod -o yaml > live.yaml && sluice health -f live.yaml`;
 
 async function run(argv: string[]): Promise<number> {
   const args = parseArgs(argv, { file: { short: 'f', repeated: true } });

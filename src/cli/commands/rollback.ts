@@ -8,8 +8,9 @@ import { flag, parseArgs, UsageError } from '../args.js';
 import type { Command } from '../command.js';
 import { ReleaseClient } from '../../history/client.js';
 import { API_FLAGS, API_FLAGS_HELP, apiCall, apiClient, caller } from '../api.js';
+import { outputFormat, print } from '../output.js';
 
-const USAGE = `Usage: sluice rollback APP ENV [--to ID] [--server URL] [--token-file FILE]
+const USAGE = `Usage: sluice rollback APP ENV [--to ID] [--server URL] [--token-file FILE] [-o table|json|yaml]
 
 Rolls APP in ENV back to release ID (see "sluice history"), or without --to to the newest release
 before the current one that succeeded and was Healthy. The rolled-back release is held back: git
@@ -17,6 +18,7 @@ must change before sluice syncs automatically again.
 
 Flags:
   --to ID            release id to re-apply
+  -o, --output FMT   a sentence (default), or the new release as json or yaml
 ${API_FLAGS_HELP}
 
 Example:
@@ -30,7 +32,8 @@ function parseId(text: string): number {
 
 /** Who asked, recorded as the release's `triggeredBy`. */
 async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { ...API_FLAGS, to: {} });
+  const args = parseArgs(argv, { ...API_FLAGS, to: {}, output: { short: 'o' } });
+  const output = outputFormat(args);
   if (args.positionals.length !== 2) throw new UsageError('APP and ENV are required');
   const [app, env] = args.positionals;
   const toText = flag(args, 'to');
@@ -39,7 +42,7 @@ async function run(argv: string[]): Promise<number> {
   return apiCall('rollback', async () => {
     const r = await client.rollback(app, env, { ...(to !== undefined ? { to } : {}), by: caller() });
     const target = r.rollbackOf !== undefined ? `release ${r.rollbackOf}` : 'an earlier release';
-    process.stdout.write(`Rollback of ${app}/${env} to ${target} (commit ${r.revision.slice(0, 7)}) accepted as release ${r.id}.\n`);
+    print(output, r, () => `Rollback of ${app}/${env} to ${target} (commit ${r.revision.slice(0, 7)}) accepted as release ${r.id}.\n`);
   });
 }
 
