@@ -1,13 +1,13 @@
 /**
- * The composition root of a controller process: wires the git source, cluster clients, controller,
- * metrics and HTTP server from options. `sluice controller`, `sluice demo` and the end-to-end
+ * The composition root of a controller process: wires the git source, cluster clients (with request
+ * metrics), controller, build runner, promotions (and their auto-promotion timer), webhooks, API
+ * tokens, metrics and HTTP server from options. `sluice controller`, `sluice demo` and the end-to-end
  * tests all start sluice through here, so they run the same code.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Controller, defaultControllerOptions, type ControllerOptions } from '../engine/controller.js';
 import { StatusStore } from '../engine/status.js';
-import type { ClusterClient } from '../kube/client.js';
 import { K8sClusterClient, loadKubeConfig } from '../kube/k8s-client.js';
 import { defaultReflectorOptions } from '../kube/reflector.js';
 import { jsonLogger, type Logger, type LogLevel } from '../log/logger.js';
