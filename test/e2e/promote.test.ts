@@ -52,8 +52,13 @@ describe('promotion end to end', function () {
 
     // A new tag in dev, then promoted straight into test (test allows direct promotions).
     await s.work.write('environments/dev/guestbook/image.yaml', 'image:\n  tag: "1.1.0"\n');
-    await s.work.commitAndPush('dev: guestbook 1.1.0');
-    await eventually('dev Synced and Healthy on 1.1.0', async () => (await image('dev'))?.endsWith(':1.1.0') && s.status('guestbook', 'dev')?.health === 'Healthy' && s.status('guestbook', 'dev')?.syncStatus === 'Synced');
+    const bumped = await s.work.commitAndPush('dev: guestbook 1.1.0');
+    // Settled: the sync of that commit finished and the rollout is Healthy (not a status from before it).
+    const settled = (e: string, sha: (x: string) => boolean) => {
+      const st = s.status('guestbook', e);
+      return !!st && sha(st.revision) && st.syncStatus === 'Synced' && st.health === 'Healthy' && st.operation?.phase === 'Succeeded';
+    };
+    await eventually('dev Synced and Healthy on 1.1.0', async () => (await image('dev'))?.endsWith(':1.1.0') && settled('dev', (r) => r === bumped));
     const dry = await sluice('promote', 'guestbook', '--to', 'test', '--dry-run');
     assert.equal(dry.code, 0, dry.stderr);
     assert.match(dry.stdout, /^Promoting 1\.1\.0 from dev to test would change:\nguestbook\/test at \w{7}: \d+ to apply, 0 to prune$/m);
@@ -61,7 +66,8 @@ describe('promotion end to end', function () {
     const direct = await sluice('promote', 'guestbook', '--to', 'test', '--direct');
     assert.equal(direct.code, 0, direct.stderr);
     assert.match(direct.stdout, /^Promotion 1: guestbook 1\.1\.0 from dev to test committed as \w{7}\.$/m);
-    await eventually('test runs 1.1.0', async () => (await image('test'))?.endsWith(':1.1.0') && s.status('guestbook', 'test')?.health === 'Healthy' && s.status('guestbook', 'test')?.syncStatus === 'Synced');
+    const promoted = /committed as (\w{7})/.exec(direct.stdout)?.[1] ?? '';
+    await eventually('test runs 1.1.0', async () => (await image('test'))?.endsWith(':1.1.0') && settled('test', (r) => r.startsWith(promoted)));
 
     // stage does not take direct promotions; by default it gets a branch and a pull request.
     const refused = await sluice('promote', 'guestbook', '--to', 'stage', '--direct');
