@@ -58,7 +58,7 @@ export function startBuildRunner(deps: BuildRuntimeDeps, options: BuildRunnerOpt
   };
   const writers = new Map<string, GitWriter>();
   const writer = (): GitWriter => {
-    if (!/^https?:\/\//i.test(deps.repo)) throw new Error(`config repo ${redactUrl(deps.repo)} is not an http(s) remote: bump commits are pushed, so the controller must track a remote`);
+    if (!/^https?:\/\//i.test(deps.repo)) throw new Error(`config repo ${redactUrl(deps.repo)} is not an http(s) remote: sluice pushes its commits (bumps, promotions), so the controller must track a remote`);
     const key = `${settings.author.name}\0${settings.author.email}`;
     let w = writers.get(key);
     if (!w) writers.set(key, (w = new GitWriter(deps.repo, deps.branch, { cacheDir: join(deps.cacheDir, 'bumps'), author: settings.author, credentials: deps.credentials })));
