@@ -5,11 +5,11 @@
  */
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { StatusStore } from '../engine/status.js';
-import { parseRollbackRequest, type ReleaseApi } from '../history/api.js';
+import { parseRollbackRequest, type ReleaseApi, type RollbackRequest } from '../history/api.js';
 import { RefusedError, type RefusalCode } from '../history/errors.js';
 import type { Metrics } from '../metrics/registry.js';
 import type { BuildApi } from '../build/api.js';
-import { parseBumpRequest, parseSyncRequest, type AppOpsApi, type BumpApi } from '../engine/ops-api.js';
+import { parseBumpRequest, parseSyncRequest, type AppOpsApi, type BumpApi, type SyncOptions } from '../engine/ops-api.js';
 import { addBuildRoutes } from './builds.js';
 import { requireToken, type TokenSet } from './auth.js';
 import { addPromotionRoutes, type PromotionApi } from './promotions.js';
@@ -93,75 +93,74 @@ const REFUSAL_STATUS: Record<RefusalCode, number> = { 'not-found': 404, 'no-targ
 
 type AppEnvParams = { app: string; env: string };
 
+type Parsed<V> = { readonly ok: true; readonly value: V } | { readonly ok: false; readonly error: string };
+const noBody = (): Parsed<undefined> => ({ ok: true, value: undefined });
+// Any content type is read as JSON: a form-encoded `to` silently ignored would roll back to the wrong release.
+const json = express.json({ limit: MAX_BODY_BYTES, type: () => true });
+
+/**
+ * A route on one app × env: 501 without the API behind it, 400 for a body `parse` refuses,
+ * refusals answered with their status, failures with 500 and what broke.
+ */
+function appEnvRoute<A, V>(
+  app: Express,
+  method: 'get' | 'post',
+  path: string,
+  api: A | undefined,
+  what: string,
+  parse: (body: unknown) => Parsed<V>,
+  run: (api: A, params: AppEnvParams, value: V) => Promise<{ readonly status: number; readonly body: unknown }>,
+): void {
+  const handler = async (req: Request<AppEnvParams>, res: Response): Promise<void> => {
+    if (!api) return notEnabled(res, what);
+    const parsed = parse(req.body);
+    if (!parsed.ok) {
+      res.status(400).json({ error: parsed.error });
+      return;
+    }
+    try {
+      const out = await run(api, req.params, parsed.value);
+      res.status(out.status).json(out.body);
+    } catch (err) {
+      sendError(res, err);
+    }
+  };
+  if (method === 'get') app.get(path, handler);
+  else app.post(path, json, handler, badBody);
+}
+
 /** `GET …/history` and `POST …/rollback` (body `{"to": ID}`, optional; 202 with the new release). */
 function addReleaseRoutes(app: Express, releases: ReleaseApi | undefined): void {
-  // Any content type is read as JSON: a form-encoded `to` silently ignored would roll back to the wrong release.
-  const json = express.json({ limit: MAX_BODY_BYTES, type: () => true });
-  app.get('/api/v1/apps/:app/:env/history', async (req: Request<AppEnvParams>, res) => {
-    if (!releases) return notEnabled(res);
-    try {
-      res.json(await releases.history(req.params.app, req.params.env));
-    } catch (err) {
-      sendError(res, err);
-    }
-  });
-  app.post('/api/v1/apps/:app/:env/rollback', json, async (req: Request<AppEnvParams>, res: Response) => {
-    if (!releases) return notEnabled(res);
-    const parsed = parseRollbackRequest(req.body);
-    if (!parsed.ok) {
-      res.status(400).json({ error: parsed.error });
-      return;
-    }
-    try {
-      res.status(202).json(await releases.rollback(req.params.app, req.params.env, { ...parsed.request, by: parsed.request.by ?? 'api' }));
-    } catch (err) {
-      sendError(res, err);
-    }
-  }, badBody);
+  appEnvRoute(app, 'get', '/api/v1/apps/:app/:env/history', releases, 'release history', noBody, async (r, p) => ({ status: 200, body: await r.history(p.app, p.env) }));
+  const parse = (b: unknown): Parsed<RollbackRequest> => {
+    const x = parseRollbackRequest(b);
+    return x.ok ? { ok: true, value: x.request } : x;
+  };
+  appEnvRoute(app, 'post', '/api/v1/apps/:app/:env/rollback', releases, 'release history', parse, async (r, p, v) => ({ status: 202, body: await r.rollback(p.app, p.env, { ...v, by: v.by ?? 'api' }) }));
 }
 
-/** `GET …/diff` (what a sync would change) and `POST …/sync` (body `{"prune", "dryRun"}`, optional). */
+/** `GET …/diff` (what a sync would change), `POST …/sync` (body `{"prune", "dryRun"}`, optional) and `POST …/bump` (`{"tag"}`). */
 function addOperationRoutes(app: Express, ops: AppOpsApi | undefined, bumps: BumpApi | undefined): void {
-  const json = express.json({ limit: MAX_BODY_BYTES, type: () => true });
-  app.get('/api/v1/apps/:app/:env/diff', async (req: Request<AppEnvParams>, res) => {
-    if (!ops) return notEnabled(res, 'diff and sync');
-    try {
-      res.json(await ops.diff(req.params.app, req.params.env));
-    } catch (err) {
-      sendError(res, err);
-    }
+  appEnvRoute(app, 'get', '/api/v1/apps/:app/:env/diff', ops, 'diff and sync', noBody, async (o, p) => ({ status: 200, body: await o.diff(p.app, p.env) }));
+  const parseSync = (b: unknown): Parsed<SyncOptions> => {
+    const x = parseSyncRequest(b);
+    return x.ok ? { ok: true, value: x.options } : x;
+  };
+  appEnvRoute(app, 'post', '/api/v1/apps/:app/:env/sync', ops, 'diff and sync', parseSync, async (o, p, v) => {
+    const answer = await o.sync(p.app, p.env, { ...v, by: v.by ?? 'api' });
+    return { status: answer.started ? 202 : 200, body: answer };
   });
-  app.post('/api/v1/apps/:app/:env/sync', json, async (req: Request<AppEnvParams>, res: Response) => {
-    if (!ops) return notEnabled(res, 'diff and sync');
-    const parsed = parseSyncRequest(req.body);
-    if (!parsed.ok) {
-      res.status(400).json({ error: parsed.error });
-      return;
-    }
-    try {
-      const answer = await ops.sync(req.params.app, req.params.env, { ...parsed.options, by: parsed.options.by ?? 'api' });
-      res.status(answer.started ? 202 : 200).json(answer);
-    } catch (err) {
-      sendError(res, err);
-    }
-  }, badBody);
-  app.post('/api/v1/apps/:app/:env/bump', json, async (req: Request<AppEnvParams>, res: Response) => {
-    if (!bumps) return notEnabled(res, 'bump');
-    const parsed = parseBumpRequest(req.body);
-    if (!parsed.ok) {
-      res.status(400).json({ error: parsed.error });
-      return;
-    }
-    try {
-      const answer = await bumps.bump(req.params.app, req.params.env, parsed.tag, parsed.by ?? 'api');
-      res.status(answer.changed ? 201 : 200).json(answer);
-    } catch (err) {
-      sendError(res, err);
-    }
-  }, badBody);
+  const parseBump = (b: unknown): Parsed<{ tag: string; by?: string }> => {
+    const x = parseBumpRequest(b);
+    return x.ok ? { ok: true, value: x } : x;
+  };
+  appEnvRoute(app, 'post', '/api/v1/apps/:app/:env/bump', bumps, 'bump', parseBump, async (b, p, v) => {
+    const answer = await b.bump(p.app, p.env, v.tag, v.by ?? 'api');
+    return { status: answer.changed ? 201 : 200, body: answer };
+  });
 }
 
-function notEnabled(res: Response, what = 'release history'): void {
+function notEnabled(res: Response, what: string): void {
   res.status(501).json({ error: `${what} is not enabled on this server` });
 }
 
