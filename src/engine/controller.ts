@@ -392,7 +392,12 @@ export class Controller implements ReleaseApi, AppOpsApi {
   private async reconcileKey(key: string): Promise<void> {
     const snap = this.snapshot;
     const target = snap?.targets.get(key);
-    if (!snap || !target) return;
+    if (!snap || !target) {
+      // The app × env left sluice.yaml while a request waited for it: say so rather than leave it hanging.
+      const rt = this.runtimes.get(key);
+      for (const w of [...(rt?.requests.splice(0) ?? []), ...(rt?.syncs.splice(0) ?? [])]) w.reject(new RefusedError('not-found', `${key} is no longer in sluice.yaml`));
+      return;
+    }
     const { metrics, log, status } = this.deps;
     const end = metrics.reconcileDuration.startTimer({ app: target.app, env: target.env });
     const previous = status.get(target.app, target.env);
