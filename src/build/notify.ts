@@ -56,6 +56,12 @@ export function failureNotice(n: FailureNotice): NoticeBodies {
   };
 }
 
+/** `<base>/api/v1/builds/<id>/logs`, or undefined when the API's public base URL is unknown. */
+export function logUrl(baseUrl: string | undefined, buildId: string): string | undefined {
+  if (!baseUrl) return undefined;
+  return `${baseUrl.replace(/\/+$/, '')}/api/v1/builds/${encodeURIComponent(buildId)}/logs`;
+}
+
 export interface NotifierDeps {
   readonly log: Logger;
   /** Reads a mounted Secret file; default fs. */

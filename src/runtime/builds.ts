@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { buildConfig } from '../build/config.js';
 import { bumpImageTag } from '../build/bump.js';
-import { Notifier } from '../build/notify.js';
+import { logUrl, Notifier } from '../build/notify.js';
 import { BuildRunner, type BumpRequest, type BumpResult, type BuildCluster } from '../build/runner.js';
 import type { BuildSettings } from '../config/types.js';
 import { DEFAULT_BUILD_SETTINGS } from '../config/builds.js';
@@ -87,7 +87,7 @@ export function startBuildRunner(deps: BuildRuntimeDeps, options: BuildRunnerOpt
     {
       pollIntervalMs: options.pollIntervalMs ?? deps.pollIntervalMs,
       checkIntervalMs: options.checkIntervalMs ?? 2_000,
-      logUrl: (id) => `${deps.apiUrl()}/api/v1/builds/${encodeURIComponent(id)}/logs`,
+      logUrl: (id) => logUrl(deps.apiUrl(), id) ?? '',
     },
   );
   deps.controller.onConfig((revision) => {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { failureNotice, Notifier, type FailureNotice } from '../../src/build/notify.js';
+import { failureNotice, logUrl, Notifier, type FailureNotice } from '../../src/build/notify.js';
 import { jsonLogger } from '../../src/log/logger.js';
 import { startSmtpServer, type SmtpServer } from '../support/smtp-server.js';
 
@@ -37,6 +37,11 @@ describe('build/notify', () => {
     const slack = JSON.stringify(b.slack);
     for (const s of ['web', '3f2a9c1', 'b7e3a1f0', NOTICE.logUrl as string]) assert.ok(slack.includes(s), `slack body has ${s}`);
     assert.equal(typeof b.slack.text, 'string', 'Slack needs a top-level text for notifications');
+  });
+
+  it('builds the log link from the API base URL, if known', () => {
+    assert.equal(logUrl('https://sluice.example.com/', 'b7e3a1f0'), NOTICE.logUrl);
+    assert.equal(logUrl(undefined, 'b7e3a1f0'), undefined);
   });
 
   it('POSTs the Slack body to the webhook, retrying once after a 5xx', async () => {

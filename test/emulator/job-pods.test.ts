@@ -54,6 +54,12 @@ describe('emulator/job-pods', function () {
   });
   after(() => emu.close());
 
+  it('serves its three nodes to kubectl get nodes, each labelled with its hostname', async () => {
+    assert.deepEqual((await kubectl('get', 'nodes', '-o', 'name')).trim().split('\n'), EMULATOR_NODES.map((n) => `node/${n}`));
+    const hostnames = await kubectl('get', 'nodes', '-o', 'jsonpath={.items[*].metadata.labels.kubernetes\\.io/hostname}');
+    assert.equal(hostnames, EMULATOR_NODES.join(' '));
+  });
+
   it('runs a Job as a pod on the preferred node, with the digest in the termination message and a kaniko log', async () => {
     await client.apply(kanikoJob('build-ok', 'Dockerfile', 'sluice-node-3'), { fieldManager: 'test', force: true });
     assert.match(await kubectl('wait', '--for=condition=complete', 'job/build-ok', '-n', 'builds', '--timeout=20s'), /condition met/);
