@@ -5,7 +5,8 @@
  * (highest total weight; ties to the first node), its phase and container state following the
  * Job's status, and a log. A kaniko container (args with `--destination`) writes its digest to the
  * termination log as kaniko's `--digest-file=/dev/termination-log` does, and logs what kaniko would:
- * the context, each pushed destination, or the error.
+ * the context, each pushed destination, or the error. `ttlSecondsAfterFinished` is not honoured:
+ * finished Jobs and their pods stay until deleted (deleting a Job deletes its pods).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Obj, Store } from './store.js';
