@@ -45,7 +45,7 @@ interface Timing {
 /** Loads and renders one chart in this process; returns the wall time in ms. */
 async function sluiceOnce(dir: string): Promise<number> {
   const t0 = performance.now();
-  const chart = await loadChartDir(dir);
+  const chart = loadChartDir(dir);
   try {
     renderChart(chart, { releaseName: FLAGS.release, namespace: FLAGS.namespace });
   } catch {

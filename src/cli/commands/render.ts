@@ -40,7 +40,7 @@ async function run(argv: string[]): Promise<number> {
   if (args.positionals.length !== 1) throw new UsageError('exactly one CHART_DIR is required');
   const one = (k: string): string | undefined => args.flags.get(k)?.[0];
   try {
-    const chart = await loadChartDir(args.positionals[0]);
+    const chart = loadChartDir(args.positionals[0]);
     const valuesFiles = await Promise.all(flagList(args, 'values').map(async (name) => ({ name, content: await readFile(name, 'utf8') })));
     const setFile = await Promise.all(flagList(args, 'set-file').map(async (kv) => {
       const eq = kv.indexOf('=');

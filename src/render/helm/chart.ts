@@ -58,8 +58,7 @@ export function text(data: Uint8Array): string {
 /** Loads a chart from paths relative to its root. `name` labels errors (e.g. the directory). */
 export function loadChart(files: ReadonlyMap<string, Uint8Array>, name = 'chart'): Chart {
   const ignore = files.get('.helmignore');
-  const kept = ignore ? applyIgnore(files, parseHelmignore(text(ignore))) : new Map(files);
-  return loadFiles(kept, name);
+  return loadFiles(applyIgnore(files, parseHelmignore(ignore ? text(ignore) : '')), name);
 }
 
 function loadFiles(files: ReadonlyMap<string, Uint8Array>, label: string): Chart {

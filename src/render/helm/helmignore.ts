@@ -29,11 +29,11 @@ export function parseHelmignore(text: string): IgnoreRules {
   }
   return {
     ignored(path: string, isDir: boolean): boolean {
+      const base = path.slice(path.lastIndexOf('/') + 1);
       let out = false;
       for (const r of rules) {
         if (r.dirOnly && !isDir) continue;
-        const subject = r.base ? path.split('/').pop() ?? path : path;
-        if (r.re.test(subject)) out = !r.negate;
+        if (r.re.test(r.base ? base : path)) out = !r.negate;
       }
       return out;
     },
@@ -62,10 +62,21 @@ function globToRegExp(p: string): RegExp {
 
 /** Drops ignored files and everything under ignored directories. */
 export function applyIgnore(files: ReadonlyMap<string, Uint8Array>, rules: IgnoreRules): Map<string, Uint8Array> {
+  // Files share their directories: decide each directory once.
+  const dirs = new Map<string, boolean>();
+  const dirIgnored = (dir: string): boolean => {
+    let v = dirs.get(dir);
+    if (v === undefined) {
+      const up = dir.lastIndexOf('/');
+      v = (up > 0 && dirIgnored(dir.slice(0, up))) || rules.ignored(dir, true);
+      dirs.set(dir, v);
+    }
+    return v;
+  };
   const out = new Map<string, Uint8Array>();
-  outer: for (const [path, data] of files) {
-    const parts = path.split('/');
-    for (let i = 1; i < parts.length; i++) if (rules.ignored(parts.slice(0, i).join('/'), true)) continue outer;
+  for (const [path, data] of files) {
+    const slash = path.lastIndexOf('/');
+    if (slash > 0 && dirIgnored(path.slice(0, slash))) continue;
     if (!rules.ignored(path, false)) out.set(path, data);
   }
   return out;

@@ -31,13 +31,29 @@ const ORDER = new Map(INSTALL_ORDER.map((k, i) => [k, i]));
 
 const HOOK_EVENTS = new Set(['pre-install', 'post-install', 'pre-delete', 'post-delete', 'pre-upgrade', 'post-upgrade', 'pre-rollback', 'post-rollback', 'test', 'test-success']);
 
-/** SplitManifests: documents separated by `---` lines, trimmed, empty ones dropped. */
+/**
+ * SplitManifests: Go's `(?:^|\s*\n)---\s*` split, documents trimmed, empty ones dropped. Scanned
+ * by hand: as a JavaScript regex, `\s*\n` retries at every space of the indentation. A separator
+ * swallows the whitespace after it, line breaks included, so a `---` right on the next line is
+ * text, as in Go.
+ */
 export function splitManifests(big: string): string[] {
-  return big
-    .trim()
-    .split(/(?:^|\s*\n)---\s*/)
-    .filter((d) => d !== '')
-    .map((d) => d.trim());
+  const s = big.trim();
+  const pieces: string[] = [];
+  let start = 0;
+  if (s.startsWith('---')) start = skipSpace(s, 3);
+  for (let j = s.indexOf('\n---', start); j >= 0; j = s.indexOf('\n---', start)) {
+    pieces.push(s.slice(start, j));
+    start = skipSpace(s, j + 4);
+  }
+  pieces.push(s.slice(start));
+  return pieces.map((d) => d.trim()).filter((d) => d !== '');
+}
+
+/** Past RE2's `\s` ([\t\n\f\r ]) from `i`. */
+function skipSpace(s: string, i: number): number {
+  for (let c = s.charCodeAt(i); c === 32 || c === 9 || c === 10 || c === 12 || c === 13; c = s.charCodeAt(++i));
+  return i;
 }
 
 /** kind_sorter lessByKind as a comparator for a stable sort. */

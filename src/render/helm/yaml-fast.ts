@@ -102,8 +102,10 @@ class FastParser {
     return v;
   }
 
+  /** A block node starting at line `l`; a line that is neither item nor key holds a one-line value (`{}` under its key). */
   private node(l: Line): GoValue {
-    return isSeqItem(l.text) ? this.seq(l.indent) : this.map(l.indent);
+    if (isSeqItem(l.text)) return this.seq(l.indent);
+    return keyEnd(l.text) >= 0 ? this.map(l.indent) : this.value(l.text, l.indent, false);
   }
 
   private seq(n: number): GoValue[] {
@@ -158,19 +160,52 @@ class FastParser {
     return k;
   }
 
-  /** A value on its key's (or dash's) line; consumes that line and a block scalar's lines. */
-  private value(s: string, parentIndent: number): GoValue {
+  /**
+   * A value on its key's (or dash's) line; consumes that line, a block scalar's lines and a plain
+   * scalar's continuation lines (more indented than `parentIndent`, when `continued`).
+   */
+  private value(s: string, parentIndent: number, continued = true): GoValue {
     this.i++;
     const c = s[0];
     if (c === '|') return this.literal(s, parentIndent);
-    if (c === '"' || c === "'") return this.quoted(s, false);
+    if (c === '"' || c === "'") return this.quotedValue(s, parentIndent);
     if (c === '[' || c === '{') return this.flow(s);
     if (badStart(s)) fail();
     let end = s.indexOf(' #');
     if (end < 0) end = s.length;
-    const plain = s.slice(0, end).trimEnd();
+    let plain = s.slice(0, end).trimEnd();
     if (plain.includes(': ') || plain.endsWith(':') || plain.includes('\t')) fail();
+    if (continued && end === s.length) plain = this.folded(plain, parentIndent);
     return plainValue(this.r, plain, this.toGo);
+  }
+
+  /**
+   * Folds a multi-line plain scalar (as YAML emitters wrap long descriptions in CRDs): each further
+   * line indented more than the parent joins with a space, k blank lines between give k line
+   * breaks. A comment line ends the scalar; anything a continuation line could mean besides
+   * text (`: `, ` #`, a leading `:`, tabs) is left to the yaml package.
+   */
+  private folded(first: string, parentIndent: number): string {
+    let out = first;
+    let breaks = 0;
+    for (let j = this.i; j < this.raw.length; j++) {
+      const s = this.raw[j];
+      let n = 0;
+      while (s.charCodeAt(n) === 32) n++;
+      if (n === s.length) {
+        breaks++;
+        continue;
+      }
+      if (n <= parentIndent) break;
+      const t = s.slice(n).trimEnd();
+      if (t[0] === '#') break;
+      if (t[0] === ':' || t.includes(': ') || t.endsWith(':') || t.includes(' #') || s.includes('\t')) fail();
+      out += breaks ? '\n'.repeat(breaks) : ' ';
+      out += t;
+      breaks = 0;
+      this.i = j + 1;
+    }
+    return out;
   }
 
   /**
@@ -214,7 +249,33 @@ class FastParser {
     }
   }
 
-  /** A single-line quoted scalar without escapes; `isKey` requires a following `:`. */
+  /**
+   * A quoted scalar value (its first line already consumed), on one line or folded over several
+   * (long CRD descriptions), double-quoted ones with their escapes decoded.
+   */
+  private quotedValue(s: string, parentIndent: number): string {
+    const q = s[0];
+    const lines: string[] = [];
+    for (let line = s.slice(1); ; ) {
+      const end = closingQuoteIn(line, q);
+      if (end >= 0) {
+        if (!endsClean(line, end + 1)) fail();
+        lines.push(line.slice(0, end));
+        break;
+      }
+      lines.push(line);
+      if (this.i >= this.raw.length) fail();
+      line = this.raw[this.i++];
+      let n = 0;
+      while (line.charCodeAt(n) === 32) n++;
+      if (n < line.length && n <= parentIndent) fail();
+    }
+    if (lines.some((l) => l.includes('\t'))) fail();
+    const body = lines.length === 1 ? lines[0] : foldQuoted(lines, q === '"');
+    return q === '"' ? unescapeDoubleQuoted(body) : body.replaceAll("''", "'");
+  }
+
+  /** A single-line quoted key without escapes; a `:` must follow. */
   private quoted(s: string, isKey: boolean): string {
     const q = s[0];
     let out = '';
@@ -280,6 +341,88 @@ function closingQuote(s: string, i: number): number {
     if (q === "'" && s[k + 1] === "'") j = k + 2;
     else return k;
   }
+}
+
+/** Index of the quote closing a scalar whose text starts at `line[0]`, or -1 (not on this line). */
+function closingQuoteIn(line: string, q: string): number {
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (q === '"' && c === '\\') i++;
+    else if (c === q) {
+      if (q === "'" && line[i + 1] === "'") i++;
+      else return i;
+    }
+  }
+  return -1;
+}
+
+/**
+ * YAML's flow folding: lines lose their surrounding spaces, a single line break becomes a space,
+ * k empty lines become k line breaks; in double quotes a line ending in an odd backslash joins
+ * the next without a space. Escapes are still in the text (decoded after folding, which cannot
+ * create one: a backslash ending a line is either consumed here or escaped itself).
+ */
+function foldQuoted(lines: string[], double: boolean): string {
+  let out = '';
+  let breaks = 0;
+  let joined = false; // the previous line ended in an escaped line break
+  const last = lines.length - 1;
+  for (let i = 0; i <= last; i++) {
+    let t = lines[i];
+    if (i > 0) t = t.replace(/^ +/, '');
+    let escapedBreak = false;
+    if (i < last) {
+      if (double && /\\ +$/.test(t)) fail(); // an escaped space at a line end
+      const slashes = double ? t.length - t.replace(/\\+$/, '').length : 0;
+      if (slashes % 2 === 1) {
+        t = t.slice(0, -1);
+        escapedBreak = true;
+      } else t = t.replace(/ +$/, '');
+      if (i > 0 && t === '' && !escapedBreak) {
+        if (joined) fail(); // readers disagree on empty lines after an escaped line break
+        breaks++;
+        continue;
+      }
+    }
+    if (i > 0) out += breaks ? '\n'.repeat(breaks) : joined ? '' : ' ';
+    out += t;
+    breaks = 0;
+    joined = escapedBreak;
+  }
+  return out;
+}
+
+const ESCAPES: Record<string, string> = {
+  '0': '\0', a: '\x07', b: '\b', t: '\t', n: '\n', v: '\v', f: '\f', r: '\r', e: '\x1b', ' ': ' ', '"': '"', '/': '/',
+  '\\': '\\', N: '\u0085', _: '\u00a0', L: '\u2028', P: '\u2029',
+};
+const HEX_ESCAPES: Record<string, number> = { x: 2, u: 4, U: 8 };
+
+/** Decodes a double-quoted scalar's escapes; an unknown or malformed one is left to the yaml package. */
+function unescapeDoubleQuoted(s: string): string {
+  if (!s.includes('\\')) return s;
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c !== '\\') {
+      out += c;
+      continue;
+    }
+    const e = s[++i];
+    const simple = ESCAPES[e];
+    if (simple !== undefined) {
+      out += simple;
+      continue;
+    }
+    const digits = HEX_ESCAPES[e];
+    const hex = digits ? s.slice(i + 1, i + 1 + digits) : '';
+    if (!digits || !/^[0-9a-fA-F]+$/.test(hex) || hex.length !== digits) fail();
+    const code = parseInt(hex, 16);
+    if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) fail();
+    out += String.fromCodePoint(code);
+    i += digits;
+  }
+  return out;
 }
 
 function isSeqItem(t: string): boolean {

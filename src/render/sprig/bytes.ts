@@ -7,11 +7,17 @@ const enc = new TextEncoder();
 const dec = new TextDecoder();
 
 export function byteLen(s: string): number {
-  return enc.encode(s).length;
+  return Buffer.byteLength(s, 'utf8');
 }
 
 /** Go's s[start:end] on the UTF-8 bytes of s. */
 export function byteSlice(s: string, start: number, end?: number): string {
+  // `trunc 63` on names and labels runs on nearly every object: ASCII needs no encoding.
+  if (isAscii(s)) {
+    const e = end ?? s.length;
+    if (start < 0 || e > s.length || start > e) throw new Error(`runtime error: slice bounds out of range [${start}:${e}]`);
+    return s.slice(start, e);
+  }
   const b = enc.encode(s);
   const e = end ?? b.length;
   if (start < 0 || e > b.length || start > e) throw new Error(`runtime error: slice bounds out of range [${start}:${e}]`);

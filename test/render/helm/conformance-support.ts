@@ -56,7 +56,7 @@ export function runHelm(helm: string, dir: string, f: CaseFlags): Outcome {
 
 export async function runSluice(dir: string, f: CaseFlags, read: (p: string) => string): Promise<Outcome> {
   try {
-    const chart = await loadChartDir(dir);
+    const chart = loadChartDir(dir);
     const result = renderChart(chart, {
       releaseName: f.release, namespace: f.namespace, set: f.set, setString: f.setString, setJson: f.setJson,
       valuesFiles: (f.valuesFiles ?? []).map((name) => ({ name, content: read(name) })),

@@ -21,7 +21,7 @@ describe('dependencies', () => {
 
   for (const c of cases) {
     it(`--set ${c.set.join(' ') || '(none)'}`, async () => {
-      const result = renderChart(await loadChartDir(dir), { releaseName: 'rel', namespace: 'default', set: c.set });
+      const result = renderChart(loadChartDir(dir), { releaseName: 'rel', namespace: 'default', set: c.set });
       const charts = [...new Set(result.manifests.map((m) => m.source.replace(/\/templates\/.*$/, '')))].sort();
       assert.deepEqual(charts, c.charts);
     });

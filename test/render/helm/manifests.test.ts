@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
-import { sortManifests } from '../../../src/render/helm/manifests.js';
+import { sortManifests, splitManifests } from '../../../src/render/helm/manifests.js';
 
 interface Case {
   files: Record<string, string[]>;
@@ -11,6 +11,7 @@ interface Case {
 }
 
 const cases = parse(readFileSync(resolve('test/fixtures/render/helm/ordering.yaml'), 'utf8')) as Case[];
+const splits = parse(readFileSync(resolve('test/fixtures/render/helm/split-manifests.yaml'), 'utf8')) as { text: string; docs: string[] }[];
 
 function render(kinds: string[]): string {
   return kinds
@@ -31,6 +32,15 @@ describe('manifests', () => {
         return `${m.source} ${String(m.object.kind)}/${meta.name}`;
       });
       assert.deepEqual(got, c.order);
+    });
+  }
+
+  for (const c of splits) {
+    it(`splits ${JSON.stringify(c.text)}`, () => {
+      assert.deepEqual(splitManifests(c.text), c.docs);
+      // The same split as the regexp with RE2's \s, which is what Helm runs.
+      const viaRegexp = c.text.trim().split(/(?:^|[\t\n\f\r ]*\n)---[\t\n\f\r ]*/).map((d) => d.trim()).filter((d) => d !== '');
+      assert.deepEqual(splitManifests(c.text), viaRegexp);
     });
   }
 });
