@@ -1,8 +1,9 @@
 /**
  * What the controller remembers about one app × env between reconcile passes: the sync operation in
  * progress, a pending retry, the post-sync health watch, self-heal backoff, the cached release
- * history and waiting rollback requests. Everything here can be rebuilt from the cluster (history
- * Secrets, inventory) after a restart; the memory only saves reads.
+ * history, the chart's generated values and waiting rollback requests. Everything here can be
+ * rebuilt from the cluster (history and generated-values Secrets, inventory) after a restart; the
+ * memory only saves reads.
  */
 import type { SyncAnswer } from './ops-api.js';
 import type { ReleaseRecord } from '../history/release.js';
@@ -10,6 +11,7 @@ import type { HealthStatus } from '../health/types.js';
 import type { ObjectRef } from '../kube/types.js';
 import type { SyncOperation } from '../sync/operation.js';
 import type { OperationStatus } from './status.js';
+import type { GeneratedValues } from '../render/helm/index.js';
 
 export interface RollbackIntent {
   /** The release being undone (quarantined so it isn't re-applied automatically). */
@@ -74,6 +76,8 @@ export class AppRuntime {
   readonly requests: RollbackRequest[] = [];
   readonly syncs: SyncWaiter[] = [];
   lastOperation?: OperationStatus;
+  /** The values the chart generated, as stored in the cluster; undefined until read. */
+  generated?: GeneratedValues;
 
   /** Replaces a record in the cached history (after an update) or adds a new one on top. */
   remember(record: ReleaseRecord): void {

@@ -20,6 +20,8 @@ import { RefusedError } from '../history/errors.js';
 import { compileHealthChecks, type CustomHealth } from '../health/custom.js';
 import { assessHealth } from '../health/index.js';
 import { InventoryStore } from '../sync/inventory.js';
+import { GeneratedStore } from '../sync/generated-store.js';
+import type { GeneratedValues } from '../render/helm/index.js';
 import { AppRuntime, type SyncWaiter } from './app-runtime.js';
 import { compare, desiredState } from './compare.js';
 import { diffReport, type AppDiff } from './diff-report.js';
@@ -27,7 +29,7 @@ import type { AppOpsApi, SyncAnswer, SyncOptions } from './ops-api.js';
 import { DriftWatcher } from './drift-watch.js';
 import { EventRecorder, operationEvents, type AppEvent } from './events.js';
 import { reconcile, type ReconcileResult } from './reconcile.js';
-import { AppRenderer, subtree, type RepoFiles } from './render.js';
+import { AppRenderer, subtree, type RenderOutcome, type RepoFiles } from './render.js';
 import { statusKey, type AppEnvStatus, type StatusStore } from './status.js';
 import { WorkQueue } from './workqueue.js';
 
@@ -346,7 +348,8 @@ export class Controller implements ReleaseApi, AppOpsApi {
     const { snap, target } = this.targetOf(app, env);
     const client = this.deps.clusterFor(target.cluster);
     // Other files (a promotion's dry run) are rendered as git would hold them; the chart stays this revision's.
-    const render = this.renderer.render(target, files ?? snap.files, await this.chartFiles(snap, target));
+    // Hypothetical renders (other files) get the kept values but never store what they generate.
+    const render = await this.renderTarget(this.runtime(statusKey(app, env)), target, client, files ?? snap.files, await this.chartFiles(snap, target), !files);
     if (!render.ok) throw new RefusedError('unprocessable', `${app}/${env} does not render at ${snap.sha.slice(0, 7)}: ${render.error.message}`);
     const desired = await desiredState(client, target, render.objects);
     const inventory = (await new InventoryStore(client, this.options.stateNamespace).load(target))?.objects ?? [];
@@ -405,9 +408,7 @@ export class Controller implements ReleaseApi, AppOpsApi {
     try {
       const client = this.deps.clusterFor(target.cluster);
       const chartFiles = await this.chartFiles(snap, target);
-      const endRender = metrics.renderDuration.startTimer({ app: target.app, env: target.env });
-      const render = this.renderer.render(target, snap.files, chartFiles);
-      endRender();
+      const render = await this.renderTarget(rt, target, client, snap.files, chartFiles, true);
       if (!render.ok) metrics.renderErrors.inc({ app: target.app, env: target.env });
       const deps = {
         client,
@@ -445,6 +446,24 @@ export class Controller implements ReleaseApi, AppOpsApi {
       end();
       metrics.lastReconcile.set(Date.now() / 1000);
     }
+  }
+
+  /**
+   * Renders with the values the app × env's chart generated before (read from the cluster once),
+   * and when `keep`, stores what this render generated before anything can be applied, so a
+   * restarted controller renders the passwords and certificates the cluster already runs.
+   */
+  private async renderTarget(rt: AppRuntime, target: AppEnv, client: ClusterClient, files: RepoFiles, chartFiles: RepoFiles, keep: boolean): Promise<RenderOutcome> {
+    const store = new GeneratedStore(client, this.options.stateNamespace);
+    rt.generated ??= await store.load(target);
+    const end = this.deps.metrics.renderDuration.startTimer({ app: target.app, env: target.env });
+    const render = this.renderer.render(target, files, chartFiles, rt.generated);
+    end();
+    if (keep && render.ok && !sameGenerated(render.generated, rt.generated)) {
+      await store.save(target, render.generated);
+      rt.generated = render.generated;
+    }
+    return render;
   }
 
   /** The next manual sync to start this pass; all are refused while another operation runs. */
@@ -496,4 +515,9 @@ export class Controller implements ReleaseApi, AppOpsApi {
     });
     this.deps.status.set(next);
   }
+}
+
+function sameGenerated(a: GeneratedValues, b: GeneratedValues): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
 }

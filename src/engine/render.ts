@@ -2,6 +2,8 @@
  * Renders one app × env from a config snapshot: the chart's files and the env's values overlays are
  * read from the same git revision, layered like `helm template -f env.yaml -f app.yaml -f image.yaml`.
  * Results are cached by chart digest + values digest, so unchanged app × envs cost a hash per pass.
+ * Generated values (passwords, keys, certificates) come back from the last render, so re-rendering
+ * does not change them.
  */
 import { createHash } from 'node:crypto';
 import { parseAllDocuments } from 'yaml';
@@ -9,7 +11,7 @@ import type { AppEnv } from '../config/types.js';
 import { valuesFilesFor } from '../config/layout.js';
 import type { KubeObject } from '../kube/types.js';
 import { isKubeObject } from '../kube/types.js';
-import { loadChart, renderChart, RenderError } from '../render/helm/index.js';
+import { type GeneratedValues, loadChart, renderChart, RenderError } from '../render/helm/index.js';
 
 export interface RenderFailure {
   readonly message: string;
@@ -17,7 +19,9 @@ export interface RenderFailure {
   readonly line?: number;
 }
 
-export type RenderOutcome = { ok: true; objects: KubeObject[]; digest: string } | { ok: false; error: RenderFailure };
+export type RenderOutcome =
+  | { ok: true; objects: KubeObject[]; digest: string; /** What the chart generated (kept for the next render). */ generated: GeneratedValues }
+  | { ok: false; error: RenderFailure };
 
 /** Files of one repo revision, paths relative to the repo root. */
 export type RepoFiles = ReadonlyMap<string, Uint8Array>;
@@ -42,26 +46,31 @@ export class AppRenderer {
 
   constructor(private readonly maxEntries = 4096) {}
 
-  /** Renders `appEnv` from `files` (the config repo) and `chartFiles` (the chart's own repo subtree). */
-  render(appEnv: AppEnv, files: RepoFiles, chartFiles: RepoFiles): RenderOutcome {
+  /**
+   * Renders `appEnv` from `files` (the config repo) and `chartFiles` (the chart's own repo subtree),
+   * handing the chart's random and key-making functions the values in `generated` (what the last
+   * render of this app × env generated). A cached outcome stays valid: its values are the kept ones.
+   */
+  render(appEnv: AppEnv, files: RepoFiles, chartFiles: RepoFiles, generated: GeneratedValues = {}): RenderOutcome {
     const decoder = new TextDecoder();
     const valuesFiles = valuesFilesFor(appEnv)
       .filter((p) => files.has(p))
       .map((p) => ({ name: p, content: decoder.decode(files.get(p)) }));
-    const key = `${appEnv.releaseName}\0${appEnv.namespace}\0${digestOf(chartFiles)}\0${digestOf(valuesFiles.map((v) => [v.name, v.content]))}`;
+    // App and env are part of the key: two app × envs rendering the same chart and values must not share generated passwords.
+    const key = `${appEnv.app}\0${appEnv.env}\0${appEnv.releaseName}\0${appEnv.namespace}\0${digestOf(chartFiles)}\0${digestOf(valuesFiles.map((v) => [v.name, v.content]))}`;
     const cached = this.cache.get(key);
     if (cached) return cached;
-    const outcome = this.renderUncached(appEnv, chartFiles, valuesFiles, key);
+    const outcome = this.renderUncached(appEnv, chartFiles, valuesFiles, key, generated);
     if (this.cache.size >= this.maxEntries) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(key, outcome);
     return outcome;
   }
 
-  private renderUncached(appEnv: AppEnv, chartFiles: RepoFiles, valuesFiles: { name: string; content: string }[], key: string): RenderOutcome {
+  private renderUncached(appEnv: AppEnv, chartFiles: RepoFiles, valuesFiles: { name: string; content: string }[], key: string, generated: GeneratedValues): RenderOutcome {
     try {
       if (chartFiles.size === 0) return { ok: false, error: { message: `chart ${appEnv.chartPath}: no files at this revision` } };
       const chart = loadChart(chartFiles);
-      const result = renderChart(chart, { releaseName: appEnv.releaseName, namespace: appEnv.namespace, valuesFiles, isUpgrade: true, includeCrds: true });
+      const result = renderChart(chart, { releaseName: appEnv.releaseName, namespace: appEnv.namespace, valuesFiles, isUpgrade: true, includeCrds: true, generated });
       const objects: KubeObject[] = [];
       // crds/ files are passed through verbatim (as Helm does), so they are parsed here.
       const crds = result.crds.flatMap((c) => parseAllDocuments(c.content).map((d) => ({ source: c.source, object: d.toJS() as unknown })).filter((d) => d.object !== null));
@@ -70,7 +79,7 @@ export class AppRenderer {
         if (!isKubeObject(m.object)) return { ok: false, error: { message: `${m.source}: rendered a document that is not a Kubernetes object (apiVersion, kind and metadata are required)`, file: m.source } };
         objects.push(m.object);
       }
-      return { ok: true, objects, digest: createHash('sha256').update(key).digest('hex').slice(0, 16) };
+      return { ok: true, objects, digest: createHash('sha256').update(key).digest('hex').slice(0, 16), generated: result.generated ?? {} };
     } catch (err) {
       if (err instanceof RenderError) return { ok: false, error: { message: err.message, file: err.file, line: err.line } };
       throw err;

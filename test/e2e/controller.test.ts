@@ -118,4 +118,33 @@ describe('controller end to end', function () {
     assert.ok(st.resources.some((r) => r.kind === 'ConfigMap' && r.status === 'OutOfSync'));
     assert.equal(await greeting('prod'), 'edited by hand', 'selfHeal off: the edit stays until the next git change');
   });
+
+  it('keeps generated passwords and certificates across values changes and a controller restart', async () => {
+    await s.work.write(
+      'charts/guestbook/templates/secret.yaml',
+      '{{- $ca := genCA "guestbook-ca" 365 }}\napiVersion: v1\nkind: Secret\nmetadata:\n  name: guestbook-generated\nstringData:\n  password: {{ randAlphaNum 24 | quote }}\n  ca.crt: {{ $ca.Cert | quote }}\n',
+    );
+    await s.work.commitAndPush('guestbook: a generated password and CA');
+    const secret = (env: string) => s.get('v1', 'Secret', s.ns(env), 'guestbook-generated');
+    const data = async (env: string) => (await secret(env))?.data as Record<string, string> | undefined;
+    const first = await eventually('the generated Secret in dev', () => data('dev'));
+    const test = await eventually('the generated Secret in test', () => data('test'));
+    assert.notEqual(first.password, test.password, 'each environment generates its own');
+
+    await s.work.write('environments/dev/guestbook/values.yaml', 'greeting: "Changed in git"\n');
+    const sha = await s.work.commitAndPush('dev: change greeting');
+    await eventually('dev Synced at the values change', () => s.status('guestbook', 'dev')?.revision === sha && s.status('guestbook', 'dev')?.syncStatus === 'Synced');
+    assert.deepEqual(await data('dev'), first, 're-rendered with new values, the password and CA are kept');
+
+    const stored = await s.get('v1', 'Secret', `${s.prefix}-sluice`, 'sluice-generated.guestbook.dev');
+    assert.equal(stored?.type, 'sluice.dev/generated.v1');
+
+    await s.restart();
+    await s.work.write('environments/dev/guestbook/values.yaml', 'greeting: "After the restart"\n');
+    const after = await s.work.commitAndPush('dev: change greeting again');
+    await eventually('dev Synced after the restart', () => s.status('guestbook', 'dev')?.revision === after && s.status('guestbook', 'dev')?.syncStatus === 'Synced');
+    assert.equal(await greeting('dev'), 'After the restart');
+    assert.deepEqual(await data('dev'), first, 'a restarted controller renders the values the cluster runs');
+    assert.equal(s.status('guestbook', 'test')?.syncStatus, 'Synced', 'test is not OutOfSync after the restart either');
+  });
 });

@@ -27,7 +27,7 @@ function target(policy: Partial<SyncPolicy> = {}): AppEnv {
 
 const cm = (name: string, data: Record<string, string> = { k: 'v' }): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data });
 const deploy = (image: string): KubeObject => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { replicas: 1, template: { spec: { containers: [{ name: 'web', image }] } } } });
-const ok = (...objects: KubeObject[]): RenderOutcome => ({ ok: true, objects, digest: 'd' });
+const ok = (...objects: KubeObject[]): RenderOutcome => ({ ok: true, objects, digest: 'd', generated: {} });
 const ref = (kind: string, name: string): ObjectRef => ({ apiVersion: kind === 'Deployment' ? 'apps/v1' : 'v1', kind, namespace: 'shop', name });
 
 /** A cluster whose admission refuses chosen objects, as a webhook or validation would. */

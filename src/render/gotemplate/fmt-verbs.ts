@@ -24,8 +24,9 @@ export function newState(): FmtState {
 
 /** Pads `s` to the width, on the left (or right with '-'); zero padding goes after a sign. */
 function pad(s: string, st: FmtState, zeroOk = false): string {
+  if (st.width < 0) return s;
   const n = [...s].length;
-  if (st.width < 0 || n >= st.width) return s;
+  if (n >= st.width) return s;
   const fill = st.width - n;
   if (st.minus) return s + ' '.repeat(fill);
   if (st.zero && zeroOk) {

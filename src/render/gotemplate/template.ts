@@ -6,7 +6,7 @@
 import { builtinFuncs } from './builtins.js';
 import { ExecFailure, ParseFailure, TemplateError, isStackOverflow } from './errors.js';
 import { type ExecEnv, ExecState, type MissingKey } from './exec.js';
-import { type Tree } from './node.js';
+import { Tree } from './node.js';
 import { isEmptyTree, parse } from './parser.js';
 import { type FuncMap, type FuncSpec, type GoValue } from './value.js';
 
@@ -25,6 +25,22 @@ const BUILTINS = builtinFuncs();
 
 /** Texts whose parse a set remembers (Helm's `tpl` parses the same few strings over and over). */
 const PARSED_TEXTS_MAX = 4096;
+
+/**
+ * Parse trees shared by every set, by the functions known at parse time and the text, with the
+ * top tree under a placeholder name: charts carry the same files (Bitnami's `common` library in
+ * each of its charts), and a set re-labels the shared roots with its own file name. Parse trees
+ * are never changed once built, so sharing them is safe. Least recently used beyond the count.
+ */
+const SHARED_PARSES = new Map<string, Map<string, Tree>>();
+const SHARED_PARSES_MAX = 8192;
+const TOP = '\0top';
+/** Forgets the shared parse trees (benchmarks measuring a cold start; tests). */
+export function clearSharedParses(): void {
+  SHARED_PARSES.clear();
+}
+/** Short ids for the sets of function names seen (Helm's is one set). */
+const FUNC_NAME_SETS = new Map<string, string>();
 
 export class TemplateSet {
   private readonly trees = new Map<string, Tree>();
@@ -59,9 +75,28 @@ export class TemplateSet {
   }
 
   private parseText(name: string, text: string): Map<string, Tree> {
+    const key = `${this.funcNames()}\0${text}`;
+    let shared = SHARED_PARSES.get(key);
+    if (shared) {
+      SHARED_PARSES.delete(key); // re-insert as most recently used
+    } else {
+      // Parsed under the placeholder; a failure is parsed again below under its own name for the message.
+      shared = this.parseNamed(TOP, text, true);
+      if (SHARED_PARSES.size >= SHARED_PARSES_MAX) SHARED_PARSES.delete(SHARED_PARSES.keys().next().value as string);
+    }
+    if (!shared) return this.parseNamed(name, text, false) as Map<string, Tree>;
+    SHARED_PARSES.set(key, shared);
+    const out = new Map<string, Tree>();
+    for (const [n, t] of shared) out.set(n === TOP ? name : n, new Tree(n === TOP ? name : n, name, t.root, text));
+    return out;
+  }
+
+  /** Parses; with `quiet`, a text that does not parse gives undefined instead of an error. */
+  private parseNamed(name: string, text: string, quiet: boolean): Map<string, Tree> | undefined {
     try {
       return parse(name, text, (f) => this.funcs.has(f) || BUILTINS.has(f));
     } catch (e) {
+      if (quiet && (e instanceof ParseFailure || isStackOverflow(e))) return undefined;
       if (e instanceof ParseFailure) throw new TemplateError('EPARSE', e.message, { template: e.template, line: e.line }, { cause: e });
       // Control structures nested thousands deep exhaust the JavaScript stack (Go has no limit there).
       if (isStackOverflow(e)) throw new TemplateError('EPARSE', `template: ${name}: ${(e as Error).message} (nesting too deep)`, { template: name }, { cause: e });
@@ -109,6 +144,19 @@ export class TemplateSet {
 
   addFuncs(funcs: FuncMap): void {
     for (const [n, spec] of funcs) this.funcs.set(n, spec);
+    this.funcNamesKey = undefined;
+  }
+
+  /** Whether a name is a function decides how a text parses: the shared parses are kept per name set. */
+  private funcNamesKey?: string;
+  private funcNames(): string {
+    if (this.funcNamesKey === undefined) {
+      const names = [...this.funcs.keys()].sort().join(',');
+      let id = FUNC_NAME_SETS.get(names);
+      if (id === undefined) FUNC_NAME_SETS.set(names, (id = String(FUNC_NAME_SETS.size)));
+      this.funcNamesKey = id;
+    }
+    return this.funcNamesKey;
   }
 
   private env(): ExecEnv {

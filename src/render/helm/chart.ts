@@ -5,7 +5,6 @@
  * .tgz archives. Loading works from a file map so charts can come straight from git objects.
  */
 import type { GoMap, GoValue } from '../gotemplate/value.js';
-import { deepCopy } from './coalesce.js';
 import { DigestCache, digestOf } from './digest-cache.js';
 import { RenderError } from './errors.js';
 import { applyIgnore, parseHelmignore } from './helmignore.js';
@@ -91,13 +90,22 @@ function loadFiles(files: ReadonlyMap<string, Uint8Array>, label: string): Chart
 
 /**
  * Decoded values.yaml files by digest: the same chart comes back at every reconcile and for every
- * environment, and YAML decoding is most of loading it. Each load gets its own deep copy, so a
- * caller changing a chart's values cannot change the cached ones.
+ * environment, and YAML decoding is most of loading it. Loads share one deeply frozen copy:
+ * rendering copies values before coalescing them, and a caller that tried to change a chart's
+ * values in place would get a TypeError rather than change every later render.
  */
 const VALUES_FILES = new DigestCache<GoMap>(512);
 
 function chartValues(name: string, data: Uint8Array): GoMap {
-  return deepCopy(VALUES_FILES.get(digestOf([data]), () => decodeValuesFile(name, text(data))));
+  return VALUES_FILES.get(digestOf([data]), () => deepFreeze(decodeValuesFile(name, text(data))));
+}
+
+function deepFreeze<T extends GoValue>(v: T): T {
+  if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array) && !Object.isFrozen(v)) {
+    for (const x of Object.values(v)) deepFreeze(x as GoValue);
+    Object.freeze(v);
+  }
+  return v;
 }
 
 /** A packaged chart: a .tgz whose entries sit under one top directory. */

@@ -7,6 +7,7 @@
  * least-recently-used beyond a fixed count.
  */
 import { createHash } from 'node:crypto';
+import { clearSharedParses } from '../gotemplate/template.js';
 
 const ALL = new Set<DigestCache<unknown>>();
 
@@ -59,7 +60,8 @@ export class DigestCache<V> {
   }
 }
 
-/** Empties every render cache (benchmarks measuring a cold cache; tests). */
+/** Empties every render cache (benchmarks measuring a cold cache; tests), parse trees included. */
 export function clearRenderCaches(): void {
   for (const c of ALL) c.clear();
+  clearSharedParses();
 }

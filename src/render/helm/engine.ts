@@ -4,12 +4,13 @@
  * then each non-partial template is executed with its chart's scope (`.Values` of the subchart,
  * `.Chart`, `.Files`, `.Template`), and `<no value>` is stripped from the output.
  */
-import { type GoMap, type GoValue } from '../gotemplate/value.js';
+import { type FuncSpec, type GoMap, type GoValue } from '../gotemplate/value.js';
 import { TemplateError, TemplateSet } from '../gotemplate/template.js';
 import { type Chart, chartFullPath, text } from './chart.js';
 import { table } from './coalesce.js';
 import { DigestCache, digestOf } from './digest-cache.js';
 import { RenderError } from './errors.js';
+import { GENERATING_FUNCS, type GeneratedLedger } from './generated.js';
 import { bindTemplateFuncs, HelmFuncError, helmFuncs, type LookupFn } from './funcs.js';
 import { ChartObject, Files } from './objects.js';
 
@@ -59,9 +60,9 @@ function basename(p: string): string {
 
 /** sortTemplates: more path elements first, then reverse lexical order. */
 function sortTemplates(names: string[]): string[] {
-  const depth = (s: string): number => s.split('/').length;
+  const depth = new Map(names.map((n) => [n, n.split('/').length]));
   return [...names].sort((a, b) => {
-    const d = depth(b) - depth(a);
+    const d = (depth.get(b) as number) - (depth.get(a) as number);
     if (d !== 0) return d;
     return a < b ? 1 : a > b ? -1 : 0;
   });
@@ -74,15 +75,25 @@ function sortTemplates(names: string[]): string[] {
  * renders are synchronous, so one cached set serves every render of the same sources. The
  * capacity holds a few hundred charts, more than a controller's applications or the corpus bench.
  */
+/** What one render plugs into a cached set: the lookup answer and the generated-values ledger. */
+interface RenderHooks {
+  lookup?: LookupFn;
+  generated?: GeneratedLedger;
+}
 interface CachedSet {
   set: TemplateSet;
-  lookup: { fn?: LookupFn };
+  hooks: RenderHooks;
 }
 export const TEMPLATE_SET_CACHE = new DigestCache<CachedSet>(512);
 
 function parseSet(keys: string[], tpls: Map<string, Renderable>): CachedSet {
-  const holder: { fn?: LookupFn } = {};
-  const set = new TemplateSet({ funcs: helmFuncs((...a) => (holder.fn ? holder.fn(...a) : {})), missingKey: 'zero' });
+  const hooks: RenderHooks = {};
+  const funcs = helmFuncs((...a) => (hooks.lookup ? hooks.lookup(...a) : {}));
+  for (const name of GENERATING_FUNCS) {
+    const spec = funcs.get(name) as FuncSpec;
+    funcs.set(name, { ...spec, fn: (...args) => (hooks.generated ? hooks.generated.call(name, spec.fn, args) : spec.fn(...args)) });
+  }
+  const set = new TemplateSet({ funcs, missingKey: 'zero' });
   bindTemplateFuncs(set, new Map());
   for (const name of keys) {
     try {
@@ -91,23 +102,24 @@ function parseSet(keys: string[], tpls: Map<string, Renderable>): CachedSet {
       throw wrap(e, name, 'parse error');
     }
   }
-  return { set, lookup: holder };
+  return { set, hooks };
 }
 
-function templateSet(keys: string[], tpls: Map<string, Renderable>, lookup: LookupFn | undefined): TemplateSet {
+function templateSet(keys: string[], tpls: Map<string, Renderable>, hooks: RenderHooks): TemplateSet {
   const digest = digestOf(keys.flatMap((k) => [k, (tpls.get(k) as Renderable).tpl]));
   const entry = TEMPLATE_SET_CACHE.get(digest, () => parseSet(keys, tpls));
-  entry.lookup.fn = lookup;
+  entry.hooks.lookup = hooks.lookup;
+  entry.hooks.generated = hooks.generated;
   bindTemplateFuncs(entry.set, new Map());
   return entry.set;
 }
 
 /** Renders every template; returns file name → output (partials omitted). */
-export function renderTemplates(chart: Chart, top: GoMap, lookup: LookupFn | undefined, limits: EngineLimits = DEFAULT_LIMITS): Map<string, string> {
+export function renderTemplates(chart: Chart, top: GoMap, hooks: RenderHooks, limits: EngineLimits = DEFAULT_LIMITS): Map<string, string> {
   const tpls = new Map<string, Renderable>();
   collect(chart, tpls, top, true);
   const keys = sortTemplates([...tpls.keys()]);
-  const set = templateSet(keys, tpls, lookup);
+  const set = templateSet(keys, tpls, hooks);
   const started = Date.now();
   let size = 0;
   const rendered = new Map<string, string>();
@@ -115,6 +127,7 @@ export function renderTemplates(chart: Chart, top: GoMap, lookup: LookupFn | und
     if (basename(name).startsWith('_')) continue;
     const r = tpls.get(name) as Renderable;
     r.vals.Template = { Name: name, BasePath: r.basePath };
+    if (hooks.generated) hooks.generated.template = name;
     let out: string;
     try {
       out = set.execute(name, r.vals as GoValue);

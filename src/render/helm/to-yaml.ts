@@ -170,8 +170,13 @@ interface Analysis {
   blockAllowed: boolean;
 }
 
+/** Names, labels, images, paths: nothing in them restricts any style (the checks below would all pass). */
+const UNRESTRICTED = /^[A-Za-z0-9_][A-Za-z0-9_./-]*$/;
+const ANY_STYLE: Analysis = { plainAllowed: true, singleAllowed: true, blockAllowed: true };
+
 /** A reduction of libyaml's yaml_emitter_analyze_scalar for block context. */
 function analyze(s: string): Analysis {
+  if (UNRESTRICTED.test(s)) return ANY_STYLE;
   let plain = true;
   let single = true;
   let block = true;

@@ -78,8 +78,19 @@ class FastParser {
     private readonly toGo: (v: unknown) => GoValue,
   ) {}
 
+  /** peek's last answer and the index it was for: callers ask again for the same line. */
+  private peekedAt = -1;
+  private peeked: Line | null = null;
+
   /** The next line holding content (not blank, not a comment), or null at the end. */
   private peek(): Line | null {
+    if (this.i === this.peekedAt) return this.peeked;
+    this.peeked = this.scan();
+    this.peekedAt = this.i;
+    return this.peeked;
+  }
+
+  private scan(): Line | null {
     for (; this.i < this.raw.length; this.i++) {
       const s = this.raw[this.i];
       let n = 0;
@@ -120,6 +131,7 @@ class FastParser {
         out.push(next && next.indent > n ? this.node(next) : null);
       } else if (keyEnd(rest) >= 0) {
         this.raw[this.i] = ' '.repeat(n + k) + rest; // the item's map starts at the item text's column
+        this.peekedAt = -1;
         out.push(this.map(n + k));
       } else out.push(this.value(rest, n));
     }
