@@ -70,6 +70,8 @@ export class RepoPoller {
   private current: PollState = { failures: 0, nextPollInMs: 0 };
   private timer: unknown;
   private inFlight: Promise<PollState> | undefined;
+  /** The poll promised to callers that came while `inFlight` ran. */
+  private followUp: Promise<PollState> | undefined;
   private running = false;
   private readonly listeners = new Set<PollListener>();
 
@@ -101,11 +103,24 @@ export class RepoPoller {
     if (this.timer !== undefined) this.options.clock.clearTimeout(this.timer);
     this.timer = undefined;
     await this.inFlight;
+    await this.followUp;
   }
 
-  /** Polls now (webhook entry point); concurrent calls share one fetch. */
+  /**
+   * Polls now (webhook entry point). A call made while a poll runs is answered by one more poll
+   * after it, shared by every call made meanwhile: the running poll may have read the ref before
+   * the push the caller was told about.
+   */
   refresh(): Promise<PollState> {
-    this.inFlight ??= this.poll().finally(() => (this.inFlight = undefined));
+    if (this.inFlight) {
+      const again = (): Promise<PollState> => {
+        this.followUp = undefined;
+        return this.refresh();
+      };
+      this.followUp ??= this.inFlight.then(again, again);
+      return this.followUp;
+    }
+    this.inFlight = this.poll().finally(() => (this.inFlight = undefined));
     return this.inFlight;
   }
 

@@ -88,16 +88,39 @@ describe('git/poller', () => {
       assert.deepEqual(clock.pending(), []);
     });
 
-    it('refresh() polls now, shares one fetch between concurrent callers, and keeps one timer', async () => {
+    it('refresh() polls now; calls made while it runs share one more poll after it; one timer', async () => {
       const clock = new FakeClock();
-      const fetcher = new ScriptedFetcher(['a', 'b']);
+      const fetcher = new ScriptedFetcher(['a', 'b', 'c']);
       const poller = new RepoPoller(fetcher, 'main', options(clock));
       await poller.start();
-      const [x, y] = await Promise.all([poller.refresh(), poller.refresh()]);
-      assert.equal(fetcher.calls, 2);
-      assert.equal(x, y);
+      const [x, y, z] = await Promise.all([poller.refresh(), poller.refresh(), poller.refresh()]);
+      assert.equal(fetcher.calls, 3, 'the start, the refresh, and one follow-up for the two calls made meanwhile');
       assert.equal(x.lastGoodSha, 'b');
+      assert.equal(y, z);
+      assert.equal(y.lastGoodSha, 'c');
       assert.deepEqual(clock.pending(), [30_000]);
+      poller.stop();
+    });
+
+    it('a refresh asked for while a poll is reading the ref sees the commit pushed meanwhile', async () => {
+      let release: () => void = () => undefined;
+      let head = 'old';
+      const fetcher: RefFetcher = {
+        fetch: async () => {
+          const sha = head; // the ref as the server had it when this fetch read it
+          await new Promise<void>((r) => (release = r));
+          return { sha, changed: true };
+        },
+      };
+      const poller = new RepoPoller(fetcher, 'main', options(new FakeClock()));
+      const polling = poller.refresh();
+      head = 'pushed';
+      const webhook = poller.refresh();
+      release();
+      assert.equal((await polling).lastGoodSha, 'old');
+      await new Promise((r) => setImmediate(r));
+      release();
+      assert.equal((await webhook).lastGoodSha, 'pushed');
       poller.stop();
     });
 

@@ -51,6 +51,8 @@ export class TemplateSet {
    * only ever added to a set, so a text that parsed once parses again to the same trees.
    */
   private parsedTexts = new Map<string, Map<string, Tree>>();
+  /** Id of this set's function names, for SHARED_PARSES keys; reset when functions are added. */
+  private funcNamesKey?: string;
 
   constructor(options: TemplateOptions = {}) {
     this.missingKey = options.missingKey ?? 'default';
@@ -86,6 +88,9 @@ export class TemplateSet {
     }
     if (!shared) return this.parseNamed(name, text, false) as Map<string, Tree>;
     SHARED_PARSES.set(key, shared);
+    // A {{define}} named like the file itself clashes with the top tree (Go's "multiple definition"):
+    // the placeholder hid that, so such a text is parsed under its own name.
+    if (shared.has(name)) return this.parseNamed(name, text, false) as Map<string, Tree>;
     const out = new Map<string, Tree>();
     for (const [n, t] of shared) out.set(n === TOP ? name : n, new Tree(n === TOP ? name : n, name, t.root, text));
     return out;
@@ -148,7 +153,6 @@ export class TemplateSet {
   }
 
   /** Whether a name is a function decides how a text parses: the shared parses are kept per name set. */
-  private funcNamesKey?: string;
   private funcNames(): string {
     if (this.funcNamesKey === undefined) {
       const names = [...this.funcs.keys()].sort().join(',');

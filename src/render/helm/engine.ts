@@ -68,6 +68,12 @@ function sortTemplates(names: string[]): string[] {
   });
 }
 
+/** What one render plugs into a cached set: the lookup answer and the generated-values ledger. */
+interface RenderHooks {
+  lookup?: LookupFn;
+  generated?: GeneratedLedger;
+}
+
 /**
  * Parsed template sets keyed by the digest of their names and sources. Re-rendering a chart
  * (another environment, new values, the next reconcile) then skips lexing and parsing. A set is
@@ -75,11 +81,6 @@ function sortTemplates(names: string[]): string[] {
  * renders are synchronous, so one cached set serves every render of the same sources. The
  * capacity holds a few hundred charts, more than a controller's applications or the corpus bench.
  */
-/** What one render plugs into a cached set: the lookup answer and the generated-values ledger. */
-interface RenderHooks {
-  lookup?: LookupFn;
-  generated?: GeneratedLedger;
-}
 interface CachedSet {
   set: TemplateSet;
   hooks: RenderHooks;

@@ -157,4 +157,34 @@ describe('TemplateSet', () => {
     const text = '{{ if true }}'.repeat(n) + 'x' + '{{ end }}'.repeat(n);
     assert.throws(() => new TemplateSet().parse('t', text), (e: unknown) => e instanceof TemplateError && e.code === 'EPARSE');
   });
+
+  it('shares one parse of a text between sets and files, each named as its own file in errors', () => {
+    const text = '{{ define "helper" }}[{{ .x }}]{{ end }}{{ include "helper" . }}{{ template "nope" }}';
+    const sets = ['a/templates/x.yaml', 'b/templates/x.yaml'].map((name) => {
+      const include: FuncMap = new Map();
+      const set: TemplateSet = new TemplateSet({ funcs: include });
+      defineFunc(include, 'include', 2, (n, d) => set.execute(String(n), d));
+      set.addFuncs(include);
+      set.parse(name, text);
+      return { name, set };
+    });
+    for (const { name, set } of sets) {
+      assert.throws(() => set.execute(name, { x: 1n }), (e: unknown) => e instanceof TemplateError && e.message.startsWith(`template: ${name}:1:`), name);
+      assert.equal(set.execute('helper', { x: 2n }), '[2]');
+    }
+  });
+
+  it('still refuses a define named like its own file once the text was parsed under another name', () => {
+    const text = 'top{{ define "x.yaml" }}inner{{ end }}';
+    new TemplateSet().parse('other.yaml', text);
+    // helm template says the same: multiple definition of template "…/x.yaml".
+    assert.throws(() => new TemplateSet().parse('x.yaml', text), (e: unknown) => e instanceof TemplateError && e.message === 'template: x.yaml:1: template: multiple definition of template "x.yaml"');
+  });
+
+  it('parses a text again where a name it uses is a function in one set and not in another', () => {
+    const text = '{{ double 2 }}';
+    assert.throws(() => new TemplateSet().parse('t', text), (e: unknown) => e instanceof TemplateError && /function "double" not defined/.test(e.message));
+    assert.equal(run(text, null, { funcs }), '4');
+    assert.throws(() => new TemplateSet().parse('t', text), (e: unknown) => e instanceof TemplateError && /function "double" not defined/.test(e.message));
+  });
 });
