@@ -10,7 +10,7 @@
 import type { ClusterClient } from '../kube/client.js';
 import type { KubeObject } from '../kube/types.js';
 import { FIELD_MANAGER } from '../sync/inventory.js';
-import { LABEL_APP, LABEL_ENV, type Owner } from '../sync/ownership.js';
+import { LABEL_APP, LABEL_ENV, stateLabels, type Owner } from '../sync/ownership.js';
 import { ReleaseNotFoundError, ReleaseTooLargeError } from './errors.js';
 import { decodeRelease, encodeRelease, type ReleaseRecord, type StoredRelease } from './release.js';
 import { parseRecord } from './record-codec.js';
@@ -97,7 +97,7 @@ export class HistoryStore {
       metadata: {
         name: releaseSecretName(owner, record.id),
         namespace: this.namespace,
-        labels: { [LABEL_APP]: owner.app, [LABEL_ENV]: owner.env, [LABEL_RELEASE_ID]: String(record.id), 'app.kubernetes.io/managed-by': 'sluice' },
+        labels: { ...stateLabels(owner), [LABEL_RELEASE_ID]: String(record.id) },
         annotations: { [ANNOTATION_RECORD]: JSON.stringify(record) },
       },
       type: RELEASE_SECRET_TYPE,

@@ -8,7 +8,7 @@ import type { ClusterClient } from '../kube/client.js';
 import type { KubeObject } from '../kube/types.js';
 import type { GeneratedValues } from '../render/helm/index.js';
 import { FIELD_MANAGER } from './inventory.js';
-import { LABEL_APP, LABEL_ENV, type Owner } from './ownership.js';
+import { stateLabels, type Owner } from './ownership.js';
 
 export const GENERATED_SECRET_TYPE = 'sluice.dev/generated.v1';
 
@@ -56,7 +56,7 @@ export class GeneratedStore {
       metadata: {
         name: generatedSecretName(owner),
         namespace: this.namespace,
-        labels: { [LABEL_APP]: owner.app, [LABEL_ENV]: owner.env, 'app.kubernetes.io/managed-by': 'sluice' },
+        labels: stateLabels(owner),
       },
       type: GENERATED_SECRET_TYPE,
       data: { values: Buffer.from(JSON.stringify(values), 'utf8').toString('base64') },

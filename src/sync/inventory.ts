@@ -5,7 +5,7 @@
  */
 import type { ClusterClient } from '../kube/client.js';
 import type { KubeObject, ObjectRef } from '../kube/types.js';
-import { LABEL_APP, LABEL_ENV, type Owner } from './ownership.js';
+import { stateLabels, type Owner } from './ownership.js';
 
 export interface Inventory {
   /** Config revision the objects were applied from. */
@@ -41,7 +41,7 @@ export class InventoryStore {
       metadata: {
         name: inventoryName(owner),
         namespace: this.namespace,
-        labels: { [LABEL_APP]: owner.app, [LABEL_ENV]: owner.env, 'app.kubernetes.io/managed-by': 'sluice' },
+        labels: stateLabels(owner),
       },
       data: { revision: inventory.revision, objects: JSON.stringify(inventory.objects) },
     };

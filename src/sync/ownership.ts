@@ -14,6 +14,15 @@ export interface Owner {
   readonly env: string;
 }
 
+/**
+ * Labels of sluice's own state objects for an app × env in the state namespace (inventory,
+ * release records, generated values): selectable per app × env, never stamped with a tracking id,
+ * so no prune ever considers them.
+ */
+export function stateLabels(owner: Owner): Record<string, string> {
+  return { [LABEL_APP]: owner.app, [LABEL_ENV]: owner.env, 'app.kubernetes.io/managed-by': 'sluice' };
+}
+
 export function trackingId(owner: Owner, ref: ObjectRef): string {
   return `${owner.app}:${owner.env}:${groupOf(ref.apiVersion)}/${ref.kind}:${ref.namespace ?? ''}/${ref.name}`;
 }

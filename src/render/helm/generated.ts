@@ -19,7 +19,7 @@ import { Certificate } from '../sprig/certs.js';
 /** Generated values by call: what a render returns and the next render of the same app × env takes. */
 export type GeneratedValues = Readonly<Record<string, string>>;
 
-/** The functions whose results are kept, and how each result is stored as text. */
+/** The functions whose results are kept: strings as they are, randInt as a decimal, certificates as JSON. */
 const STRING_FUNCS = [
   'randAlphaNum', 'randAlpha', 'randNumeric', 'randAscii', 'randBytes', 'shuffle', 'uuidv4',
   'genPrivateKey', 'bcrypt', 'htpasswd', 'encryptAES',
