@@ -2,12 +2,13 @@
  * The `syncPolicy` block of sluice.yaml: reading it (at env level with defaults, at app level as
  * overrides of only the fields given) and merging an app's overrides onto its env's policy. Field
  * names and defaults follow Argo CD's Application `spec.syncPolicy` (automated.prune/selfHeal,
- * retry.limit/backoff), plus sluice's rollback, timeouts, prune guard and history limit.
+ * retry.limit/backoff, allowEmpty), plus sluice's rollback, timeouts (whole sync, per hook, per wave),
+ * prune guard, history limit and allowRewind.
  */
 import { Cursor, field, readBool, readDuration, readEnum, readMap, readNumber } from './reader.js';
 import type { RetryPolicy, SyncPolicy, SyncPolicyOverride } from './types.js';
 
-const POLICY_FIELDS = ['auto', 'prune', 'selfHeal', 'rollback', 'healthTimeout', 'syncTimeout', 'retry', 'maxPrunePercent', 'historyLimit'];
+const POLICY_FIELDS = ['auto', 'prune', 'selfHeal', 'rollback', 'healthTimeout', 'syncTimeout', 'retry', 'maxPrunePercent', 'historyLimit', 'allowEmpty', 'allowRewind', 'hookTimeout', 'waveTimeout'];
 const RETRY_FIELDS = ['limit', 'backoff'];
 const BACKOFF_FIELDS = ['duration', 'factor', 'maxDuration'];
 const ROLLBACK_MODES = ['auto', 'manual'] as const;
@@ -26,6 +27,8 @@ export const DEFAULT_SYNC_POLICY: SyncPolicy = {
   retry: DEFAULT_RETRY,
   maxPrunePercent: 50,
   historyLimit: 10,
+  allowEmpty: false,
+  allowRewind: true,
 };
 
 /** An environment's policy: the fields given, defaults for the rest. */
@@ -39,7 +42,7 @@ export function readSyncPolicyOverride(c: Cursor): SyncPolicyOverride {
   if (!f) return {};
   const out: { -readonly [K in keyof SyncPolicyOverride]: SyncPolicyOverride[K] } = {};
   const given = (key: string): Cursor | undefined => (f.get(key)?.present ? f.get(key) : undefined);
-  for (const key of ['auto', 'prune', 'selfHeal'] as const) {
+  for (const key of ['auto', 'prune', 'selfHeal', 'allowEmpty', 'allowRewind'] as const) {
     const k = given(key);
     if (k) out[key] = readBool(k, DEFAULT_SYNC_POLICY[key]);
   }
@@ -49,6 +52,10 @@ export function readSyncPolicyOverride(c: Cursor): SyncPolicyOverride {
   if (health) out.healthTimeoutMs = readDuration(health, DEFAULT_SYNC_POLICY.healthTimeoutMs, { positive: true });
   const sync = given('syncTimeout');
   if (sync) out.syncTimeoutMs = readDuration(sync, DEFAULT_SYNC_POLICY.syncTimeoutMs, { positive: true });
+  const hook = given('hookTimeout');
+  if (hook) out.hookTimeoutMs = readDuration(hook, DEFAULT_SYNC_POLICY.syncTimeoutMs, { positive: true });
+  const wave = given('waveTimeout');
+  if (wave) out.waveTimeoutMs = readDuration(wave, DEFAULT_SYNC_POLICY.syncTimeoutMs, { positive: true });
   const prune = given('maxPrunePercent');
   if (prune) out.maxPrunePercent = readNumber(prune, DEFAULT_SYNC_POLICY.maxPrunePercent, { min: 0, max: 100 });
   const history = given('historyLimit');

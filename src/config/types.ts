@@ -40,6 +40,14 @@ export interface SyncPolicy {
   readonly maxPrunePercent: number;
   /** Release history entries kept per app × env (YAML `historyLimit: 10`, 1–100). Default 10. */
   readonly historyLimit: number;
+  /** Sync (and prune) a render that comes out with no objects at all (Argo CD's `allowEmpty`). Default false: an empty render syncs nothing. */
+  readonly allowEmpty: boolean;
+  /** Follow the tracked branch when it moves to a commit that does not descend from the last synced one (a force-push). Default true; false holds the revision until a person syncs. */
+  readonly allowRewind: boolean;
+  /** One hook (PreSync, Sync, PostSync, SyncFail) that has not completed within this fails the sync (YAML `hookTimeout: 5m`). Default: bounded by syncTimeout only. */
+  readonly hookTimeoutMs?: number;
+  /** One sync wave whose objects are not all healthy within this fails the sync (YAML `waveTimeout: 5m`). Default: bounded by syncTimeout only. */
+  readonly waveTimeoutMs?: number;
 }
 
 /** An app's `syncPolicy`: only the fields it gives, each overriding the env's value (retry field by field). */

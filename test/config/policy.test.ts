@@ -26,7 +26,23 @@ describe('config/policy', () => {
     assert.deepEqual(DEFAULT_SYNC_POLICY, {
       auto: true, prune: false, selfHeal: false, rollback: 'manual', healthTimeoutMs: 300_000, syncTimeoutMs: 600_000,
       retry: { limit: 5, backoffMs: 5_000, factor: 2, maxBackoffMs: 180_000 }, maxPrunePercent: 50, historyLimit: 10,
+      allowEmpty: false, allowRewind: true,
     });
+  });
+
+  it('reads allowEmpty, allowRewind and the per-hook and per-wave timeouts', () => {
+    const config = parseConfig(`apiVersion: sluice.dev/v1alpha1
+kind: Config
+environments: [{name: prod, syncPolicy: {allowRewind: false, hookTimeout: 2m, waveTimeout: 90s}}]
+apps: [{name: a, chart: a, syncPolicy: {allowEmpty: true}}]
+`);
+    const [t] = appEnvironments(config);
+    assert.deepEqual([t.syncPolicy.allowEmpty, t.syncPolicy.allowRewind, t.syncPolicy.hookTimeoutMs, t.syncPolicy.waveTimeoutMs], [true, false, 120_000, 90_000]);
+    assert.throws(() => parseConfig(`apiVersion: sluice.dev/v1alpha1
+kind: Config
+environments: [{name: prod, syncPolicy: {hookTimeout: 0s}}]
+apps: [{name: a, chart: a}]
+`), /hookTimeout/);
   });
 
   it('keeps an app\'s override out of its other apps and applies it in every env of the app', () => {

@@ -18,7 +18,7 @@ const fixture = parse(readFileSync(resolve('test/fixtures/engine/releases.yaml')
 
 export const POLICY: SyncPolicy = {
   auto: true, prune: true, selfHeal: false, rollback: 'manual', healthTimeoutMs: 300_000, syncTimeoutMs: 600_000,
-  retry: { limit: 5, backoffMs: 5_000, factor: 2, maxBackoffMs: 180_000 }, maxPrunePercent: 50, historyLimit: 10,
+  retry: { limit: 5, backoffMs: 5_000, factor: 2, maxBackoffMs: 180_000 }, maxPrunePercent: 50, historyLimit: 10, allowEmpty: false, allowRewind: true,
 };
 
 function record(s: Short): ReleaseRecord {
