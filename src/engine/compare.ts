@@ -14,7 +14,7 @@ import { placeInNamespaces } from '../sync/namespaces.js';
 import { applyOrder } from '../sync/order.js';
 import { stamp } from '../sync/ownership.js';
 import { splitHooks } from '../sync/plan.js';
-import { pruneCandidates, staleRefs, type PruneCandidate } from '../sync/prune.js';
+import { pruneCandidates, pruneDecision, staleRefs, type PruneCandidate, type PruneDecision } from '../sync/prune.js';
 import type { ResourceStatus } from './status.js';
 
 export interface Desired {
@@ -77,6 +77,15 @@ export async function compare(client: ClusterClient, appEnv: AppEnv, desired: De
 
 export function outOfSync(c: Comparison): boolean {
   return c.drifted.size > 0 || c.prune.length > 0;
+}
+
+/**
+ * The prune decision for a comparison — the one the sync makes, the status shows and `sluice diff`
+ * reports. `asked`: a person asked to prune (`sluice sync --prune`). Hooks do not count as objects:
+ * a render of hooks only is empty.
+ */
+export function pruneFor(appEnv: AppEnv, c: Comparison, asked = false): PruneDecision {
+  return pruneDecision({ candidates: c.prune, inventory: c.inventory, owner: appEnv, policy: appEnv.syncPolicy, render: { failed: false, resources: c.desired.resources.length }, asked });
 }
 
 export const PRUNE_MESSAGE = 'no longer rendered: requires pruning';

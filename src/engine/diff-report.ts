@@ -6,8 +6,7 @@
  */
 import type { AppEnv } from '../config/types.js';
 import { objectKey, refOf, type ObjectRef } from '../kube/types.js';
-import type { Comparison } from './compare.js';
-import { pruneDecision } from './operations.js';
+import { pruneFor, type Comparison } from './compare.js';
 
 export interface ObjectChange {
   /** `Kind/namespace/name` (`Kind/name` for cluster-scoped objects). */
@@ -31,6 +30,8 @@ export interface AppDiff {
   readonly prune: readonly PruneEntry[];
   /** Why the prune guard holds every prune back, when it does. */
   readonly pruneHeld?: string;
+  /** Why a sync would be refused altogether (a render that came out empty without allowEmpty). */
+  readonly refused?: string;
 }
 
 export function subject(ref: ObjectRef): string {
@@ -46,16 +47,17 @@ export function diffReport(appEnv: AppEnv, revision: string, c: Comparison, prun
     const diff = c.diffs.get(key);
     objects.push({ object: subject(refOf(obj)), change: c.missing.has(key) ? 'create' : 'update', ...(diff ? { diff } : {}) });
   }
-  const decision = pruneDecision(appEnv, c, prune);
+  const decision = pruneFor(appEnv, c, prune);
   const entries: PruneEntry[] = [
     ...decision.prune.map((p) => ({ object: subject(p.ref), prune: true })),
     ...decision.keep.map((k) => ({ object: subject(k.candidate.ref), prune: false, reason: k.reason })),
   ].sort((a, b) => a.object.localeCompare(b.object));
-  return { app: appEnv.app, env: appEnv.env, revision, inSync: objects.length === 0 && entries.length === 0, objects, prune: entries, ...(decision.held ? { pruneHeld: decision.held } : {}) };
+  return { app: appEnv.app, env: appEnv.env, revision, inSync: objects.length === 0 && entries.length === 0 && !decision.blocked, objects, prune: entries, ...(decision.held ? { pruneHeld: decision.held } : {}), ...(decision.blocked ? { refused: decision.blocked } : {}) };
 }
 
 /** The report as text, like `kubectl diff` with a summary. */
 export function formatDiff(d: AppDiff): string {
+  if (d.refused) return `${d.app}/${d.env} at ${d.revision.slice(0, 7)}: sync refused: ${d.refused}\n`;
   if (d.inSync) return `${d.app}/${d.env} is in sync with ${d.revision.slice(0, 7)}.\n`;
   const lines = [`${d.app}/${d.env} at ${d.revision.slice(0, 7)}: ${d.objects.length} to apply, ${d.prune.filter((p) => p.prune).length} to prune`];
   for (const o of d.objects) {

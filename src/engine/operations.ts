@@ -14,9 +14,9 @@ import type { Logger } from '../log/logger.js';
 import type { InventoryStore } from '../sync/inventory.js';
 import { advanceOperation, newOperation, type SyncOperation } from '../sync/operation.js';
 import { planSync } from '../sync/plan.js';
-import { decidePrune, type PruneCandidate } from '../sync/prune.js';
+import type { PruneCandidate } from '../sync/prune.js';
 import type { ActiveSync, AppRuntime, RollbackIntent } from './app-runtime.js';
-import { isDrifted, type Comparison } from './compare.js';
+import { isDrifted, pruneFor, type Comparison } from './compare.js';
 import { retryDelayMs } from './releases.js';
 import type { OperationStatus } from './status.js';
 
@@ -54,11 +54,6 @@ export interface SyncRequest {
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-/** What a sync prunes: the env's policy, or everything prunable when a person asked for it (`sluice sync --prune`). */
-export function pruneDecision(appEnv: AppEnv, c: Comparison, asked = false) {
-  return decidePrune(c.prune, { enabled: appEnv.syncPolicy.prune || asked, inventorySize: c.inventory.length, maxPrunePercent: appEnv.syncPolicy.maxPrunePercent, overrideGuard: asked });
-}
-
 /** Starts a sync of what git renders; the caller advances it. */
 export async function startSync(deps: OperationDeps, rt: AppRuntime, appEnv: AppEnv, req: SyncRequest): Promise<ActiveSync> {
   const owner = { app: appEnv.app, env: appEnv.env };
@@ -74,7 +69,7 @@ export async function startSync(deps: OperationDeps, rt: AppRuntime, appEnv: App
       appEnv.syncPolicy.historyLimit,
     ));
   rt.remember(release);
-  const op = newOperation(randomUUID(), planSync(resources, hooks, `${release.id}-${req.attempt ?? 1}`), pruneDecision(appEnv, req.comparison, req.prune), now, appEnv.syncPolicy.syncTimeoutMs);
+  const op = newOperation(randomUUID(), planSync(resources, hooks, `${release.id}-${req.attempt ?? 1}`), pruneFor(appEnv, req.comparison, req.prune), now, appEnv.syncPolicy.syncTimeoutMs);
   rt.active = { op, release, attempt: req.attempt ?? 1, desired: resources.map(refOf), inventory: req.comparison.inventory, digest: req.digest };
   rt.retry = undefined;
   rt.healthWatch = undefined;
@@ -109,7 +104,7 @@ export async function startRollback(deps: OperationDeps, rt: AppRuntime, appEnv:
     appEnv.syncPolicy.historyLimit,
   );
   rt.remember(release);
-  const op = newOperation(randomUUID(), planSync(manifests, [], `${release.id}`), pruneDecision(appEnv, c), now, appEnv.syncPolicy.syncTimeoutMs);
+  const op = newOperation(randomUUID(), planSync(manifests, [], `${release.id}`), pruneFor(appEnv, c), now, appEnv.syncPolicy.syncTimeoutMs);
   rt.active = { op, release, attempt: 1, rollback: intent, desired: manifests.map(refOf), inventory: c.inventory, digest: intent.to.digest };
   rt.retry = undefined;
   rt.healthWatch = undefined;

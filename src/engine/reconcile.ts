@@ -10,10 +10,10 @@ import { manifestDigest, type ReleaseRecord } from '../history/release.js';
 import { aggregateHealth } from '../health/index.js';
 import { objectKey, type KubeObject } from '../kube/types.js';
 import type { ChangeSetEntry } from '../sync/changeset.js';
-import { decidePrune } from '../sync/prune.js';
+import type { PruneDecision } from '../sync/prune.js';
 import { RefusedError } from '../history/errors.js';
 import type { AppRuntime } from './app-runtime.js';
-import { compare, desiredState, outOfSync, resourceStatuses, type Comparison } from './compare.js';
+import { compare, desiredState, outOfSync, pruneFor, resourceStatuses, type Comparison } from './compare.js';
 import { advance, startRollback, startSync, type Finished, type OperationDeps } from './operations.js';
 import { autoSyncDecision, lastFromGit, quarantineFor, rollbackTarget, selfHealDelayMs, type AutoSyncDecision } from './releases.js';
 import type { RenderOutcome } from './render.js';
@@ -233,8 +233,9 @@ export async function reconcile(deps: ReconcileDeps, rt: AppRuntime, input: Reco
   const before = pass.finished.length;
   await watchHealth(pass, resourceStatuses(c, deps.health));
   if (pass.finished.length > before || rt.active?.rollback) c = await recompare();
-  const resources = resourceStatuses(c, deps.health, keepReasons(appEnv, c));
-  const status = statusOf(pass, c, resources, digest, decision, previous);
+  const prune = pruneFor(appEnv, c);
+  const resources = resourceStatuses(c, deps.health, keepReasons(prune));
+  const status = statusOf(pass, c, prune, resources, digest, decision, previous);
   return resultOf(pass, status);
 }
 
@@ -243,10 +244,9 @@ function resultOf(pass: Pass, status: AppEnvStatus): ReconcileResult {
   return { status, finished: pass.finished, changes, syncing: pass.rt.active !== undefined, ...(pass.requeue !== undefined ? { requeueAfterMs: pass.requeue } : {}) };
 }
 
-/** Why each prune candidate stays (policy, annotation, protected kind, guard), for the status. */
-function keepReasons(appEnv: AppEnv, c: Comparison): Map<string, string> {
-  const d = decidePrune(c.prune, { enabled: appEnv.syncPolicy.prune, inventorySize: c.inventory.length, maxPrunePercent: appEnv.syncPolicy.maxPrunePercent });
-  return new Map(d.keep.map((k) => [objectKey(k.candidate.ref), k.reason]));
+/** Why each prune candidate stays (policy, annotation, protected kind, guard, empty render), for the status. */
+function keepReasons(prune: PruneDecision): Map<string, string> {
+  return new Map(prune.keep.map((k) => [objectKey(k.candidate.ref), k.reason]));
 }
 
 function renderFailed(pass: Pass): ReconcileResult {
@@ -270,18 +270,19 @@ function rolledBackStatus(rt: AppRuntime, digest: string): RolledBackStatus | un
   return { release: bad.id, revision: bad.revision, to: rollback?.rollbackOf ?? 0, reason: bad.rolledBack.reason, at: bad.rolledBack.at, by: bad.rolledBack.by };
 }
 
-function statusOf(pass: Pass, c: Comparison, resources: ResourceStatus[], digest: string, decision: AutoSyncDecision | undefined, previous: AppEnvStatus | undefined): AppEnvStatus {
+function statusOf(pass: Pass, c: Comparison, prune: PruneDecision, resources: ResourceStatus[], digest: string, decision: AutoSyncDecision | undefined, previous: AppEnvStatus | undefined): AppEnvStatus {
   const { rt, input } = pass;
   const { appEnv, revision } = input;
   const health = aggregateHealth(resources.filter((r) => !r.extra).map((r) => ({ status: r.health, message: r.message ?? '' }))).status;
-  const drift = outOfSync(c);
+  // An empty render is OutOfSync even where the objects it would prune are gone already.
+  const drift = outOfSync(c) || prune.blocked !== undefined;
   const rolledBack = drift ? rolledBackStatus(rt, digest) : undefined;
   const lastDone = pass.finished.at(-1);
   const succeeded = pass.finished.filter((f) => f.active.op.phase === 'Succeeded').at(-1);
   const at = new Date(pass.deps.now()).toISOString();
   const lastSync = lastDone ? { revision: lastDone.active.release.revision, at, changes: lastDone.active.op.changes } : previous?.lastSync;
   const syncStatus = rolledBack ? 'RolledBack' : drift ? 'OutOfSync' : 'Synced';
-  const message = statusMessage(pass, c, decision, rolledBack);
+  const message = statusMessage(pass, c, prune, decision, rolledBack);
   return {
     app: appEnv.app, env: appEnv.env, namespace: appEnv.namespace, revision, syncStatus, health,
     lastSyncedAt: succeeded ? at : (previous?.lastSyncedAt ?? null), message, resources, lastSync,
@@ -289,17 +290,17 @@ function statusOf(pass: Pass, c: Comparison, resources: ResourceStatus[], digest
   };
 }
 
-function statusMessage(pass: Pass, c: Comparison, decision: AutoSyncDecision | undefined, rolledBack: RolledBackStatus | undefined): string {
+function statusMessage(pass: Pass, c: Comparison, prune: PruneDecision, decision: AutoSyncDecision | undefined, rolledBack: RolledBackStatus | undefined): string {
   const { rt, input } = pass;
   const rev = short(input.revision);
   if (rt.active) return `${rt.active.rollback ? 'rolling back' : 'syncing'} release ${rt.active.release.id} (${short(rt.active.release.revision)}): ${rt.active.op.message}`;
   if (pass.note) return pass.note;
+  if (prune.blocked) return prune.blocked;
   if (rolledBack) return `release ${rolledBack.release} (${short(rolledBack.revision)}) was rolled back: ${rolledBack.reason}; holding release ${rolledBack.to} until git changes`;
   if (rt.retry) return `sync failed: ${rt.retry.lastError}; retry ${rt.retry.attempt - 1} of ${input.appEnv.syncPolicy.retry.limit} in ${Math.max(0, Math.ceil((rt.retry.at - pass.deps.now()) / 1000))}s`;
   const held = pass.finished.at(-1)?.active.op.prune.held;
   if (held) return held;
-  const guard = decidePrune(c.prune, { enabled: input.appEnv.syncPolicy.prune, inventorySize: c.inventory.length, maxPrunePercent: input.appEnv.syncPolicy.maxPrunePercent }).held;
-  if (guard && c.drifted.size === 0) return guard;
+  if (prune.held && c.drifted.size === 0) return prune.held;
   const last = pass.finished.at(-1);
   if (last && last.active.op.phase === 'Failed') return `sync failed: ${last.active.op.message}`;
   if (decision && !decision.sync && decision.reason === 'failed-before' && outOfSync(c)) return `sync of this state failed (release ${decision.release?.id}): ${decision.release?.message ?? ''}; change it in git or sync by hand`;

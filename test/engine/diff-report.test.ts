@@ -5,6 +5,7 @@ import type { AppEnv } from '../../src/config/types.js';
 import type { Comparison } from '../../src/engine/compare.js';
 import { diffReport, formatDiff } from '../../src/engine/diff-report.js';
 import type { KubeObject } from '../../src/kube/types.js';
+import { stamp } from '../../src/sync/ownership.js';
 
 const obj = (kind: string, name: string): KubeObject => ({ apiVersion: 'v1', kind, metadata: { name, namespace: 'shop-prod' } });
 const key = (kind: string, name: string) => `/${kind}/shop-prod/${name}`;
@@ -12,7 +13,7 @@ const appEnv = { app: 'web', env: 'prod', syncPolicy: { ...DEFAULT_SYNC_POLICY, 
 
 function comparison(): Comparison {
   const resources = [obj('Secret', 'web-creds'), obj('ConfigMap', 'web'), obj('Service', 'web')];
-  const old = obj('ConfigMap', 'web-old');
+  const old = stamp(obj('ConfigMap', 'web-old'), appEnv);
   return {
     desired: { resources, hooks: [] },
     live: new Map(),
@@ -37,6 +38,13 @@ describe('engine/diff-report', () => {
     const d = diffReport(appEnv, 'abcdef0123', comparison(), true);
     assert.deepEqual(d.prune, [{ object: 'ConfigMap/shop-prod/web-old', prune: true }]);
     assert.match(formatDiff(d), /^- prune ConfigMap\/shop-prod\/web-old$/m);
+  });
+
+  it('an empty render is refused, whatever a person asks', () => {
+    const c = { ...comparison(), desired: { resources: [], hooks: [] }, drifted: new Set<string>(), missing: new Set<string>() };
+    const d = diffReport(appEnv, 'abcdef0123', c, true);
+    assert.deepEqual(d.prune, [{ object: 'ConfigMap/shop-prod/web-old', prune: false, reason: 'the render came out empty' }]);
+    assert.equal(formatDiff(d), 'web/prod at abcdef0: sync refused: the render came out empty (0 objects, 4 in the last sync): nothing is synced or pruned; set syncPolicy.allowEmpty: true if web is meant to have no objects in prod\n');
   });
 
   it('an app × env with nothing to do says so', () => {

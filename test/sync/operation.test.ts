@@ -3,7 +3,7 @@ import { assessHealth } from '../../src/health/index.js';
 import type { KubeObject, ObjectRef } from '../../src/kube/types.js';
 import { advanceOperation, newOperation, type OperationContext, type SyncOperation } from '../../src/sync/operation.js';
 import { planSync, splitHooks } from '../../src/sync/plan.js';
-import { decidePrune } from '../../src/sync/prune.js';
+import type { PruneDecision } from '../../src/sync/prune.js';
 import { MemoryCluster } from '../support/memory-cluster.js';
 
 const NS = 'shop';
@@ -36,7 +36,7 @@ function setup(objects: KubeObject[], options: { now?: () => number; timeoutMs?:
   const ctx: OperationContext = { client: cluster, now: options.now ?? Date.now, drifted: () => true, health: assessHealth };
   const { resources, hooks } = splitHooks(objects);
   const candidates = (options.prune ?? []).map((p) => ({ ref: { apiVersion: p.live.apiVersion, kind: p.live.kind, namespace: NS, name: p.live.metadata.name ?? '' }, live: p.live }));
-  const prune = decidePrune(candidates, { enabled: true, inventorySize: 10, maxPrunePercent: 100 });
+  const prune: PruneDecision = { prune: candidates, keep: [] };
   const op = newOperation('op1', planSync(resources, hooks, '1-1'), prune, (options.now ?? Date.now)(), options.timeoutMs ?? 60_000);
   return { cluster, ctx, op };
 }
