@@ -3,7 +3,9 @@
  * request, render → compare with live → decide (Argo CD's automated-sync rules, quarantine of
  * rolled-back releases, retries, self-heal backoff) → maybe start a sync → watch health after a
  * sync (automatic rollback) → status. Failures become status values; a failed render never applies
- * or prunes anything, and an operation in progress is never left half-applied.
+ * or prunes anything, nor does an empty one unless the app allows it, and an operation in progress
+ * is never left half-applied. Only a sync that would change the cluster starts by itself, so a
+ * prune held by the guard is a stable state that writes no release.
  */
 import type { AppEnv } from '../config/types.js';
 import { manifestDigest, type ReleaseRecord } from '../history/release.js';
@@ -15,7 +17,7 @@ import { RefusedError } from '../history/errors.js';
 import type { AppRuntime } from './app-runtime.js';
 import { compare, desiredState, outOfSync, pruneFor, resourceStatuses, type Comparison } from './compare.js';
 import { advance, startRollback, startSync, type Finished, type OperationDeps } from './operations.js';
-import { autoSyncDecision, lastFromGit, quarantineFor, rollbackTarget, selfHealDelayMs, type AutoSyncDecision } from './releases.js';
+import { autoSyncDecision, lastFromGit, quarantineFor, rollbackTarget, SELF_HEAL, selfHealDelayMs, type AutoSyncDecision } from './releases.js';
 import type { RenderOutcome } from './render.js';
 import type { AppEnvStatus, ResourceStatus, RolledBackStatus } from './status.js';
 
@@ -40,6 +42,8 @@ export interface ReconcileResult {
   readonly requeueAfterMs?: number;
   /** A sync operation is waiting on something (health, a hook): look again soon. */
   readonly syncing: boolean;
+  /** The manual sync of this pass was refused (the render failed, or came out empty without allowEmpty); its message is the status message. */
+  readonly refused?: RefusedError;
 }
 
 interface Pass {
@@ -49,6 +53,7 @@ interface Pass {
   readonly finished: Finished[];
   requeue?: number;
   note?: string;
+  refused?: RefusedError;
 }
 
 const short = (sha: string): string => sha.slice(0, 7);
@@ -157,6 +162,12 @@ async function decide(pass: Pass, digest: string, c: Comparison): Promise<AutoSy
   const { appEnv, revision } = input;
   const records = rt.records ?? [];
   const now = deps.now();
+  const prune = pruneFor(appEnv, c);
+  // An empty render starts nothing, not even by hand (Argo CD's allowEmpty): it is far more often a mistake than an intent.
+  if (prune.blocked) {
+    if (input.forceSync) pass.refused = new RefusedError('unprocessable', prune.blocked);
+    return { sync: false, reason: 'empty-render' };
+  }
   if (input.forceSync && outOfSync(c)) {
     await startSync(deps, rt, appEnv, { trigger: 'manual-sync', triggeredBy: input.forceSync.by, revision, digest, comparison: c, prune: input.forceSync.prune });
     return { sync: true, trigger: 'manual-sync' };
@@ -171,7 +182,10 @@ async function decide(pass: Pass, digest: string, c: Comparison): Promise<AutoSy
     return { sync: true, trigger: retry.release.trigger };
   }
   if (retry) rt.retry = undefined; // git moved on: the new state gets its own sync
-  const decision = autoSyncDecision(appEnv.syncPolicy, records, digest, outOfSync(c));
+  // Nothing to apply and nothing the policy lets it prune (a held or kept prune): a sync would only
+  // add a release and an Event, again at every pass.
+  const changes = c.drifted.size > 0 || prune.prune.length > 0;
+  const decision = autoSyncDecision(appEnv.syncPolicy, records, digest, changes);
   if (!decision.sync) return decision;
   if (decision.trigger === 'self-heal') {
     const wait = selfHealDelayMs(rt.selfHeal.count, rt.selfHeal.lastAt, now);
@@ -180,7 +194,7 @@ async function decide(pass: Pass, digest: string, c: Comparison): Promise<AutoSy
       pass.note = `self-heal backing off for ${Math.ceil(wait / 1000)}s: the objects were changed in the cluster ${rt.selfHeal.count} time(s) in a row`;
       return decision;
     }
-    rt.selfHeal = { count: now - rt.selfHeal.lastAt > 600_000 ? 1 : rt.selfHeal.count + 1, lastAt: now };
+    rt.selfHeal = { count: now - rt.selfHeal.lastAt > SELF_HEAL.resetAfterMs ? 1 : rt.selfHeal.count + 1, lastAt: now };
   } else rt.selfHeal = { count: 0, lastAt: 0 };
   await startSync(deps, rt, appEnv, { trigger: decision.trigger, triggeredBy: 'sluice', revision, digest, comparison: c });
   return decision;
@@ -241,7 +255,10 @@ export async function reconcile(deps: ReconcileDeps, rt: AppRuntime, input: Reco
 
 function resultOf(pass: Pass, status: AppEnvStatus): ReconcileResult {
   const changes = pass.finished.flatMap((f) => f.active.op.changes);
-  return { status, finished: pass.finished, changes, syncing: pass.rt.active !== undefined, ...(pass.requeue !== undefined ? { requeueAfterMs: pass.requeue } : {}) };
+  return {
+    status, finished: pass.finished, changes, syncing: pass.rt.active !== undefined,
+    ...(pass.requeue !== undefined ? { requeueAfterMs: pass.requeue } : {}), ...(pass.refused ? { refused: pass.refused } : {}),
+  };
 }
 
 /** Why each prune candidate stays (policy, annotation, protected kind, guard, empty render), for the status. */
@@ -255,6 +272,7 @@ function renderFailed(pass: Pass): ReconcileResult {
   const e = (input.render as { ok: false; error: { message: string; file?: string; line?: number } }).error;
   const where = e.file ? `${e.file}${e.line ? `:${e.line}` : ''}: ` : '';
   const message = `render failed at ${short(revision)}: ${e.message.startsWith(where) || !where ? '' : where}${e.message}`;
+  if (input.forceSync) pass.refused = new RefusedError('unprocessable', message);
   const status: AppEnvStatus = {
     app: input.appEnv.app, env: input.appEnv.env, namespace: input.appEnv.namespace, revision, syncStatus: 'Error',
     health: previous?.health ?? 'Unknown', lastSyncedAt: previous?.lastSyncedAt ?? null, message, resources: previous?.resources ?? [],

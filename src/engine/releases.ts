@@ -11,7 +11,7 @@ import type { ReleaseRecord, ReleaseTrigger } from '../history/release.js';
 
 export type AutoSyncDecision =
   | { readonly sync: true; readonly trigger: ReleaseTrigger }
-  | { readonly sync: false; readonly reason: 'manual-policy' | 'quarantined' | 'failed-before' | 'drift-selfheal-off' | 'in-sync'; readonly release?: ReleaseRecord };
+  | { readonly sync: false; readonly reason: 'manual-policy' | 'quarantined' | 'failed-before' | 'drift-selfheal-off' | 'in-sync' | 'empty-render'; readonly release?: ReleaseRecord };
 
 /** A rolled-back release that rendered exactly `digest`, if any. */
 export function quarantineFor(records: readonly ReleaseRecord[], digest: string): ReleaseRecord | undefined {
@@ -24,11 +24,12 @@ export function lastFromGit(records: readonly ReleaseRecord[]): ReleaseRecord | 
 }
 
 /**
- * Whether an automated sync should start, for an app × env whose rendered state (`digest`) differs
- * from the cluster (`outOfSync`).
+ * Whether an automated sync should start, for an app × env rendering `digest`; `changes`: a sync
+ * would change the cluster (apply or prune something). A sync that would change nothing never
+ * starts by itself: it would only add a release record.
  */
-export function autoSyncDecision(policy: SyncPolicy, records: readonly ReleaseRecord[], digest: string, outOfSync: boolean): AutoSyncDecision {
-  if (!outOfSync) return { sync: false, reason: 'in-sync' };
+export function autoSyncDecision(policy: SyncPolicy, records: readonly ReleaseRecord[], digest: string, changes: boolean): AutoSyncDecision {
+  if (!changes) return { sync: false, reason: 'in-sync' };
   if (!policy.auto) return { sync: false, reason: 'manual-policy' };
   const quarantined = quarantineFor(records, digest);
   if (quarantined) return { sync: false, reason: 'quarantined', release: quarantined };
