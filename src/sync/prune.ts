@@ -27,7 +27,7 @@ export function pruneCandidates(stale: readonly { ref: ObjectRef; live: KubeObje
 export const PRUNE_ANNOTATION = 'sluice.dev/prune';
 const ARGO_SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
 /** Deleting these loses data or takes everything inside with them, so they need an explicit opt-in. */
-export const PROTECTED_KINDS: ReadonlySet<string> = new Set(['Namespace', 'CustomResourceDefinition', 'PersistentVolumeClaim']);
+const PROTECTED_KINDS: ReadonlySet<string> = new Set(['Namespace', 'CustomResourceDefinition', 'PersistentVolumeClaim']);
 /** Objects a held prune names in its message; the rest are counted. */
 const NAMED = 5;
 
