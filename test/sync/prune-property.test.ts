@@ -10,7 +10,7 @@ import { ANNOTATION_TRACKING_ID, LABEL_APP, LABEL_ENV, stamp, trackingId } from 
 import { pruneDecision, type PruneCandidate, type PruneDecision, type PruneInput } from '../../src/sync/prune.js';
 
 const SEED = Number(process.env.PRUNE_PROPERTY_SEED ?? 20261203);
-const CASES = 4000;
+const CASES = 3000;
 const OWNER = { app: 'web', env: 'dev' };
 const KINDS = [
   { apiVersion: 'v1', kind: 'ConfigMap' }, { apiVersion: 'v1', kind: 'Service' }, { apiVersion: 'apps/v1', kind: 'Deployment' }, { apiVersion: 'v1', kind: 'Secret' },
