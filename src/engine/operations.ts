@@ -3,6 +3,8 @@
  * a sync of what git renders, a retry of a failed one, and a rollback to a stored release. Closing
  * writes the inventory and the release result, and decides what follows a failure: an automatic
  * rollback, a retry with backoff, or nothing (Failed until git changes or someone syncs by hand).
+ * The release record follows the operation (its progress while it runs, its result at the end) and
+ * is written again from what the engine holds should it vanish from the cluster.
  */
 import { randomUUID } from 'node:crypto';
 import type { AppEnv } from '../config/types.js';
