@@ -8,7 +8,7 @@
 import type { SyncAnswer } from './ops-api.js';
 import type { ReleaseRecord } from '../history/release.js';
 import type { HealthStatus } from '../health/types.js';
-import type { ObjectRef } from '../kube/types.js';
+import type { KubeObject, ObjectRef } from '../kube/types.js';
 import type { SyncOperation } from '../sync/operation.js';
 import type { OperationStatus } from './status.js';
 import type { GeneratedValues } from '../render/helm/index.js';
@@ -29,6 +29,8 @@ export interface ActiveSync {
   readonly rollback?: RollbackIntent;
   /** Refs of the resources this sync applies (the next inventory). */
   readonly desired: readonly ObjectRef[];
+  /** The manifests of the release, to write its record again should it vanish from the cluster. */
+  readonly manifests: readonly KubeObject[];
   /** The inventory before the sync. */
   readonly inventory: readonly ObjectRef[];
   readonly digest: string;

@@ -3,6 +3,8 @@
  * a sync of what git renders, a retry of a failed one, and a rollback to a stored release. Closing
  * writes the inventory and the release result, and decides what follows a failure: an automatic
  * rollback, a retry with backoff, or nothing (Failed until git changes or someone syncs by hand).
+ * The release record follows the operation (its progress while it runs, its result at the end) and
+ * is written again from what the engine holds should it vanish from the cluster.
  */
 import { randomUUID } from 'node:crypto';
 import type { AppEnv } from '../config/types.js';
@@ -12,7 +14,9 @@ import type { ClusterClient } from '../kube/client.js';
 import { objectKey, refOf, type KubeObject, type ObjectRef } from '../kube/types.js';
 import type { Logger } from '../log/logger.js';
 import type { InventoryStore } from '../sync/inventory.js';
+import { completedHooks, markHooksDone } from '../sync/hook-run.js';
 import { advanceOperation, newOperation, type SyncOperation } from '../sync/operation.js';
+import type { OperationLimits } from '../sync/timeouts.js';
 import { planSync } from '../sync/plan.js';
 import type { PruneCandidate } from '../sync/prune.js';
 import type { ActiveSync, AppRuntime, RollbackIntent } from './app-runtime.js';
@@ -27,8 +31,11 @@ export interface ReleaseHistory {
   list(owner: Owner): Promise<ReleaseRecord[]>;
   get(owner: Owner, id: number): Promise<StoredRelease | undefined>;
   append(owner: Owner, record: Omit<ReleaseRecord, 'id'>, manifests: readonly KubeObject[], limit: number): Promise<ReleaseRecord>;
-  update(owner: Owner, id: number, patch: Partial<Omit<ReleaseRecord, 'id' | 'app' | 'env'>>): Promise<ReleaseRecord>;
+  /** Changes a record; one that vanished is written again from `restore` (see HistoryStore.update). */
+  update(owner: Owner, id: number, patch: RecordPatch, restore?: StoredRelease): Promise<ReleaseRecord>;
 }
+
+type RecordPatch = Partial<Omit<ReleaseRecord, 'id' | 'app' | 'env'>>;
 
 export interface OperationDeps {
   readonly client: ClusterClient;
@@ -54,6 +61,11 @@ export interface SyncRequest {
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
+function limitsOf(appEnv: AppEnv): OperationLimits {
+  const { hookTimeoutMs, waveTimeoutMs } = appEnv.syncPolicy;
+  return { ...(hookTimeoutMs !== undefined ? { hookMs: hookTimeoutMs } : {}), ...(waveTimeoutMs !== undefined ? { waveMs: waveTimeoutMs } : {}) };
+}
+
 /** Starts a sync of what git renders; the caller advances it. */
 export async function startSync(deps: OperationDeps, rt: AppRuntime, appEnv: AppEnv, req: SyncRequest): Promise<ActiveSync> {
   const owner = { app: appEnv.app, env: appEnv.env };
@@ -69,8 +81,11 @@ export async function startSync(deps: OperationDeps, rt: AppRuntime, appEnv: App
       appEnv.syncPolicy.historyLimit,
     ));
   rt.remember(release);
-  const op = newOperation(randomUUID(), planSync(resources, hooks, `${release.id}-${req.attempt ?? 1}`), pruneFor(appEnv, req.comparison, req.prune), now, appEnv.syncPolicy.syncTimeoutMs);
-  rt.active = { op, release, attempt: req.attempt ?? 1, desired: resources.map(refOf), inventory: req.comparison.inventory, digest: req.digest };
+  const attempt = req.attempt ?? 1;
+  const op = newOperation(randomUUID(), planSync(resources, hooks, `${release.id}-${attempt}`), pruneFor(appEnv, req.comparison, req.prune), now, appEnv.syncPolicy.syncTimeoutMs, limitsOf(appEnv));
+  // The same attempt run again (a restarted controller): the hooks it completed are not re-run.
+  if (release.progress?.attempt === attempt) markHooksDone(op, release.progress.hooksDone);
+  rt.active = { op, release, attempt, desired: resources.map(refOf), manifests: resources, inventory: req.comparison.inventory, digest: req.digest };
   rt.retry = undefined;
   rt.healthWatch = undefined;
   deps.log.log('info', 'sync started', { app: appEnv.app, env: appEnv.env, revision: req.revision, release: release.id, trigger: req.trigger, attempt: req.attempt ?? 1 });
@@ -104,8 +119,8 @@ export async function startRollback(deps: OperationDeps, rt: AppRuntime, appEnv:
     appEnv.syncPolicy.historyLimit,
   );
   rt.remember(release);
-  const op = newOperation(randomUUID(), planSync(manifests, [], `${release.id}`), pruneFor(appEnv, c), now, appEnv.syncPolicy.syncTimeoutMs);
-  rt.active = { op, release, attempt: 1, rollback: intent, desired: manifests.map(refOf), inventory: c.inventory, digest: intent.to.digest };
+  const op = newOperation(randomUUID(), planSync(manifests, [], `${release.id}`), pruneFor(appEnv, c), now, appEnv.syncPolicy.syncTimeoutMs, limitsOf(appEnv));
+  rt.active = { op, release, attempt: 1, rollback: intent, desired: manifests.map(refOf), manifests, inventory: c.inventory, digest: intent.to.digest };
   rt.retry = undefined;
   rt.healthWatch = undefined;
   deps.log.log('warn', 'rollback started', { app: appEnv.app, env: appEnv.env, release: release.id, to: intent.to.id, from: intent.from?.id, by: intent.by, reason: intent.reason });
@@ -129,9 +144,30 @@ export async function advance(deps: OperationDeps, rt: AppRuntime, appEnv: AppEn
   const ctx = { client: deps.client, now: deps.now, drifted: (d: KubeObject, l: KubeObject) => isDrifted(appEnv, d, l), health: deps.health };
   await advanceOperation(ctx, active.op);
   rt.lastOperation = operationStatus(active);
-  if (active.op.phase === 'Running') return undefined;
+  if (active.op.phase === 'Running') {
+    await saveProgress(deps, rt, active);
+    return undefined;
+  }
+  // Cleared only once the outcome is recorded: if recording throws (API unreachable), the next pass records it again.
+  const done = active.op.phase === 'Succeeded' ? await succeed(deps, rt, appEnv, active) : await failed(deps, rt, appEnv, active);
   rt.active = undefined;
-  return active.op.phase === 'Succeeded' ? succeed(deps, rt, appEnv, active) : failed(deps, rt, appEnv, active);
+  return done;
+}
+
+/** Updates the active release's record, writing it again if it vanished from the cluster. */
+async function saveRecord(deps: OperationDeps, rt: AppRuntime, active: ActiveSync, patch: RecordPatch): Promise<void> {
+  const owner = { app: active.release.app, env: active.release.env };
+  active.release = await deps.history.update(owner, active.release.id, patch, { record: active.release, manifests: active.manifests });
+  rt.remember(active.release);
+}
+
+/** Keeps the hooks this attempt completed in the Running record, for a controller that restarts mid-sync. */
+async function saveProgress(deps: OperationDeps, rt: AppRuntime, active: ActiveSync): Promise<void> {
+  const hooksDone = completedHooks(active.op);
+  const saved = active.release.progress;
+  if (saved?.attempt === active.attempt && saved.hooksDone.join('\n') === hooksDone.join('\n')) return;
+  if (!saved && hooksDone.length === 0) return;
+  await saveRecord(deps, rt, active, { progress: { attempt: active.attempt, hooksDone } });
 }
 
 function kept(op: SyncOperation): ObjectRef[] {
@@ -142,7 +178,7 @@ async function succeed(deps: OperationDeps, rt: AppRuntime, appEnv: AppEnv, acti
   const owner = { app: appEnv.app, env: appEnv.env };
   const now = deps.now();
   await deps.inventory.save(owner, { revision: active.release.revision, objects: [...active.desired, ...kept(active.op)] });
-  rt.remember(await deps.history.update(owner, active.release.id, { result: 'Succeeded', finishedAt: iso(now), message: active.op.message }));
+  await saveRecord(deps, rt, active, { result: 'Succeeded', finishedAt: iso(now), message: active.op.message, progress: undefined });
   rt.lastOperation = operationStatus(active, 'Succeeded', now);
   // A rollback is never rolled back in turn: that could loop between two bad releases.
   rt.healthWatch = { release: active.release, until: now + appEnv.syncPolicy.healthTimeoutMs, rollbackOnDegraded: appEnv.syncPolicy.rollback === 'auto' && !active.rollback };
@@ -168,7 +204,7 @@ async function failed(deps: OperationDeps, rt: AppRuntime, appEnv: AppEnv, activ
     rt.lastOperation = operationStatus(active, 'Retrying', now);
     return { active, followUp: 'retry' };
   }
-  rt.remember(await deps.history.update(owner, active.release.id, { result: 'Failed', finishedAt: iso(now), message: op.message, ...(op.failure?.kind === 'health' ? { health: 'Degraded' as const } : {}) }));
+  await saveRecord(deps, rt, active, { result: 'Failed', finishedAt: iso(now), message: op.message, progress: undefined, ...(op.failure?.kind === 'health' ? { health: 'Degraded' as const } : {}) });
   rt.lastOperation = operationStatus(active, 'Failed', now);
   return { active, followUp: rollback ? 'rollback' : 'none' };
 }

@@ -131,14 +131,15 @@ async function resumeInterrupted(pass: Pass, digest: string, c: Comparison): Pro
     const to = rt.records?.find((r) => r.id === running.rollbackOf);
     if (to) {
       await startRollback(deps, rt, input.appEnv, { to, by: running.trigger === 'auto-rollback' ? 'auto' : 'manual', reason: `${running.message ?? 'rollback'} (resumed after a controller restart)` }, comparer(pass));
-      rt.remember(await deps.history.update(input.appEnv, running.id, { result: 'Failed', finishedAt: new Date(deps.now()).toISOString(), message: 'interrupted by a controller restart; re-run as a new release' }));
+      rt.remember(await deps.history.update(input.appEnv, running.id, { result: 'Failed', finishedAt: new Date(deps.now()).toISOString(), message: 'interrupted by a controller restart; re-run as a new release', progress: undefined }));
       return;
     }
   } else if (running.digest === digest) {
-    await startSync(deps, rt, input.appEnv, { trigger: running.trigger, revision: running.revision, digest, comparison: c, release: running });
+    // The attempt it was in, so the hooks that attempt completed are not run again.
+    await startSync(deps, rt, input.appEnv, { trigger: running.trigger, revision: running.revision, digest, comparison: c, release: running, attempt: running.progress?.attempt });
     return;
   }
-  rt.remember(await deps.history.update(input.appEnv, running.id, { result: 'Failed', finishedAt: new Date(deps.now()).toISOString(), message: 'interrupted by a controller restart; git has changed since' }));
+  rt.remember(await deps.history.update(input.appEnv, running.id, { result: 'Failed', finishedAt: new Date(deps.now()).toISOString(), message: 'interrupted by a controller restart; git has changed since', progress: undefined }));
 }
 
 /**
@@ -152,7 +153,8 @@ async function supersede(pass: Pass, digest: string): Promise<void> {
   if (!active || active.digest === digest || quarantineFor(rt.records ?? [], digest)) return;
   rt.active = undefined;
   const message = `superseded by ${short(input.revision)} while ${active.op.message}`;
-  rt.remember(await deps.history.update(input.appEnv, active.release.id, { result: 'Failed', finishedAt: new Date(deps.now()).toISOString(), message }));
+  const restore = { record: active.release, manifests: active.manifests };
+  rt.remember(await deps.history.update(input.appEnv, active.release.id, { result: 'Failed', finishedAt: new Date(deps.now()).toISOString(), message, progress: undefined }, restore));
   deps.log.log('info', 'sync superseded', { app: input.appEnv.app, env: input.appEnv.env, release: active.release.id, revision: input.revision });
 }
 

@@ -34,5 +34,14 @@ export function recordProblem(v: unknown): string | undefined {
   if (!Array.isArray(r.images) || !r.images.every((i) => typeof i === 'string')) return 'has no image list';
   if (typeof r.trigger !== 'string' || !TRIGGERS.has(r.trigger)) return `has an unknown trigger ${JSON.stringify(r.trigger)}`;
   if (typeof r.result !== 'string' || !RESULTS.has(r.result)) return `has an unknown result ${JSON.stringify(r.result)}`;
+  if (r.progress !== undefined) return progressProblem(r.progress);
+  return undefined;
+}
+
+function progressProblem(v: unknown): string | undefined {
+  const p = v as Record<string, unknown> | null;
+  if (p === null || typeof p !== 'object' || Array.isArray(p)) return 'has a progress that is not an object';
+  if (typeof p.attempt !== 'number' || !Number.isSafeInteger(p.attempt) || p.attempt < 1) return 'has a progress without a positive integer attempt';
+  if (!Array.isArray(p.hooksDone) || !p.hooksDone.every((h) => typeof h === 'string')) return 'has a progress without a hooksDone list';
   return undefined;
 }

@@ -37,6 +37,18 @@ export interface ReleaseRecord {
   readonly rollbackOf?: number;
   /** Set on a release that was rolled back: its manifests must not be re-applied while git still renders them. */
   readonly rolledBack?: { readonly at: string; readonly reason: string; readonly by: 'auto' | 'manual' };
+  /**
+   * While Running: how far the operation got — the attempt and the hooks it completed (ids
+   * `PreSync batch/Job/shop/migrate`) — so a restarted controller resumes without re-running them.
+   * Removed when the release ends.
+   */
+  readonly progress?: ReleaseProgress;
+}
+
+export interface ReleaseProgress {
+  /** 1 for the first try, then one more per retry. */
+  readonly attempt: number;
+  readonly hooksDone: readonly string[];
 }
 
 export interface StoredRelease {

@@ -75,18 +75,39 @@ export class HistoryStore {
     return full;
   }
 
-  /** Changes fields of a stored record (a field set to undefined is removed); the manifests are kept. */
-  async update(owner: Owner, id: number, patch: RecordPatch): Promise<ReleaseRecord> {
-    const secret = await this.secret(owner, id);
-    if (!secret) throw new ReleaseNotFoundError(owner.app, owner.env, id);
-    const current = parseRecord(secret.metadata.annotations?.[ANNOTATION_RECORD], this.subject(secret));
-    const next = applyPatch(current, patch);
-    await this.write(owner, next, ((secret.data ?? {}) as Record<string, string>).release ?? '');
+  /**
+   * Changes fields of a stored record (a field set to undefined is removed); the manifests are kept.
+   * A record that is no longer there (deleted by hand, or the cluster lost sluice's state) is
+   * written again from `restore` — the record and manifests the caller holds — under the same id,
+   * or under a new one when that name now holds something else: a sync that ran must not end
+   * without its release. Without `restore` that is a ReleaseNotFoundError.
+   */
+  async update(owner: Owner, id: number, patch: RecordPatch, restore?: StoredRelease): Promise<ReleaseRecord> {
+    const found = await this.client.get(this.ref(owner, id));
+    const secret = found && isReleaseOf(found, owner) ? found : undefined;
+    const current = secret && parseRecord(secret.metadata.annotations?.[ANNOTATION_RECORD], this.subject(secret));
+    if (secret && current && (!restore || sameRelease(current, restore.record))) {
+      const next = applyPatch(current, patch);
+      await this.write(owner, next, ((secret.data ?? {}) as Record<string, string>).release ?? '');
+      return next;
+    }
+    if (!restore) throw new ReleaseNotFoundError(owner.app, owner.env, id);
+    const next = applyPatch(restore.record, patch);
+    if (found) {
+      const { id: _taken, ...record } = next;
+      return this.append(owner, record, restore.manifests, 0);
+    }
+    await this.client.ensureNamespace(this.namespace);
+    await this.write(owner, next, encodeRelease(restore.manifests).toString('base64'));
     return next;
   }
 
+  private ref(owner: Owner, id: number) {
+    return { apiVersion: 'v1', kind: 'Secret', namespace: this.namespace, name: releaseSecretName(owner, id) };
+  }
+
   private async secret(owner: Owner, id: number): Promise<KubeObject | undefined> {
-    const secret = await this.client.get({ apiVersion: 'v1', kind: 'Secret', namespace: this.namespace, name: releaseSecretName(owner, id) });
+    const secret = await this.client.get(this.ref(owner, id));
     return secret && isReleaseOf(secret, owner) ? secret : undefined;
   }
 
@@ -114,6 +135,11 @@ export class HistoryStore {
 function isReleaseOf(secret: KubeObject, owner: Owner): boolean {
   const labels = secret.metadata.labels ?? {};
   return secret.type === RELEASE_SECRET_TYPE && labels[LABEL_APP] === owner.app && labels[LABEL_ENV] === owner.env;
+}
+
+/** The same release: a slot re-used by another release after the history was lost has another start. */
+function sameRelease(a: ReleaseRecord, b: ReleaseRecord): boolean {
+  return a.startedAt === b.startedAt && a.digest === b.digest;
 }
 
 function applyPatch(record: ReleaseRecord, patch: RecordPatch): ReleaseRecord {

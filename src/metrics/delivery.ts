@@ -97,6 +97,9 @@ export class DeliveryMetrics {
     this.metrics.syncs.inc({ ...labels, result });
     const started = Date.parse(release.startedAt);
     if (!Number.isNaN(started)) this.metrics.syncDuration.observe({ ...labels, result }, Math.max(0, o.now - started) / 1000);
+    for (const p of op.phases) {
+      if (p.finishedAt !== undefined && p.result) this.metrics.syncPhaseDuration.observe({ ...labels, phase: p.phase, result: p.result }, Math.max(0, p.finishedAt - p.startedAt) / 1000);
+    }
     this.metrics.objectsApplied.inc(labels, op.changes.filter((c) => c.action === 'created' || c.action === 'configured').length);
     this.metrics.objectsPruned.inc(labels, op.changes.filter((c) => c.action === 'deleted').length);
     if (release.trigger === 'self-heal') this.metrics.selfHeals.inc(labels);

@@ -203,6 +203,15 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  // Sync phases (PreSync, Sync, Prune, PostSync, SyncFail): where a sync spends its time.
+  readonly syncPhaseDuration = new Histogram({
+    name: 'sluice_sync_phase_duration_seconds',
+    help: 'Time of one phase of a sync operation (PreSync, Sync, Prune, PostSync, SyncFail) by result (succeeded, failed); SyncFail measures starting its hooks.',
+    labelNames: ['app', 'env', 'phase', 'result'],
+    buckets: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800],
+    registers: [this.registry],
+  });
+
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'sluice_' });
   }

@@ -64,6 +64,7 @@ export const DASHBOARDS: readonly DashboardSpec[] = [
       { title: 'Health', type: 'state-timeline', width: 12, exprs: [{ expr: `sluice_app_health_status{${ONE}} == 1`, legend: '{{env}} {{status}}' }] },
       { title: 'Syncs', type: 'timeseries', width: 12, exprs: [{ expr: `sum by (env, result) (increase(sluice_sync_total{${ONE}}[${RATE}]))`, legend: '{{env}} {{result}}' }] },
       { title: 'Sync duration p90', type: 'timeseries', width: 12, unit: 's', exprs: [{ expr: quantile(0.9, 'sluice_sync_duration_seconds', 'env', ONE), legend: '{{env}}' }] },
+      { title: 'Sync phase duration p90', description: 'Where syncs spend their time: PreSync hooks, Sync waves, prune, PostSync hooks.', type: 'timeseries', width: 12, unit: 's', exprs: [{ expr: quantile(0.9, 'sluice_sync_phase_duration_seconds', 'env, phase', ONE), legend: '{{env}} {{phase}}' }] },
       {
         title: 'Objects applied and pruned', type: 'timeseries', width: 12,
         exprs: [

@@ -5,17 +5,23 @@
  * hook has completed. A failed PreSync hook stops the sync before anything is applied; the prune
  * runs after the last Sync wave and before PostSync; a failure runs the SyncFail hooks. The
  * operation never blocks: `advanceOperation` goes as far as it can and says what it waits for.
+ * What it waits for is watched: a hook that disappears fails the step at once (hook-run.ts), a
+ * resource that disappears is applied again (resource-run.ts), and `hookTimeout` / `waveTimeout`
+ * bound single hooks and waves within `syncTimeout` (timeouts.ts).
  */
 import type { HealthResult } from '../health/types.js';
 import type { ClusterClient } from '../kube/client.js';
-import { KubeApiError } from '../kube/errors.js';
 import { refOf, subject, type KubeObject } from '../kube/types.js';
+import { errorMessage, rethrowUnreachable } from './call-errors.js';
 import type { ChangeSetEntry } from './changeset.js';
+import { checkHook, hookId, startHook } from './hook-run.js';
 import type { HookPhase } from './hooks.js';
-import { FIELD_MANAGER } from './inventory.js';
 import { pruneOrder } from './order.js';
+import { closePhase, enterPhase, type PhaseTiming } from './phase-timing.js';
 import type { PruneDecision } from './prune.js';
-import { stepName, type StepPhase, type SyncPlan, type SyncStep, type SyncTask } from './plan.js';
+import { applyResource, checkResource } from './resource-run.js';
+import { stepName, type StepPhase, type SyncPlan, type SyncStep } from './plan.js';
+import { exceeded, formatLimit, type OperationLimits } from './timeouts.js';
 
 export type OperationPhase = 'Running' | 'Succeeded' | 'Failed';
 export type HookState = 'Pending' | 'Running' | 'Succeeded' | 'Failed';
@@ -51,29 +57,28 @@ export interface SyncOperation {
   touched: boolean;
   message: string;
   changes: ChangeSetEntry[];
-  /** By `phase\0objectKey`. */
+  /** By hook id (`phase objectKey`, see hook-run.ts). */
   hooks: Map<string, HookStatus>;
   failure?: { readonly kind: FailureKind; readonly phase: StepPhase | 'Prune' };
+  readonly limits: OperationLimits;
+  /** When the current step started (waveTimeout counts from here). */
+  stepStartedAt: number;
+  /** When each hook was first created or queued, by hook id (hookTimeout counts from here). */
+  readonly hookStarts: Map<string, number>;
+  /** Resources of the current step applied again after they disappeared, by objectKey. */
+  readonly recreated: Map<string, number>;
+  /** How long each phase took, in order (for the phase duration metric). */
+  readonly phases: PhaseTiming[];
 }
 
-export function newOperation(id: string, plan: SyncPlan, prune: PruneDecision, now: number, timeoutMs: number): SyncOperation {
-  return { id, plan, prune, startedAt: now, deadline: now + timeoutMs, phase: 'Running', step: 0, stepApplied: false, pruned: false, touched: false, message: 'starting', changes: [], hooks: new Map() };
+export function newOperation(id: string, plan: SyncPlan, prune: PruneDecision, now: number, timeoutMs: number, limits: OperationLimits = {}): SyncOperation {
+  return {
+    id, plan, prune, startedAt: now, deadline: now + timeoutMs, phase: 'Running', step: 0, stepApplied: false, pruned: false, touched: false, message: 'starting', changes: [], hooks: new Map(),
+    limits, stepStartedAt: now, hookStarts: new Map(), recreated: new Map(), phases: [],
+  };
 }
 
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-/** An unreachable API server fails every request alike: the operation stays where it is and the caller retries. */
-function rethrowUnreachable(err: unknown): void {
-  if (err instanceof KubeApiError && err.unreachable) throw err;
-}
-
-function hookId(task: SyncTask): string {
-  return `${task.hook?.phase}\0${task.key}`;
-}
-
-type StepCheck = { state: 'done' } | { state: 'waiting'; message: string } | { state: 'failed'; kind: FailureKind; message: string };
+export type StepCheck = { state: 'done' } | { state: 'waiting'; message: string } | { state: 'failed'; kind: FailureKind; message: string };
 
 /** Advances `op` as far as it can go now; returns it (mutated) with a message saying where it stands. */
 export async function advanceOperation(ctx: OperationContext, op: SyncOperation): Promise<SyncOperation> {
@@ -84,9 +89,11 @@ export async function advanceOperation(ctx: OperationContext, op: SyncOperation)
     if (op.step >= steps.length) {
       op.phase = 'Succeeded';
       op.message = op.prune.held ?? 'sync succeeded';
+      closePhase(op.phases, 'succeeded', ctx.now());
       break;
     }
     const step = steps[op.step];
+    enterPhase(op.phases, step.phase, ctx.now());
     if (!op.stepApplied) {
       const failed = await applyStep(ctx, op, step);
       op.stepApplied = true;
@@ -101,77 +108,43 @@ export async function advanceOperation(ctx: OperationContext, op: SyncOperation)
       break;
     }
     if (check.state === 'waiting') {
-      if (ctx.now() > op.deadline) await fail(ctx, op, 'timeout', step.phase, `${stepName(step)}: sync timed out after ${Math.round((op.deadline - op.startedAt) / 1000)}s waiting for ${check.message}`);
+      const late = overdue(ctx, op, step, check.message);
+      if (late) await fail(ctx, op, 'timeout', step.phase, `${stepName(step)}: ${late}`);
       else op.message = `${stepName(step)} (step ${op.step + 1} of ${steps.length}): waiting for ${check.message}`;
       break;
     }
     op.step++;
     op.stepApplied = false;
+    op.stepStartedAt = ctx.now();
+    op.recreated.clear();
   }
   return op;
+}
+
+/** Why a waiting step has waited too long (syncTimeout, or waveTimeout for a Sync wave), if it has. */
+function overdue(ctx: OperationContext, op: SyncOperation, step: SyncStep, waitingFor: string): string | undefined {
+  const now = ctx.now();
+  if (now > op.deadline) return `sync timed out after ${formatLimit(op.deadline - op.startedAt)} waiting for ${waitingFor}`;
+  if (step.phase === 'Sync' && exceeded(op.limits.waveMs, op.stepStartedAt, now)) return `not all healthy within waveTimeout ${formatLimit(op.limits.waveMs ?? 0)}; still waiting for ${waitingFor}`;
+  return undefined;
 }
 
 /** Applies a step's drifted resources and creates its hooks; returns the first failure, if any. */
 async function applyStep(ctx: OperationContext, op: SyncOperation, step: SyncStep): Promise<string | undefined> {
   let failure: string | undefined;
   for (const task of step.tasks) {
+    // A hook a previous controller saw complete (a resumed sync) is not run again.
+    if (task.hook && op.hooks.get(hookId(task))?.state === 'Succeeded') continue;
     const error = task.hook ? await startHook(ctx, op, task) : await applyResource(ctx, op, task);
     if (error && !failure) failure = error;
   }
   return failure;
 }
 
-async function applyResource(ctx: OperationContext, op: SyncOperation, task: SyncTask): Promise<string | undefined> {
-  const ref = refOf(task.obj);
-  try {
-    const live = await ctx.client.get(ref);
-    if (live && !ctx.drifted(task.obj, live)) {
-      op.changes.push({ subject: subject(ref), action: 'unchanged' });
-      return undefined;
-    }
-    await ctx.client.apply(task.obj, { fieldManager: FIELD_MANAGER, force: true });
-    op.touched = true;
-    op.changes.push({ subject: subject(ref), action: live ? 'configured' : 'created' });
-    return undefined;
-  } catch (err) {
-    rethrowUnreachable(err);
-    op.changes.push({ subject: subject(ref), action: 'failed', error: errorMessage(err) });
-    return errorMessage(err);
-  }
-}
-
-/** Creates a hook, replacing the one a previous sync left when BeforeHookCreation applies. */
-async function startHook(ctx: OperationContext, op: SyncOperation, task: SyncTask): Promise<string | undefined> {
-  const ref = refOf(task.obj);
-  const phase = task.hook?.phase as HookPhase;
-  const status = (state: HookState, message?: string): void => void op.hooks.set(hookId(task), { subject: subject(ref), phase, state, ...(message ? { message } : {}) });
-  try {
-    const live = await ctx.client.get(ref);
-    if (live && task.hook?.deletePolicies.includes('BeforeHookCreation')) {
-      await ctx.client.delete(ref);
-      if (await ctx.client.get(ref)) {
-        // Still terminating: create it on a later pass rather than patch the old run.
-        status('Pending', 'waiting for the previous run to be deleted');
-        return undefined;
-      }
-    }
-    await ctx.client.apply(task.obj, { fieldManager: FIELD_MANAGER, force: true });
-    if (phase !== 'PreSync') op.touched = true;
-    op.changes.push({ subject: subject(ref), action: 'created' });
-    status('Running');
-    return undefined;
-  } catch (err) {
-    rethrowUnreachable(err);
-    op.changes.push({ subject: subject(ref), action: 'failed', error: errorMessage(err) });
-    status('Failed', errorMessage(err));
-    return `${phase} hook ${subject(ref)}: ${errorMessage(err)}`;
-  }
-}
-
 async function checkStep(ctx: OperationContext, op: SyncOperation, step: SyncStep): Promise<StepCheck> {
   const waiting: string[] = [];
   for (const task of step.tasks) {
-    const r = task.hook ? await checkHook(ctx, op, task) : await checkResource(ctx, task);
+    const r = task.hook ? await checkHook(ctx, op, task) : await checkResource(ctx, op, task);
     if (r.state === 'failed') return r;
     if (r.state === 'waiting') waiting.push(r.message);
   }
@@ -179,51 +152,10 @@ async function checkStep(ctx: OperationContext, op: SyncOperation, step: SyncSte
   return { state: 'waiting', message: waiting.length > 3 ? `${waiting.slice(0, 3).join('; ')}; and ${waiting.length - 3} more` : waiting.join('; ') };
 }
 
-/** A resource is done once healthy; Degraded fails the sync (the next wave would build on it). */
-async function checkResource(ctx: OperationContext, task: SyncTask): Promise<StepCheck> {
-  const s = subject(refOf(task.obj));
-  const live = await ctx.client.get(refOf(task.obj));
-  if (!live) return { state: 'waiting', message: `${s} to exist` };
-  const h = ctx.health(live);
-  if (h.status === 'Degraded') return { state: 'failed', kind: 'health', message: `${s} is Degraded${h.message ? `: ${h.message}` : ''}` };
-  if (h.status === 'Progressing' || h.status === 'Missing') return { state: 'waiting', message: `${s} (${h.status}${h.message ? `: ${h.message}` : ''})` };
-  return { state: 'done' };
-}
-
-/** A hook is done when its health says so: a Job/Pod completed (Healthy) or failed (Degraded). */
-async function checkHook(ctx: OperationContext, op: SyncOperation, task: SyncTask): Promise<StepCheck> {
-  const id = hookId(task);
-  const ref = refOf(task.obj);
-  const s = `${task.hook?.phase} hook ${subject(ref)}`;
-  let current = op.hooks.get(id);
-  if (current?.state === 'Pending') {
-    const error = await startHook(ctx, op, task);
-    if (error) return { state: 'failed', kind: 'hook', message: error };
-    current = op.hooks.get(id);
-  }
-  if (!current || current.state === 'Pending') return { state: 'waiting', message: `${s} to start` };
-  if (current.state === 'Succeeded') return { state: 'done' };
-  if (current.state === 'Failed') return { state: 'failed', kind: 'hook', message: `${s} failed${current.message ? `: ${current.message}` : ''}` };
-  const live = await ctx.client.get(ref);
-  if (!live) return { state: 'waiting', message: `${s} to exist` };
-  const h = ctx.health(live);
-  if (h.status === 'Progressing' || h.status === 'Missing') return { state: 'waiting', message: `${s} to complete` };
-  const ok = h.status !== 'Degraded';
-  op.hooks.set(id, { ...current, state: ok ? 'Succeeded' : 'Failed', ...(h.message ? { message: h.message } : {}) });
-  if (task.hook?.deletePolicies.includes(ok ? 'HookSucceeded' : 'HookFailed')) {
-    try {
-      await ctx.client.delete(ref);
-    } catch (err) {
-      rethrowUnreachable(err);
-      op.changes.push({ subject: subject(ref), action: 'failed', error: `deleting finished hook: ${errorMessage(err)}` });
-    }
-  }
-  return ok ? { state: 'done' } : { state: 'failed', kind: 'hook', message: `${s} failed${h.message ? `: ${h.message}` : ''}` };
-}
-
 /** Prunes what the decision allows, dependents first; a failed delete fails the sync. */
 async function prune(ctx: OperationContext, op: SyncOperation): Promise<void> {
   op.pruned = true;
+  if (op.prune.prune.length > 0) enterPhase(op.phases, 'Prune', ctx.now());
   const ordered = pruneOrder(op.prune.prune.map((c) => c.live));
   let failure: string | undefined;
   for (const live of ordered) {
@@ -246,5 +178,10 @@ async function fail(ctx: OperationContext, op: SyncOperation, kind: FailureKind,
   op.phase = 'Failed';
   op.failure = { kind, phase };
   op.message = message;
-  for (const task of op.plan.syncFail) await startHook(ctx, op, task);
+  closePhase(op.phases, 'failed', ctx.now());
+  if (op.plan.syncFail.length === 0) return;
+  enterPhase(op.phases, 'SyncFail', ctx.now());
+  let started = true;
+  for (const task of op.plan.syncFail) if (await startHook(ctx, op, task)) started = false;
+  closePhase(op.phases, started ? 'succeeded' : 'failed', ctx.now());
 }

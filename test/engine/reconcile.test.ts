@@ -18,7 +18,7 @@ const SHA1 = '1'.repeat(40);
 const SHA2 = '2'.repeat(40);
 const SHA3 = '3'.repeat(40);
 
-function target(policy: Partial<SyncPolicy> = {}): AppEnv {
+export function target(policy: Partial<SyncPolicy> = {}): AppEnv {
   return {
     app: 'web', env: 'dev', envIndex: 0, namespace: 'shop', releaseName: 'web', cluster: '', createNamespace: true,
     syncPolicy: { ...POLICY, selfHeal: true, ...policy }, chart: { path: 'charts/web' }, chartPath: 'charts/web', ignoreDifferences: [], healthChecks: [],
@@ -27,7 +27,7 @@ function target(policy: Partial<SyncPolicy> = {}): AppEnv {
 
 const cm = (name: string, data: Record<string, string> = { k: 'v' }): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data });
 const deploy = (image: string): KubeObject => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { replicas: 1, template: { spec: { containers: [{ name: 'web', image }] } } } });
-const ok = (...objects: KubeObject[]): RenderOutcome => ({ ok: true, objects, digest: 'd', generated: {} });
+export const ok = (...objects: KubeObject[]): RenderOutcome => ({ ok: true, objects, digest: 'd', generated: {} });
 const ref = (kind: string, name: string): ObjectRef => ({ apiVersion: kind === 'Deployment' ? 'apps/v1' : 'v1', kind, namespace: 'shop', name });
 
 /** A cluster whose admission refuses chosen objects, as a webhook or validation would. */
@@ -41,7 +41,7 @@ class RefusingCluster extends MemoryCluster {
   }
 }
 
-class Harness {
+export class Harness {
   readonly cluster = new RefusingCluster();
   readonly history = new HistoryStore(this.cluster, 'sluice-system');
   rt = new AppRuntime();

@@ -106,6 +106,26 @@ describe('history/store', () => {
     await assert.rejects(store.update(web, 3, { result: 'Failed' }), (e: unknown) => e instanceof ReleaseNotFoundError && e.code === 'release-not-found' && e.message === 'release 3 of web/dev is not in the history');
   });
 
+  it('writes a record that vanished again from what the caller holds: same id, with its manifests', async () => {
+    const held = await store.append(web, rec(), manifests, 10);
+    await cluster.delete(secretRef('sluice-release.web.dev.v1'));
+    await cluster.delete({ apiVersion: 'v1', kind: 'Namespace', name: NS });
+    const updated = await store.update(web, 1, { result: 'Succeeded' }, { record: held, manifests });
+    assert.deepEqual(updated, { ...held, result: 'Succeeded' });
+    const got = await store.get(web, 1);
+    assert.deepEqual(got?.record, updated);
+    assert.deepEqual(got?.manifests, manifests);
+  });
+
+  it('writes a vanished record under a new id when its name now holds another release', async () => {
+    const held = await store.append(web, rec(), manifests, 10);
+    await cluster.delete(secretRef('sluice-release.web.dev.v1'));
+    await store.append(web, rec({ startedAt: '2026-02-01T00:00:00.000Z', revision: 'b'.repeat(40) }), manifests, 10);
+    const updated = await store.update(web, 1, { result: 'Succeeded' }, { record: held, manifests });
+    assert.equal(updated.id, 2);
+    assert.deepEqual((await store.list(web)).map((r) => `${r.id} ${r.revision.slice(0, 1)} ${r.result}`), ['2 a Succeeded', '1 b Running']);
+  });
+
   it('refuses manifests over the size limit with app, env and size, writing nothing', async () => {
     // Random bytes do not compress, so the gzip stays over the limit.
     const big: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'blob', namespace: 'shop' }, data: { blob: randomBytes(MAX_COMPRESSED_BYTES).toString('base64') } };

@@ -17,6 +17,8 @@ interface FinishedSpec {
   followUp?: 'retry' | 'rollback';
   changes?: string[];
   rollback?: { by: 'auto' | 'manual'; from?: number };
+  /** Phase timings of the operation (seconds, as `t`). */
+  phases?: { phase: string; from: number; to: number; result: string }[];
 }
 interface Step {
   t: number;
@@ -43,7 +45,7 @@ function status(s: Step): AppEnvStatus {
 function finished(f: FinishedSpec): Finished {
   const release = (id: number, revision: string) => ({ id, app: 'web', env: 'dev', revision, digest: '', images: [], trigger: f.trigger, startedAt: new Date(at(f.startedAt)).toISOString(), result: f.phase });
   const active = {
-    op: { phase: f.phase, changes: (f.changes ?? []).map((action) => ({ action })) },
+    op: { phase: f.phase, changes: (f.changes ?? []).map((action) => ({ action })), phases: (f.phases ?? []).map((p) => ({ phase: p.phase, startedAt: at(p.from), finishedAt: at(p.to), result: p.result })) },
     release: release(f.release, f.revision),
     ...(f.rollback ? { rollback: { by: f.rollback.by, reason: 'test', to: release(0, 'r0'), ...(f.rollback.from !== undefined ? { from: release(f.rollback.from, 'rx') } : {}) } } : {}),
   };
@@ -53,10 +55,13 @@ function finished(f: FinishedSpec): Finished {
 async function values(m: Metrics): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   for (const metric of await m.registry.getMetricsAsJSON()) {
-    for (const v of metric.values as { metricName?: string; value: number }[]) {
+    for (const v of metric.values as { metricName?: string; value: number; labels: Record<string, string | number> }[]) {
       const name = v.metricName ?? metric.name;
       if (name.endsWith('_bucket')) continue;
       out.set(name, (out.get(name) ?? 0) + v.value);
+      // Also by the labels other than app and env, e.g. `…_count{phase=PreSync,result=failed}`.
+      const extra = Object.entries(v.labels).filter(([k]) => k !== 'app' && k !== 'env').map(([k, x]) => `${k}=${x}`).sort();
+      if (extra.length) out.set(`${name}{${extra.join(',')}}`, (out.get(`${name}{${extra.join(',')}}`) ?? 0) + v.value);
     }
   }
   return out;

@@ -4,6 +4,7 @@ import type { KubeObject, ObjectRef } from '../../src/kube/types.js';
 import { advanceOperation, newOperation, type OperationContext, type SyncOperation } from '../../src/sync/operation.js';
 import { planSync, splitHooks } from '../../src/sync/plan.js';
 import type { PruneDecision } from '../../src/sync/prune.js';
+import type { OperationLimits } from '../../src/sync/timeouts.js';
 import { MemoryCluster } from '../support/memory-cluster.js';
 
 const NS = 'shop';
@@ -31,13 +32,13 @@ const ready = { replicas: 1, updatedReplicas: 1, availableReplicas: 1, readyRepl
 const degraded = { conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }] };
 const jobDone = (ok: boolean) => ({ conditions: [{ type: ok ? 'Complete' : 'Failed', status: 'True', message: ok ? '' : 'Job has reached the specified backoff limit' }] });
 
-function setup(objects: KubeObject[], options: { now?: () => number; timeoutMs?: number; prune?: { live: KubeObject }[] } = {}) {
+function setup(objects: KubeObject[], options: { now?: () => number; timeoutMs?: number; prune?: { live: KubeObject }[]; limits?: OperationLimits } = {}) {
   const cluster = new MemoryCluster();
   const ctx: OperationContext = { client: cluster, now: options.now ?? Date.now, drifted: () => true, health: assessHealth };
   const { resources, hooks } = splitHooks(objects);
   const candidates = (options.prune ?? []).map((p) => ({ ref: { apiVersion: p.live.apiVersion, kind: p.live.kind, namespace: NS, name: p.live.metadata.name ?? '' }, live: p.live }));
   const prune: PruneDecision = { prune: candidates, keep: [] };
-  const op = newOperation('op1', planSync(resources, hooks, '1-1'), prune, (options.now ?? Date.now)(), options.timeoutMs ?? 60_000);
+  const op = newOperation('op1', planSync(resources, hooks, '1-1'), prune, (options.now ?? Date.now)(), options.timeoutMs ?? 60_000, options.limits);
   return { cluster, ctx, op };
 }
 
@@ -138,5 +139,113 @@ describe('sync/operation', () => {
     assert.equal(done.phase, 'Succeeded');
     assert.equal(cluster.writes.length, before);
     assert.deepEqual(done.changes, [{ subject: 'ConfigMap/shop/cfg', action: 'unchanged' }]);
+  });
+
+  const vanishTable = [
+    { name: 'deleted by hand (or lost by the cluster)', live: undefined, failed: /^PreSync: PreSync hook Job\/shop\/migrate disappeared before it completed \(deleted, or lost by the cluster\)$/ },
+    { name: 'being deleted while it runs', live: { deletionTimestamp: '2026-01-01T00:00:00Z' }, failed: /^PreSync: PreSync hook Job\/shop\/migrate is being deleted before it completed$/ },
+    { name: 'being deleted after it completed', live: { deletionTimestamp: '2026-01-01T00:00:00Z', status: jobDone(true) }, failed: undefined },
+  ];
+  for (const t of vanishTable) {
+    it(`a running hook ${t.name}: ${t.failed ? 'fails the step at once and runs SyncFail' : 'counts as completed'}`, async () => {
+      let now = 1_000;
+      const { cluster, ctx, op } = setup([job('migrate', 'PreSync'), cm('cfg'), job('alert', 'SyncFail')], { now: () => now, timeoutMs: 600_000 });
+      await advanceOperation(ctx, op);
+      assert.match(op.message, /waiting for PreSync hook Job\/shop\/migrate to complete/);
+      const live = await cluster.get(ref('Job', 'migrate'));
+      assert.ok(live);
+      if (!t.live) cluster.objects.delete('batch/Job/shop/migrate');
+      else cluster.objects.set('batch/Job/shop/migrate', { ...live, metadata: { ...live.metadata, deletionTimestamp: t.live.deletionTimestamp }, ...(t.live.status ? { status: t.live.status } : {}) });
+      now += 1_000; // one progress pass later, far from the sync timeout
+      await advanceOperation(ctx, op);
+      if (!t.failed) {
+        assert.notEqual(op.phase, 'Failed');
+        assert.ok(await cluster.get(ref('ConfigMap', 'cfg')), 'the Sync phase ran');
+        return;
+      }
+      assert.equal(op.phase, 'Failed');
+      assert.deepEqual(op.failure, { kind: 'hook', phase: 'PreSync' });
+      assert.match(op.message, t.failed);
+      assert.ok(!(await cluster.get(ref('ConfigMap', 'cfg'))), 'nothing of the Sync phase applied');
+      assert.ok(await cluster.get(ref('Job', 'alert')), 'SyncFail hook created');
+      assert.equal(op.hooks.get('PreSync batch/Job/shop/migrate')?.state, 'Failed');
+    });
+  }
+
+  it('re-applies a resource of the current wave that disappears while the wave waits for it', async () => {
+    const { cluster, ctx, op } = setup([deploy('db', 0), deploy('web', 1)]);
+    await advanceOperation(ctx, op);
+    cluster.objects.delete('apps/Deployment/shop/db');
+    await advanceOperation(ctx, op);
+    assert.equal(op.phase, 'Running');
+    assert.deepEqual(applied(cluster), ['apply Deployment/db', 'apply Deployment/db']);
+    assert.match(op.message, /^Sync wave 0 \(step 1 of 2\): waiting for Deployment\/shop\/db \(re-created: it disappeared while the step waited for it\)/);
+    assert.deepEqual(op.changes.filter((c) => c.subject === 'Deployment/shop/db').map((c) => c.action), ['created', 'created'], 'counted as a change');
+    await setStatus(cluster, 'Deployment', 'db', ready);
+    await advanceOperation(ctx, op);
+    assert.equal(op.step, 1, 'the next wave started');
+  });
+
+  it('fails the step when a resource keeps disappearing', async () => {
+    const { cluster, ctx, op } = setup([deploy('db')]);
+    await advanceOperation(ctx, op);
+    for (let i = 0; i < 4; i++) {
+      cluster.objects.delete('apps/Deployment/shop/db');
+      await advanceOperation(ctx, op);
+    }
+    assert.equal(op.phase, 'Failed');
+    assert.match(op.message, /^Sync wave 0: Deployment\/shop\/db keeps disappearing: re-created 3 times while the step waited for it, and deleted again$/);
+  });
+
+  it('hookTimeout fails a hook that has not completed in time, naming it', async () => {
+    let now = 1_000;
+    const { ctx, op } = setup([job('migrate', 'PreSync'), cm('cfg')], { now: () => now, timeoutMs: 600_000, limits: { hookMs: 60_000 } });
+    await advanceOperation(ctx, op);
+    now += 60_000;
+    await advanceOperation(ctx, op);
+    assert.equal(op.phase, 'Running', 'not yet past the limit');
+    now += 1;
+    await advanceOperation(ctx, op);
+    assert.equal(op.phase, 'Failed');
+    assert.deepEqual(op.failure, { kind: 'timeout', phase: 'PreSync' });
+    assert.equal(op.message, 'PreSync: PreSync hook Job/shop/migrate did not complete within hookTimeout 1m');
+  });
+
+  it('waveTimeout counts from the start of each wave and names what the wave waited for', async () => {
+    let now = 1_000;
+    const { cluster, ctx, op } = setup([deploy('db', 0), deploy('web', 1)], { now: () => now, timeoutMs: 600_000, limits: { waveMs: 120_000 } });
+    await advanceOperation(ctx, op);
+    now += 100_000;
+    await setStatus(cluster, 'Deployment', 'db', ready);
+    await advanceOperation(ctx, op);
+    assert.equal(op.step, 1);
+    now += 120_000; // 220 s into the sync, 120 s into wave 1
+    await advanceOperation(ctx, op);
+    assert.equal(op.phase, 'Running');
+    now += 1_000;
+    await advanceOperation(ctx, op);
+    assert.equal(op.phase, 'Failed');
+    assert.deepEqual(op.failure, { kind: 'timeout', phase: 'Sync' });
+    assert.match(op.message, /^Sync wave 1: not all healthy within waveTimeout 2m; still waiting for Deployment\/shop\/web \(Progressing: /);
+  });
+
+  it('times each phase: PreSync, Sync, Prune, PostSync, and SyncFail on a failure', async () => {
+    let now = 0;
+    const { cluster, ctx, op } = setup([job('migrate', 'PreSync'), deploy('web'), job('smoke', 'PostSync'), job('alert', 'SyncFail')], { now: () => now, prune: [{ live: cm('old') }] });
+    await cluster.apply(cm('old'), { fieldManager: 'sluice', force: true });
+    await advanceOperation(ctx, op);
+    now = 5_000;
+    await setStatus(cluster, 'Job', 'migrate', jobDone(true));
+    await advanceOperation(ctx, op);
+    now = 12_000;
+    await setStatus(cluster, 'Deployment', 'web', ready);
+    await advanceOperation(ctx, op);
+    now = 20_000;
+    await setStatus(cluster, 'Job', 'smoke', jobDone(false));
+    await advanceOperation(ctx, op);
+    assert.equal(op.phase, 'Failed');
+    assert.deepEqual(op.phases.map((p) => `${p.phase} ${p.startedAt}-${p.finishedAt} ${p.result}`), [
+      'PreSync 0-5000 succeeded', 'Sync 5000-12000 succeeded', 'Prune 12000-12000 succeeded', 'PostSync 12000-20000 failed', 'SyncFail 20000-20000 succeeded',
+    ]);
   });
 });
