@@ -46,6 +46,8 @@ export interface PendingRetry {
 
 export interface HealthWatch {
   readonly release: ReleaseRecord;
+  /** What the release applied: its record is written again from these if it vanished meanwhile. */
+  readonly manifests: readonly KubeObject[];
   readonly until: number;
   readonly rollbackOnDegraded: boolean;
   recorded?: HealthStatus;

@@ -181,7 +181,7 @@ async function succeed(deps: OperationDeps, rt: AppRuntime, appEnv: AppEnv, acti
   await saveRecord(deps, rt, active, { result: 'Succeeded', finishedAt: iso(now), message: active.op.message, progress: undefined });
   rt.lastOperation = operationStatus(active, 'Succeeded', now);
   // A rollback is never rolled back in turn: that could loop between two bad releases.
-  rt.healthWatch = { release: active.release, until: now + appEnv.syncPolicy.healthTimeoutMs, rollbackOnDegraded: appEnv.syncPolicy.rollback === 'auto' && !active.rollback };
+  rt.healthWatch = { release: active.release, manifests: active.manifests, until: now + appEnv.syncPolicy.healthTimeoutMs, rollbackOnDegraded: appEnv.syncPolicy.rollback === 'auto' && !active.rollback };
   deps.log.log('info', 'sync succeeded', { app: appEnv.app, env: appEnv.env, release: active.release.id, revision: active.release.revision, changes: active.op.changes.filter((c) => c.action !== 'unchanged').length });
   return { active, followUp: 'none' };
 }

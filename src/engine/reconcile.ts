@@ -211,7 +211,7 @@ async function watchHealth(pass: Pass, resources: readonly ResourceStatus[]): Pr
   const now = deps.now();
   if ((health.status === 'Healthy' || health.status === 'Degraded') && w.recorded !== health.status) {
     w.recorded = health.status;
-    rt.remember(await deps.history.update(input.appEnv, w.release.id, { health: health.status }));
+    rt.remember(await deps.history.update(input.appEnv, w.release.id, { health: health.status }, { record: w.release, manifests: w.manifests }));
   }
   if (health.status === 'Degraded' && w.rollbackOnDegraded) {
     rt.healthWatch = undefined;
@@ -221,7 +221,7 @@ async function watchHealth(pass: Pass, resources: readonly ResourceStatus[]): Pr
   }
   if (now >= w.until) {
     rt.healthWatch = undefined;
-    if (w.recorded === undefined) rt.remember(await deps.history.update(input.appEnv, w.release.id, { health: health.status }));
+    if (w.recorded === undefined) rt.remember(await deps.history.update(input.appEnv, w.release.id, { health: health.status }, { record: w.release, manifests: w.manifests }));
     return;
   }
   requeueIn(pass, health.status === 'Healthy' ? w.until - now : 2_000);

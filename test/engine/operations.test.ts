@@ -47,6 +47,21 @@ describe('engine/operations', () => {
     assert.deepEqual(r.finished.flatMap(operationEvents).map((e) => `${e.reason}: ${e.message}`), ['Synced: release 1 (1111111, auto-sync) synced: 2 created, 0 configured, 0 pruned']);
   });
 
+  it('the health watch writes a record lost after the sync succeeded again, with the health it saw', async () => {
+    const h = new Harness();
+    const render = ok(cm('cfg'), deploy);
+    await h.run({ render });
+    await h.deploymentStatus(READY);
+    assert.equal((await h.run({ render })).status.operation?.phase, 'Succeeded');
+    wipeState(h);
+    await h.deploymentStatus({ ...READY, availableReplicas: 0, conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }] });
+    h.now += 1_000;
+    await h.run({ render });
+    const stored = await h.history.get(OWNER, 1);
+    assert.ok(stored, 'release 1 is in the history again');
+    assert.deepEqual([stored.record.result, stored.record.health], ['Succeeded', 'Degraded']);
+  });
+
   it('a PreSync hook deleted mid-sync fails at once; the retry re-runs it and records the release lost in between', async () => {
     const h = new Harness();
     const render = ok(migrate, deploy);
