@@ -13,6 +13,8 @@ import { parseBumpRequest, parseSyncRequest, type AppOpsApi, type BumpApi, type 
 import { addBuildRoutes } from './builds.js';
 import { requireToken, type TokenSet } from './auth.js';
 import { addPromotionRoutes, type PromotionApi } from './promotions.js';
+import { silentLogger, type Logger } from '../log/logger.js';
+import { addErrorHandlers } from './errors.js';
 import { addWebhookRoutes, type GitPushHandler, type ImagePushHandler, type WebhookSecrets } from './webhooks.js';
 
 export type { ReleaseApi } from '../history/api.js';
@@ -40,6 +42,8 @@ export interface ServerDeps {
   readonly images?: ImagePushHandler;
   /** Where git pushes go (config refresh, builds). */
   readonly gitPushes?: GitPushHandler;
+  /** Where failures inside handlers are logged (the client only hears that something failed). */
+  readonly log?: Logger;
 }
 
 /** Largest rollback request body accepted; a request is a few dozen bytes. */
@@ -86,6 +90,7 @@ export function createApp(deps: ServerDeps): Express {
   addPromotionRoutes(app, deps.promotions, badBody);
   addBuildRoutes(app, deps.builds);
   addWebhookRoutes(app, { secrets: deps.webhookSecrets ?? {}, images: deps.images, git: deps.gitPushes, metrics: deps.metrics });
+  addErrorHandlers(app, deps.log ?? silentLogger);
   return app;
 }
 

@@ -128,11 +128,18 @@ function addGitRoute(app: Express, deps: WebhookDeps): void {
   }, bodyError(count));
 }
 
-/** Body-parser failures: 413 over the limit, 400 otherwise; counted, never detailed. */
+/**
+ * Body-parser failures: 413 over the limit, 400 otherwise; counted, never detailed. Other client
+ * errors of reading the body (a gzip body that does not inflate) are counted and answered by the
+ * app's error handler.
+ */
 function bodyError(count: (provider: string, result: string) => void) {
   return (err: unknown, _req: Request, res: Response, next: NextFunction): void => {
-    const type = (err as { type?: unknown } | undefined)?.type;
-    if (typeof type !== 'string' || !type.startsWith('entity.')) return next(err);
+    const { type, status } = (err ?? {}) as { type?: unknown; status?: unknown };
+    if (typeof type !== 'string' || !type.startsWith('entity.')) {
+      if (typeof status === 'number' && status >= 400 && status < 500) count('unknown', 'invalid');
+      return next(err);
+    }
     count('unknown', 'invalid');
     res.status(type === 'entity.too.large' ? 413 : 400).json({ error: type === 'entity.too.large' ? 'body too large' : 'body is not valid JSON' });
   };
