@@ -74,6 +74,7 @@ export function createApp(deps: ServerDeps): Express {
         health: s.health,
         lastSyncedAt: s.lastSyncedAt,
         message: s.message,
+        conditions: s.conditions ?? [],
       })),
     );
   });
