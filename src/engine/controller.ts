@@ -30,7 +30,8 @@ import { DriftWatcher } from './drift-watch.js';
 import { EventRecorder, operationEvents, type AppEvent } from './events.js';
 import { reconcile, type ReconcileResult } from './reconcile.js';
 import { AppRenderer, subtree, type RenderOutcome, type RepoFiles } from './render.js';
-import { conditionsFrom, statusKey, type AppEnvStatus, type ConditionInput, type StatusStore } from './status.js';
+import { statusKey, type AppEnvStatus, type StatusStore } from './status.js';
+import { withUpstream } from './conditions.js';
 import { HistoryGuard } from './history-guard.js';
 import { ErrorTransitions } from '../log/transitions.js';
 import { WorkQueue } from './workqueue.js';
@@ -129,6 +130,7 @@ export class Controller implements ReleaseApi, AppOpsApi {
   private revisions: Promise<void> = Promise.resolve();
   private readonly guard: HistoryGuard<Snapshot> | undefined;
   private readonly renderLog: ErrorTransitions;
+  private readonly reconcileLog: ErrorTransitions;
   private readonly gitLog: ErrorTransitions;
   private readonly runtimes = new Map<string, AppRuntime>();
   private readonly configListeners = new Set<(revision: ConfigRevision) => void>();
@@ -144,6 +146,7 @@ export class Controller implements ReleaseApi, AppOpsApi {
   ) {
     this.delivery = new DeliveryMetrics(deps.metrics);
     this.renderLog = new ErrorTransitions(deps.log, { failed: 'render failed', recovered: 'render recovered', level: 'error' });
+    this.reconcileLog = new ErrorTransitions(deps.log, { failed: 'reconcile failed', recovered: 'reconcile recovered', level: 'warn' });
     this.gitLog = new ErrorTransitions(deps.log, { failed: 'git fetch failed', recovered: 'git recovered', level: 'warn' });
     const config = this.source(options.repo);
     if (config.isDescendent) {
@@ -285,6 +288,7 @@ export class Controller implements ReleaseApi, AppOpsApi {
       this.deps.status.retain(new Set(targets.keys()));
       this.guard?.retain(new Set(targets.keys()));
       this.renderLog.retain(new Set(targets.keys()));
+      this.reconcileLog.retain(new Set(targets.keys()));
       this.watchChartRepos(targets.values());
       this.deps.log.log('info', 'new revision', { revision: sha, targets: targets.size });
       this.announce({ sha, config, files });
@@ -348,29 +352,11 @@ export class Controller implements ReleaseApi, AppOpsApi {
     }
   }
 
-  /**
-   * The repo-level problems and the held revision added to a reconcile's status, as conditions and
-   * in the message. A rejected config is Error (the env cannot move); a git outage keeps the last
-   * known sync status and health, since the cluster did not change.
-   */
+  /** The repo-level problems and the held revision laid over a status (conditions.ts). */
   private decorate(key: string, s: AppEnvStatus, previous: AppEnvStatus | undefined, renderError?: string): AppEnvStatus {
-    const wanted: ConditionInput[] = [];
-    let out = s;
-    if (this.configError) {
-      out = { ...out, syncStatus: 'Error', message: this.configError };
-      wanted.push({ type: 'InvalidSpecError', reason: 'ConfigRejected', message: this.configError });
-    }
-    if (renderError) wanted.push({ type: 'ComparisonError', reason: 'RenderFailed', message: renderError });
     const held = this.guard?.condition(key);
-    if (held) {
-      wanted.push(held);
-      if (!this.configError) out = { ...out, message: `${held.message}; ${out.message}` };
-    }
-    if (this.gitError) {
-      wanted.push({ type: 'ComparisonError', reason: 'GitUnreachable', message: this.gitError });
-      if (!this.configError) out = { ...out, message: this.gitError };
-    }
-    return { ...out, conditions: conditionsFrom(wanted, previous?.conditions, new Date().toISOString()) };
+    const up = { ...(this.configError ? { configError: this.configError } : {}), ...(this.gitError ? { gitError: this.gitError } : {}), ...(held ? { held } : {}), ...(renderError ? { renderError } : {}) };
+    return withUpstream(s, up, previous, new Date().toISOString());
   }
 
   /** The chart's files at the revision this pass uses. */
@@ -495,13 +481,14 @@ export class Controller implements ReleaseApi, AppOpsApi {
       }
       // The last good config keeps the cluster as it was; the status still says what is wrong upstream.
       this.record(this.decorate(key, result.status, previous, render.ok ? undefined : result.status.message), result);
+      this.reconcileLog.succeeded(key, { app: target.app, env: target.env, revision: snap.sha });
       if (render.ok) this.track(key, target.cluster, render.objects);
       const progressing = result.syncing || result.status.health === 'Progressing' || result.status.health === 'Missing';
       const next = Math.min(result.requeueAfterMs ?? Infinity, progressing ? this.options.progressRequeueMs : Infinity);
       if (Number.isFinite(next)) this.queue.addAfter(key, Math.max(next, 200));
     } catch (err) {
       // The cluster was unreachable or refused a read: show it, change nothing, retry soon.
-      log.log('warn', 'reconcile failed', { app: target.app, env: target.env, error: errorMessage(err) });
+      this.reconcileLog.failed(key, errorMessage(err), { app: target.app, env: target.env, revision: snap.sha });
       // Requests asked for during this pass get the reason instead of waiting forever.
       for (const req of [...rt.requests.splice(0), ...rt.syncs.splice(0)]) req.reject(err instanceof Error ? err : new Error(String(err)));
       this.record(this.decorate(key, this.errorStatus(target, previous, snap.sha, errorMessage(err)), previous), undefined);

@@ -80,7 +80,8 @@ export function addErrorHandlers(app: Express, log: Logger): void {
       res.status(405).json({ error: `${req.method} is not allowed here; allowed: ${allowed.join(', ')}`, code: 'method-not-allowed' });
       return;
     }
-    res.status(404).json({ error: 'no such route', code: 'not-found' });
+    // The route is named so a client pointed at the wrong base path sees why (a path is at most ~16 KiB).
+    res.status(404).json({ error: `no such route: ${req.method} ${req.path.slice(0, 200)} (the API is under /api/v1)`, code: 'not-found' });
   });
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const answer = describeError(err);
