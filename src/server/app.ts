@@ -81,7 +81,7 @@ export function createApp(deps: ServerDeps): Express {
   app.get('/api/v1/apps/:app/:env', (req, res) => {
     const s = deps.status.get(req.params.app, req.params.env);
     if (!s) {
-      res.status(404).json({ error: `app ${req.params.app} has no environment ${req.params.env}` });
+      res.status(404).json({ error: `app ${req.params.app} has no environment ${req.params.env}`, code: 'not-found' });
       return;
     }
     res.json(s);
@@ -121,7 +121,7 @@ function appEnvRoute<A, V>(
     if (!api) return notEnabled(res, what);
     const parsed = parse(req.body);
     if (!parsed.ok) {
-      res.status(400).json({ error: parsed.error });
+      res.status(400).json({ error: parsed.error, code: 'invalid-request' });
       return;
     }
     try {
@@ -167,7 +167,7 @@ function addOperationRoutes(app: Express, ops: AppOpsApi | undefined, bumps: Bum
 }
 
 function notEnabled(res: Response, what: string): void {
-  res.status(501).json({ error: `${what} is not enabled on this server` });
+  res.status(501).json({ error: `${what} is not enabled on this server`, code: 'not-enabled' });
 }
 
 function sendError(res: Response, err: unknown): void {
@@ -176,7 +176,7 @@ function sendError(res: Response, err: unknown): void {
     return;
   }
   // Not a refusal but a failure (cluster unreachable, corrupt release): the caller sees what broke.
-  res.status(500).json({ error: err instanceof Error ? err.message : String(err) });
+  res.status(500).json({ error: err instanceof Error ? err.message : String(err), code: 'failed' });
 }
 
 /** Body-parser failures (not JSON, over the size limit) are the caller's mistake: 400 with the reason. */
@@ -189,5 +189,5 @@ function badBody(err: unknown, _req: Request, res: Response, next: NextFunction)
     return;
   }
   const reason = type === 'entity.too.large' ? `request body is over ${MAX_BODY_BYTES / 1024} KiB` : `request body is not valid JSON: ${String(e?.message)}`;
-  res.status(400).json({ error: reason });
+  res.status(400).json({ error: reason, code: type === 'entity.too.large' ? 'body-too-large' : 'bad-body' });
 }

@@ -41,6 +41,7 @@ describe('server/errors', () => {
       assert.match(res.headers.get('content-type') ?? '', /^application\/json/);
       const json = JSON.parse(text) as { error: unknown; code?: unknown };
       assert.equal(typeof json.error, 'string');
+      assert.equal(typeof json.code, 'string');
       if (c.code) assert.equal(json.code, c.code);
       if (c.allow) assert.equal(res.headers.get('allow'), c.allow);
       assert.ok(!text.includes(process.cwd()) && !/\bat .*:\d+:\d+/.test(text), text);

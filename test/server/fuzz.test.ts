@@ -60,8 +60,9 @@ function checkAnswer(req: RawRequest, res: RawResponse, where: string): void {
   assert.ok(!text.includes(process.cwd()), `no path of the server: ${context}`);
   if (res.status >= 400 && req.method.toUpperCase() !== 'HEAD') {
     assert.match(res.headers['content-type'] ?? '', /^application\/json/, `JSON error: ${context}`);
-    const json = JSON.parse(text) as { error?: unknown };
+    const json = JSON.parse(text) as { error?: unknown; code?: unknown };
     assert.equal(typeof json.error, 'string', `an error message: ${context}`);
+    assert.equal(typeof json.code, 'string', `an error code: ${context}`);
   }
 }
 
