@@ -173,7 +173,11 @@ export class Controller implements ReleaseApi, AppOpsApi {
     const loaded = new Promise<void>((resolve) => {
       poller.subscribe({
         onRevision: (sha, changed) => {
-          this.revisions = this.revisions.then(() => this.onConfigRevision(sha, changed)).finally(resolve);
+          // A failure is logged and must not stop the heads after it (a rejected chain skips them).
+          this.revisions = this.revisions
+            .then(() => this.onConfigRevision(sha, changed))
+            .catch((err: unknown) => this.deps.log.log('error', 'config revision not taken', { revision: sha, error: errorMessage(err) }))
+            .finally(resolve);
         },
         onError: (err, state) => {
           this.onConfigError(err, state);
