@@ -31,6 +31,9 @@ import { EventRecorder, operationEvents, type AppEvent } from './events.js';
 import { reconcile, type ReconcileResult } from './reconcile.js';
 import { AppRenderer, subtree, type RenderOutcome, type RepoFiles } from './render.js';
 import { statusKey, type AppEnvStatus, type StatusStore } from './status.js';
+import { withUpstream } from './conditions.js';
+import { HistoryGuard } from './history-guard.js';
+import { ErrorTransitions } from '../log/transitions.js';
 import { WorkQueue } from './workqueue.js';
 
 /** A git repository as the controller reads it (implemented by src/git's GitSource). */
@@ -41,6 +44,8 @@ export interface RepoReader extends RefFetcher {
   readFiles(sha: string, prefix?: string): Promise<Map<string, Uint8Array>>;
   /** The commit's message and time (for lead-time metrics). */
   commitInfo?(sha: string): Promise<{ readonly message: string; readonly timestamp: number }>;
+  /** True when `oid` descends from `ancestor`; throws when that cannot be told. Without it, rewritten history goes unnoticed. */
+  isDescendent?(oid: string, ancestor: string): Promise<boolean>;
 }
 
 export interface ControllerOptions {
@@ -119,6 +124,14 @@ export class Controller implements ReleaseApi, AppOpsApi {
   private configError: string | undefined;
   /** The config repo's last fetch error; cleared by the next successful poll. */
   private gitError: string | undefined;
+  /** When the config repo's current outage began (ms). */
+  private gitDownSince: number | undefined;
+  /** New config heads are taken one at a time (a poll does not wait for its listeners). */
+  private revisions: Promise<void> = Promise.resolve();
+  private readonly guard: HistoryGuard<Snapshot> | undefined;
+  private readonly renderLog: ErrorTransitions;
+  private readonly reconcileLog: ErrorTransitions;
+  private readonly gitLog: ErrorTransitions;
   private readonly runtimes = new Map<string, AppRuntime>();
   private readonly configListeners = new Set<(revision: ConfigRevision) => void>();
   private readonly delivery: DeliveryMetrics;
@@ -132,6 +145,14 @@ export class Controller implements ReleaseApi, AppOpsApi {
     private readonly deps: ControllerDeps,
   ) {
     this.delivery = new DeliveryMetrics(deps.metrics);
+    this.renderLog = new ErrorTransitions(deps.log, { failed: 'render failed', recovered: 'render recovered', level: 'error' });
+    this.reconcileLog = new ErrorTransitions(deps.log, { failed: 'reconcile failed', recovered: 'reconcile recovered', level: 'warn' });
+    this.gitLog = new ErrorTransitions(deps.log, { failed: 'git fetch failed', recovered: 'git recovered', level: 'warn' });
+    const config = this.source(options.repo);
+    if (config.isDescendent) {
+      const ancestry = config.isDescendent.bind(config);
+      this.guard = new HistoryGuard({ ancestry, repo: config.displayUrl, branch: options.branch, metrics: deps.metrics, log: deps.log, event: (e) => void this.events.record(e) });
+    }
     this.events = new EventRecorder((app, env) => deps.clusterFor(this.snapshot?.targets.get(statusKey(app, env))?.cluster ?? ''), options.stateNamespace, deps.log);
     this.queue = new WorkQueue((key) => this.reconcileKey(key), options.concurrency, {
       onDepth: (d) => deps.metrics.queueDepth.set(d),
@@ -151,7 +172,13 @@ export class Controller implements ReleaseApi, AppOpsApi {
     const poller = this.scheduler.poller(this.options.repo, this.options.branch);
     const loaded = new Promise<void>((resolve) => {
       poller.subscribe({
-        onRevision: (sha, changed) => void this.onConfigRevision(sha, changed).finally(resolve),
+        onRevision: (sha, changed) => {
+          // A failure is logged and must not stop the heads after it (a rejected chain skips them).
+          this.revisions = this.revisions
+            .then(() => this.onConfigRevision(sha, changed))
+            .catch((err: unknown) => this.deps.log.log('error', 'config revision not taken', { revision: sha, error: errorMessage(err) }))
+            .finally(resolve);
+        },
         onError: (err, state) => {
           this.onConfigError(err, state);
           resolve();
@@ -212,18 +239,23 @@ export class Controller implements ReleaseApi, AppOpsApi {
     return s;
   }
 
-  /** Wraps a source's fetch with the git fetch duration metric. */
+  /** Wraps a source's fetch with the git metrics, and logs an outage when it starts, changes and ends. */
   private timed(source: RepoReader): RefFetcher {
+    const repo = source.displayUrl;
     return {
       fetch: async (ref) => {
-        const end = this.deps.metrics.gitFetchDuration.startTimer({ repo: source.displayUrl });
+        const end = this.deps.metrics.gitFetchDuration.startTimer({ repo });
         try {
           const r = await source.fetch(ref);
           end({ result: 'success' });
-          this.deps.metrics.gitLastSuccess.set({ repo: source.displayUrl }, Date.now() / 1000);
+          this.deps.metrics.gitLastSuccess.set({ repo }, Date.now() / 1000);
+          this.deps.metrics.gitUp.set({ repo }, 1);
+          this.gitLog.succeeded(`${repo}\0${ref}`, { repo, ref, revision: r.sha });
           return r;
         } catch (err) {
           end({ result: 'error' });
+          this.deps.metrics.gitUp.set({ repo }, 0);
+          this.gitLog.failed(`${repo}\0${ref}`, errorMessage(err), { repo, ref });
           throw err;
         }
       },
@@ -232,14 +264,18 @@ export class Controller implements ReleaseApi, AppOpsApi {
 
   private async onConfigRevision(sha: string, changed: boolean): Promise<void> {
     this.gitError = undefined;
+    this.gitDownSince = undefined;
+    await this.guard?.observe(this.snapshot, sha, this.snapshot?.targets.values() ?? []);
     if (changed || !this.snapshot) await this.load(sha);
     for (const key of this.snapshot?.targets.keys() ?? []) this.queue.add(key);
   }
 
+  /** A failed poll of the config repo: app × envs keep their last known state, with the outage as a condition. */
   private onConfigError(err: Error, state: PollState): void {
-    this.deps.log.log('warn', 'git fetch failed', { repo: this.source(this.options.repo).displayUrl, error: err.message, retryInMs: state.nextPollInMs });
-    this.gitError = `git: ${err.message}; keeping last good revision ${state.lastGoodSha?.slice(0, 7) ?? '(none)'}`;
-    this.markAll(this.gitError);
+    this.gitDownSince ??= Date.now();
+    const kept = this.snapshot?.sha ?? state.lastGoodSha;
+    this.gitError = `git unreachable since ${new Date(this.gitDownSince).toISOString()}: ${err.message}; ${kept ? `keeping the last good revision ${kept.slice(0, 7)}` : 'no revision fetched yet'}`;
+    this.markAll();
   }
 
   /** Reads and parses a new revision; an invalid sluice.yaml keeps the last good snapshot. */
@@ -254,13 +290,16 @@ export class Controller implements ReleaseApi, AppOpsApi {
       this.delivery.retain(new Set([...targets.values()].map((t) => `${t.app}/${t.env}`)));
       this.configError = undefined;
       this.deps.status.retain(new Set(targets.keys()));
+      this.guard?.retain(new Set(targets.keys()));
+      this.renderLog.retain(new Set(targets.keys()));
+      this.reconcileLog.retain(new Set(targets.keys()));
       this.watchChartRepos(targets.values());
       this.deps.log.log('info', 'new revision', { revision: sha, targets: targets.size });
       this.announce({ sha, config, files });
     } catch (err) {
       this.deps.log.log('error', 'config rejected', { revision: sha, error: errorMessage(err) });
       this.configError = `config at ${sha.slice(0, 7)} rejected, keeping ${this.snapshot?.sha.slice(0, 7) ?? 'nothing'}: ${errorMessage(err)}`;
-      this.markAll(this.configError);
+      this.markAll();
     }
   }
 
@@ -304,11 +343,24 @@ export class Controller implements ReleaseApi, AppOpsApi {
     }
   }
 
-  /** Shows a repo-level error on every app × env without touching the cluster. */
-  private markAll(message: string): void {
+  /**
+   * Shows a repo-level problem on every app × env without touching the cluster: a rejected config
+   * as Error; a git outage as a condition on the last known state (the cluster has not changed).
+   */
+  private markAll(): void {
     for (const t of this.snapshot?.targets.values() ?? []) {
-      this.deps.status.set(this.errorStatus(t, this.deps.status.get(t.app, t.env), undefined, message));
+      const prev = this.deps.status.get(t.app, t.env);
+      const base = this.configError || !prev ? this.errorStatus(t, prev, undefined, this.configError ?? this.gitError ?? '') : prev;
+      const render = prev?.conditions?.find((c) => c.reason === 'RenderFailed')?.message;
+      this.deps.status.set(this.decorate(statusKey(t.app, t.env), this.configError ? base : { ...base, syncStatus: prev?.syncStatus ?? 'Unknown' }, prev, render));
     }
+  }
+
+  /** The repo-level problems and the held revision laid over a status (conditions.ts). */
+  private decorate(key: string, s: AppEnvStatus, previous: AppEnvStatus | undefined, renderError?: string): AppEnvStatus {
+    const held = this.guard?.condition(key);
+    const up = { ...(this.configError ? { configError: this.configError } : {}), ...(this.gitError ? { gitError: this.gitError } : {}), ...(held ? { held } : {}), ...(renderError ? { renderError } : {}) };
+    return withUpstream(s, up, previous, new Date().toISOString());
   }
 
   /** The chart's files at the revision this pass uses. */
@@ -393,7 +445,10 @@ export class Controller implements ReleaseApi, AppOpsApi {
   }
 
   private async reconcileKey(key: string): Promise<void> {
-    const snap = this.snapshot;
+    const rt0 = this.runtimes.get(key);
+    // A manual sync of a held env takes the branch head (the person has seen the rewrite).
+    if (rt0?.syncs.length && !rt0.active) this.guard?.release(key, rt0.syncs[0].by ?? 'api');
+    const snap = this.snapshot?.targets.has(key) ? (this.guard?.held(key)?.snapshot ?? this.snapshot) : undefined;
     const target = snap?.targets.get(key);
     if (!snap || !target) {
       // The app × env left sluice.yaml while a request waited for it: say so rather than leave it hanging.
@@ -410,6 +465,7 @@ export class Controller implements ReleaseApi, AppOpsApi {
       const chartFiles = await this.chartFiles(snap, target);
       const render = await this.renderTarget(rt, target, client, snap.files, chartFiles, true);
       if (!render.ok) metrics.renderErrors.inc({ app: target.app, env: target.env });
+      this.logRender(key, target, snap.sha, render);
       const deps = {
         client,
         inventory: new InventoryStore(client, this.options.stateNamespace),
@@ -428,19 +484,18 @@ export class Controller implements ReleaseApi, AppOpsApi {
         waiter.resolve(started ? { started: true, release: started } : { started: false, message: result.status.message || `${target.app}/${target.env} is in sync` });
       }
       // The last good config keeps the cluster as it was; the status still says what is wrong upstream.
-      const problem = this.gitError ?? this.configError;
-      const shown = problem ? { ...result.status, syncStatus: 'Error' as const, message: problem } : result.status;
-      this.record(shown, result);
+      this.record(this.decorate(key, result.status, previous, render.ok ? undefined : result.status.message), result);
+      this.reconcileLog.succeeded(key, { app: target.app, env: target.env, revision: snap.sha });
       if (render.ok) this.track(key, target.cluster, render.objects);
       const progressing = result.syncing || result.status.health === 'Progressing' || result.status.health === 'Missing';
       const next = Math.min(result.requeueAfterMs ?? Infinity, progressing ? this.options.progressRequeueMs : Infinity);
       if (Number.isFinite(next)) this.queue.addAfter(key, Math.max(next, 200));
     } catch (err) {
       // The cluster was unreachable or refused a read: show it, change nothing, retry soon.
-      log.log('warn', 'reconcile failed', { app: target.app, env: target.env, error: errorMessage(err) });
+      this.reconcileLog.failed(key, errorMessage(err), { app: target.app, env: target.env, revision: snap.sha });
       // Requests asked for during this pass get the reason instead of waiting forever.
       for (const req of [...rt.requests.splice(0), ...rt.syncs.splice(0)]) req.reject(err instanceof Error ? err : new Error(String(err)));
-      this.record(this.errorStatus(target, previous, snap.sha, errorMessage(err)), undefined);
+      this.record(this.decorate(key, this.errorStatus(target, previous, snap.sha, errorMessage(err)), previous), undefined);
       this.queue.addAfter(key, Math.min(this.options.pollIntervalMs, 10_000));
     } finally {
       end();
@@ -464,6 +519,17 @@ export class Controller implements ReleaseApi, AppOpsApi {
       rt.generated = render.generated;
     }
     return render;
+  }
+
+  /** A render failure is logged when it appears or changes, and once when it clears. */
+  private logRender(key: string, target: AppEnv, revision: string, render: RenderOutcome): void {
+    const fields = { app: target.app, env: target.env, revision };
+    if (render.ok) {
+      this.renderLog.succeeded(key, fields);
+      return;
+    }
+    const e = render.error as { message: string; file?: string; line?: number };
+    this.renderLog.failed(key, e.message, { ...fields, ...(e.file ? { file: e.file } : {}), ...(e.line ? { line: e.line } : {}) });
   }
 
   /** The next manual sync to start this pass; all are refused while another operation runs. */

@@ -18,7 +18,7 @@ import { FIELD_MANAGER, inventoryName } from '../sync/inventory.js';
 import type { Finished } from './operations.js';
 import { LABEL_APP, LABEL_ENV } from '../sync/ownership.js';
 
-export type EventReason = 'Synced' | 'SyncFailed' | 'Pruned' | 'RolledBack' | 'RollbackFailed' | 'Promoted';
+export type EventReason = 'Synced' | 'SyncFailed' | 'Pruned' | 'RolledBack' | 'RollbackFailed' | 'Promoted' | 'HistoryRewritten';
 
 export interface AppEvent {
   readonly app: string;
@@ -26,7 +26,7 @@ export interface AppEvent {
   readonly reason: EventReason;
   readonly type: 'Normal' | 'Warning';
   readonly message: string;
-  /** What sluice did: `Sync`, `Prune`, `Rollback`, `Promote`. */
+  /** What sluice did: `Sync`, `Prune`, `Rollback`, `Promote`, `Fetch`. */
   readonly action: string;
 }
 

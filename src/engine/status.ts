@@ -50,6 +50,33 @@ export interface RolledBackStatus {
   readonly by: 'auto' | 'manual';
 }
 
+/**
+ * Condition types, named as Argo CD names an Application's conditions so its users read them at
+ * once: `ComparisonError` (Argo's type when the target state cannot be loaded: git unreachable,
+ * manifests that do not render), `InvalidSpecError` (the app's spec — here sluice.yaml — is
+ * invalid). `HistoryRewritten` has no Argo CD counterpart (Argo follows a force-push silently); it
+ * carries the Kubernetes Event reason of the same name.
+ */
+export type ConditionType = 'ComparisonError' | 'InvalidSpecError' | 'HistoryRewritten';
+
+/** Which case of its type a condition is, for scripts and alerts (Kubernetes conditions' `reason`). */
+export type ConditionReason = 'GitUnreachable' | 'RenderFailed' | 'ConfigRejected' | 'RevisionHeld' | 'AncestryUnknown';
+
+export interface AppCondition {
+  readonly type: ConditionType;
+  readonly reason: ConditionReason;
+  readonly message: string;
+  /** ISO time the condition appeared (kept while it stays, whatever its message becomes). */
+  readonly lastTransitionTime: string;
+}
+
+export type ConditionInput = Omit<AppCondition, 'lastTransitionTime'>;
+
+/** `wanted` as conditions, each keeping the time it first appeared in `previous` (pure). */
+export function conditionsFrom(wanted: readonly ConditionInput[], previous: readonly AppCondition[] | undefined, now: string): AppCondition[] {
+  return wanted.map((c) => ({ ...c, lastTransitionTime: previous?.find((p) => p.type === c.type && p.reason === c.reason)?.lastTransitionTime ?? now }));
+}
+
 export interface AppEnvStatus {
   readonly app: string;
   readonly env: string;
@@ -66,6 +93,8 @@ export interface AppEnvStatus {
   readonly lastSync?: { readonly revision: string; readonly at: string; readonly changes: readonly ChangeSetEntry[] };
   readonly operation?: OperationStatus;
   readonly rolledBack?: RolledBackStatus;
+  /** What keeps sluice from its usual work on the app × env (absent or empty: nothing). */
+  readonly conditions?: readonly AppCondition[];
 }
 
 export type StatusListener = (next: AppEnvStatus, previous: AppEnvStatus | undefined) => void;

@@ -93,3 +93,45 @@ export async function peelToCommit(gitdir: string, oid: string, cache: ObjectCac
   }
   return current;
 }
+
+/** What a walk of the local history from a commit found about another one. */
+export type Ancestry = 'descends' | 'unrelated' | 'cut';
+
+/** The commits a shallow fetch left without parents here (git's `shallow` file; empty when complete). */
+async function shallowCommits(gitdir: string): Promise<Set<string>> {
+  try {
+    return new Set((await fs.promises.readFile(`${gitdir}/shallow`, 'utf8')).split('\n').filter((l) => l.length === 40));
+  } catch {
+    return new Set();
+  }
+}
+
+/**
+ * Walks the history of `oid` (breadth first) looking for `ancestor`: `descends` when found,
+ * `unrelated` when every path reached a root commit without it, `cut` when a path ended at a
+ * shallow boundary or a missing commit, so only a deeper history can tell. isomorphic-git's own
+ * isDescendent answers false at a shallow boundary, which would call a fast-forward a rewrite.
+ */
+export async function walkAncestry(gitdir: string, oid: string, ancestor: string, cache: ObjectCache): Promise<Ancestry> {
+  if (oid === ancestor) return 'descends';
+  const shallow = await shallowCommits(gitdir);
+  const queue = [oid];
+  const seen = new Set(queue);
+  let cut = false;
+  for (let i = 0; i < queue.length; i++) {
+    let parents: string[];
+    try {
+      parents = (await git.readCommit({ fs, gitdir, oid: queue[i], cache })).commit.parent;
+    } catch {
+      cut = true;
+      continue;
+    }
+    if (parents.includes(ancestor)) return 'descends';
+    if (shallow.has(queue[i])) {
+      cut ||= parents.length > 0;
+      continue;
+    }
+    for (const p of parents) if (!seen.has(p)) seen.add(p), queue.push(p);
+  }
+  return cut ? 'cut' : 'unrelated';
+}

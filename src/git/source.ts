@@ -14,7 +14,7 @@ import { credentialsFromEnv, onAuthFor, secretsOf, type GitCredentials } from '.
 import { GitRefNotFoundError, toGitError } from './errors.js';
 import { httpClient } from './http.js';
 import { cacheKey, locate, redactUrl, type RepoLocation } from './location.js';
-import { hasCommit, peelToCommit, readCommitInfo, readFileAt, readFilesAt, type CommitInfo, type ObjectCache } from './objects.js';
+import { hasCommit, peelToCommit, walkAncestry, readCommitInfo, readFileAt, readFilesAt, type CommitInfo, type ObjectCache } from './objects.js';
 
 export interface GitSourceOptions {
   /** Folder for bare clones of remotes, one sub-folder per URL. Unused for local repos. */
@@ -85,6 +85,27 @@ export class GitSource {
   /** Makes an older commit readable, deepening the shallow history of `ref` until it is present. */
   fetchCommit(sha: string, ref = this.lastRef): Promise<void> {
     return this.serial(() => this.guard('fetch', async () => void (await this.ensureCommit(sha, ref))));
+  }
+
+  /**
+   * True when commit `oid` descends from `ancestor` (or is it). The history fetched shallow is
+   * deepened from `ref` step by step until the walk reaches `ancestor` or the root commits; when
+   * that is impossible (the remote is down) this throws rather than guess.
+   */
+  isDescendent(oid: string, ancestor: string, ref = this.lastRef): Promise<boolean> {
+    return this.serial(() =>
+      this.guard('fetch', async () => {
+        for (const depth of [0, ...DEEPEN_STEPS]) {
+          if (depth > 0) {
+            if (this.location.kind === 'local') break;
+            await git.fetch({ ...this.remoteArgs(), ref, singleBranch: true, depth, relative: true, tags: false });
+          }
+          const found = await walkAncestry(this.gitdir, oid, ancestor, this.cache);
+          if (found !== 'cut') return found === 'descends';
+        }
+        throw new Error(`cannot tell whether ${oid.slice(0, 7)} descends from ${ancestor.slice(0, 7)}: the history here is incomplete`);
+      }),
+    );
   }
 
   /** Every file under `prefix` (default: the whole repo) at commit `sha`, paths relative to the prefix. */

@@ -211,6 +211,19 @@ export class Metrics {
     buckets: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800],
     registers: [this.registry],
   });
+  // Git outages and rewritten history of the repos sluice polls.
+  readonly gitUp = new Gauge({
+    name: 'sluice_git_up',
+    help: 'Whether the last fetch or ref check of a repo succeeded (1) or failed (0); app × envs keep their last known state while it is 0.',
+    labelNames: ['repo'],
+    registers: [this.registry],
+  });
+  readonly gitHistoryRewritten = new Counter({
+    name: 'sluice_git_history_rewritten_total',
+    help: 'Times a tracked branch moved to a commit that does not descend from the revision in use (a force-push).',
+    labelNames: ['repo', 'branch'],
+    registers: [this.registry],
+  });
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'sluice_' });

@@ -4,7 +4,7 @@
  * tokens, metrics and HTTP server from options. `sluice controller`, `sluice demo` and the end-to-end
  * tests all start sluice through here, so they run the same code.
  */
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Controller, defaultControllerOptions, type ControllerOptions } from '../engine/controller.js';
 import { StatusStore } from '../engine/status.js';
@@ -13,6 +13,7 @@ import { defaultReflectorOptions } from '../kube/reflector.js';
 import { jsonLogger, type Logger, type LogLevel } from '../log/logger.js';
 import { Metrics } from '../metrics/registry.js';
 import { createApp } from '../server/app.js';
+import { createHttpServer } from '../server/errors.js';
 import { loadTokens, type TokenSet } from '../server/auth.js';
 import { loadWebhookSecrets, type GitPushHandler, type WebhookSecrets } from '../server/webhooks.js';
 import { redactUrl } from '../git/location.js';
@@ -143,8 +144,8 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
   const auto = new AutoPromoter({ revision: () => controller.revision(), status: (app, env) => status.get(app, env), promote: (req) => promotions.promote(req), log });
   const autoTimer = setInterval(() => void auto.tick(Date.now()), options.autoPromoteCheckMs ?? 15_000);
   autoTimer.unref();
-  const app = createApp({ tokens, status, metrics, ready: () => controller.ready, releases: controller, ops: controller, bumps: manualBumps(controller, bump), promotions, builds, images: builds, gitPushes, webhookSecrets });
-  const http = createServer(app);
+  const app = createApp({ tokens, status, metrics, ready: () => controller.ready, releases: controller, ops: controller, bumps: manualBumps(controller, bump), promotions, builds, images: builds, gitPushes, webhookSecrets, log });
+  const http = createHttpServer(app);
   const port = await listen(http, options.port, options.host);
   const host = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
   url ||= `http://${host}:${port}`;

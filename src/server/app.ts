@@ -13,6 +13,8 @@ import { parseBumpRequest, parseSyncRequest, type AppOpsApi, type BumpApi, type 
 import { addBuildRoutes } from './builds.js';
 import { requireToken, type TokenSet } from './auth.js';
 import { addPromotionRoutes, type PromotionApi } from './promotions.js';
+import { silentLogger, type Logger } from '../log/logger.js';
+import { addErrorHandlers } from './errors.js';
 import { addWebhookRoutes, type GitPushHandler, type ImagePushHandler, type WebhookSecrets } from './webhooks.js';
 
 export type { ReleaseApi } from '../history/api.js';
@@ -40,6 +42,8 @@ export interface ServerDeps {
   readonly images?: ImagePushHandler;
   /** Where git pushes go (config refresh, builds). */
   readonly gitPushes?: GitPushHandler;
+  /** Where failures inside handlers are logged (the client only hears that something failed). */
+  readonly log?: Logger;
 }
 
 /** Largest rollback request body accepted; a request is a few dozen bytes. */
@@ -70,13 +74,14 @@ export function createApp(deps: ServerDeps): Express {
         health: s.health,
         lastSyncedAt: s.lastSyncedAt,
         message: s.message,
+        conditions: s.conditions ?? [],
       })),
     );
   });
   app.get('/api/v1/apps/:app/:env', (req, res) => {
     const s = deps.status.get(req.params.app, req.params.env);
     if (!s) {
-      res.status(404).json({ error: `app ${req.params.app} has no environment ${req.params.env}` });
+      res.status(404).json({ error: `app ${req.params.app} has no environment ${req.params.env}`, code: 'not-found' });
       return;
     }
     res.json(s);
@@ -86,6 +91,7 @@ export function createApp(deps: ServerDeps): Express {
   addPromotionRoutes(app, deps.promotions, badBody);
   addBuildRoutes(app, deps.builds);
   addWebhookRoutes(app, { secrets: deps.webhookSecrets ?? {}, images: deps.images, git: deps.gitPushes, metrics: deps.metrics });
+  addErrorHandlers(app, deps.log ?? silentLogger);
   return app;
 }
 
@@ -115,7 +121,7 @@ function appEnvRoute<A, V>(
     if (!api) return notEnabled(res, what);
     const parsed = parse(req.body);
     if (!parsed.ok) {
-      res.status(400).json({ error: parsed.error });
+      res.status(400).json({ error: parsed.error, code: 'invalid-request' });
       return;
     }
     try {
@@ -161,7 +167,7 @@ function addOperationRoutes(app: Express, ops: AppOpsApi | undefined, bumps: Bum
 }
 
 function notEnabled(res: Response, what: string): void {
-  res.status(501).json({ error: `${what} is not enabled on this server` });
+  res.status(501).json({ error: `${what} is not enabled on this server`, code: 'not-enabled' });
 }
 
 function sendError(res: Response, err: unknown): void {
@@ -170,7 +176,7 @@ function sendError(res: Response, err: unknown): void {
     return;
   }
   // Not a refusal but a failure (cluster unreachable, corrupt release): the caller sees what broke.
-  res.status(500).json({ error: err instanceof Error ? err.message : String(err) });
+  res.status(500).json({ error: err instanceof Error ? err.message : String(err), code: 'failed' });
 }
 
 /** Body-parser failures (not JSON, over the size limit) are the caller's mistake: 400 with the reason. */
@@ -183,5 +189,5 @@ function badBody(err: unknown, _req: Request, res: Response, next: NextFunction)
     return;
   }
   const reason = type === 'entity.too.large' ? `request body is over ${MAX_BODY_BYTES / 1024} KiB` : `request body is not valid JSON: ${String(e?.message)}`;
-  res.status(400).json({ error: reason });
+  res.status(400).json({ error: reason, code: type === 'entity.too.large' ? 'body-too-large' : 'bad-body' });
 }

@@ -77,11 +77,11 @@ export function requireToken(tokens: TokenSet) {
     const role = m ? tokens.roleOf(m[1]) : undefined;
     if (!role) {
       res.set('WWW-Authenticate', 'Bearer realm="sluice"');
-      res.status(401).json({ error: tokens.size === 0 ? 'API access needs a token and this server has none configured (SLUICE_API_TOKEN or SLUICE_API_TOKENS_DIR)' : 'missing or invalid bearer token' });
+      res.status(401).json({ error: tokens.size === 0 ? 'API access needs a token and this server has none configured (SLUICE_API_TOKEN or SLUICE_API_TOKENS_DIR)' : 'missing or invalid bearer token', code: 'unauthorized' });
       return;
     }
     if (!READ_METHODS.has(req.method) && role !== 'admin') {
-      res.status(403).json({ error: 'this token may only read; changes need an admin token' });
+      res.status(403).json({ error: 'this token may only read; changes need an admin token', code: 'forbidden' });
       return;
     }
     next();

@@ -33,7 +33,7 @@ export function parsePromoteRequest(app: string, body: unknown): { ok: true; req
 
 export function addPromotionRoutes(app: Express, promotions: PromotionApi | undefined, badBody: (err: unknown, req: Request, res: Response, next: NextFunction) => void): void {
   const json = express.json({ limit: 16 * 1024, type: () => true });
-  const disabled = (res: Response) => res.status(501).json({ error: 'promotion is not enabled on this server' });
+  const disabled = (res: Response) => res.status(501).json({ error: 'promotion is not enabled on this server', code: 'not-enabled' });
   app.get('/api/v1/promotions', (_req, res) => {
     if (!promotions) return void disabled(res);
     res.json(promotions.list());
@@ -42,7 +42,7 @@ export function addPromotionRoutes(app: Express, promotions: PromotionApi | unde
     if (!promotions) return void disabled(res);
     const parsed = parsePromoteRequest(req.params.app, req.body);
     if (!parsed.ok) {
-      res.status(400).json({ error: parsed.error });
+      res.status(400).json({ error: parsed.error, code: 'invalid-request' });
       return;
     }
     try {
@@ -51,7 +51,7 @@ export function addPromotionRoutes(app: Express, promotions: PromotionApi | unde
     } catch (err) {
       if (err instanceof PromotionError) res.status(STATUS[err.code]).json({ error: err.message, code: err.code });
       else if (err instanceof ForgeError) res.status(502).json({ error: err.message, code: err.code });
-      else res.status(500).json({ error: err instanceof Error ? err.message : String(err) });
+      else res.status(500).json({ error: err instanceof Error ? err.message : String(err), code: 'failed' });
     }
   }, badBody);
 }

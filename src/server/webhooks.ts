@@ -93,13 +93,13 @@ function addGitRoute(app: Express, deps: WebhookDeps): void {
     const provider = detectProvider(header);
     if (!provider) {
       count('unknown', 'invalid');
-      res.status(400).json({ error: 'not a GitHub, GitLab, Gitea/Forgejo or Bitbucket delivery' });
+      res.status(400).json({ error: 'not a GitHub, GitLab, Gitea/Forgejo or Bitbucket delivery', code: 'unknown-sender' });
       return;
     }
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (!verifySignature(provider, header, body, deps.secrets[provider] ?? deps.secrets.shared ?? '')) {
       count(provider, 'unauthorized');
-      res.status(401).json({ error: 'missing or invalid signature' });
+      res.status(401).json({ error: 'missing or invalid signature', code: 'unauthorized' });
       return;
     }
     let json: unknown;
@@ -107,13 +107,13 @@ function addGitRoute(app: Express, deps: WebhookDeps): void {
       json = JSON.parse(body.toString('utf8'));
     } catch {
       count(provider, 'invalid');
-      res.status(400).json({ error: 'body is not valid JSON' });
+      res.status(400).json({ error: 'body is not valid JSON', code: 'bad-body' });
       return;
     }
     const delivery = parseGitDelivery(provider, header, json);
     if (delivery.kind !== 'push') {
       count(provider, delivery.kind);
-      res.status(delivery.kind === 'invalid' ? 400 : 202).json(delivery.kind === 'invalid' ? { error: delivery.reason } : { ignored: delivery.reason });
+      res.status(delivery.kind === 'invalid' ? 400 : 202).json(delivery.kind === 'invalid' ? { error: delivery.reason, code: 'invalid-request' } : { ignored: delivery.reason });
       return;
     }
     let refreshed = false;
@@ -128,13 +128,20 @@ function addGitRoute(app: Express, deps: WebhookDeps): void {
   }, bodyError(count));
 }
 
-/** Body-parser failures: 413 over the limit, 400 otherwise; counted, never detailed. */
+/**
+ * Body-parser failures: 413 over the limit, 400 otherwise; counted, never detailed. Other client
+ * errors of reading the body (a gzip body that does not inflate) are counted and answered by the
+ * app's error handler.
+ */
 function bodyError(count: (provider: string, result: string) => void) {
   return (err: unknown, _req: Request, res: Response, next: NextFunction): void => {
-    const type = (err as { type?: unknown } | undefined)?.type;
-    if (typeof type !== 'string' || !type.startsWith('entity.')) return next(err);
+    const { type, status } = (err ?? {}) as { type?: unknown; status?: unknown };
+    if (typeof type !== 'string' || !type.startsWith('entity.')) {
+      if (typeof status === 'number' && status >= 400 && status < 500) count('unknown', 'invalid');
+      return next(err);
+    }
     count('unknown', 'invalid');
-    res.status(type === 'entity.too.large' ? 413 : 400).json({ error: type === 'entity.too.large' ? 'body too large' : 'body is not valid JSON' });
+    res.status(type === 'entity.too.large' ? 413 : 400).json(type === 'entity.too.large' ? { error: 'body too large', code: 'body-too-large' } : { error: 'body is not valid JSON', code: 'bad-body' });
   };
 }
 
@@ -147,7 +154,7 @@ function addRegistryRoute(app: Express, deps: WebhookDeps): void {
   const authorize = (req: Request, res: Response, next: NextFunction): void => {
     if (!secretMatches(presentedSecret(req), deps.secrets.shared)) {
       count('registry', 'unauthorized');
-      res.status(401).json({ error: 'missing or invalid webhook secret' });
+      res.status(401).json({ error: 'missing or invalid webhook secret', code: 'unauthorized' });
       return;
     }
     next();
@@ -157,7 +164,7 @@ function addRegistryRoute(app: Express, deps: WebhookDeps): void {
     const provider = event.provider ?? 'unknown';
     if (event.kind !== 'push') {
       count(provider, event.kind);
-      res.status(event.kind === 'invalid' ? 400 : 202).json(event.kind === 'invalid' ? { error: event.reason } : { ignored: event.reason });
+      res.status(event.kind === 'invalid' ? 400 : 202).json(event.kind === 'invalid' ? { error: event.reason, code: 'invalid-request' } : { ignored: event.reason });
       return;
     }
     if (!deps.images) {

@@ -1,6 +1,6 @@
 /** `sluice history` and `sluice rollback` run as real processes against createApp with a fake ReleaseApi. */
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { StatusStore } from '../../src/engine/status.js';
 import type { RollbackRequest } from '../../src/history/api.js';
 import { Metrics } from '../../src/metrics/registry.js';
@@ -36,6 +36,17 @@ describe('cli history and rollback', () => {
       if (c.calls) assert.deepEqual(fake.calls, c.calls);
     });
   }
+
+  it('an answer that is not the API\'s JSON is exit 1 with the status shown', async () => {
+    const other = createServer((_req, res) => res.writeHead(404, { 'content-type': 'text/html' }).end('<html>nginx</html>')).listen(0, '127.0.0.1');
+    try {
+      const got = await runSluice(['history', 'web', 'dev', '--server', await listening(other)]);
+      assert.equal(got.code, 1);
+      assert.match(got.stderr, /^sluice history: GET http:\/\/127\.0\.0\.1:\d+\/api\/v1\/apps\/web\/dev\/history: HTTP 404, not a sluice API response: <html>nginx/);
+    } finally {
+      await new Promise<void>((r) => other.close(() => r()));
+    }
+  });
 
   it('registers both commands: each answers --help with its usage', async () => {
     for (const name of ['history', 'rollback']) {

@@ -6,15 +6,24 @@
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { AppCondition } from '../../src/engine/status.js';
+import { jsonLogger } from '../../src/log/logger.js';
+import { ADMIN } from '../support/api-tokens.js';
 import { e2eEnvironment, eventually, startScenario, type Scenario } from './harness.js';
+
+type Line = { msg: string; app?: string; env?: string; repo?: string; error?: string; file?: string; revision?: string };
 
 describe('controller end to end', function () {
   this.timeout(120_000);
   const env = e2eEnvironment();
   let s: Scenario;
+  let lines: Line[] = [];
+  const logged = (msg: string, app?: string, envName?: string) => lines.filter((l) => l.msg === msg && (!app || (l.app === app && l.env === envName)));
+  const metric = async (name: string) => s.sluice.metrics.registry.getSingleMetricAsString(name);
 
   beforeEach(async () => {
-    s = await startScenario(env.cluster, env.git);
+    lines = [];
+    s = await startScenario(env.cluster, env.git, { log: jsonLogger('info', {}, (l) => void lines.push(JSON.parse(l) as Line)) });
     await eventually('every app × env Synced and Healthy', () => {
       const all = s.sluice.status;
       const list = all.list();
@@ -63,6 +72,20 @@ describe('controller end to end', function () {
     const after = await configMap('dev');
     assert.equal(after?.metadata.resourceVersion, before?.metadata.resourceVersion, 'the failed app × env is left as it was');
     assert.ok(await s.get('apps/v1', 'Deployment', s.ns('dev'), 'guestbook'), 'nothing was pruned');
+    assert.deepEqual(st.conditions?.map((c) => `${c.type}/${c.reason}`), ['ComparisonError/RenderFailed']);
+
+    // Many passes fail the same way: one log line, with app, env, revision and the file.
+    await eventually('several failed renders', async () => /app="guestbook",env="dev"\} ([3-9]|\d\d)/.test(await metric('sluice_render_errors_total')));
+    const failed = logged('render failed', 'guestbook', 'dev');
+    assert.equal(failed.length, 1, JSON.stringify(failed));
+    assert.equal(failed[0].revision, st.revision);
+    assert.match(`${failed[0].file} ${failed[0].error}`, /environments\/dev\/guestbook\/values\.yaml/);
+    await s.work.write('environments/dev/guestbook/values.yaml', 'greeting: "fixed"\n');
+    await s.work.commitAndPush('dev: fix guestbook values');
+    await eventually('guestbook/dev Synced again', () => s.status('guestbook', 'dev')?.syncStatus === 'Synced');
+    assert.equal(logged('render recovered', 'guestbook', 'dev').length, 1);
+    assert.equal(logged('render failed', 'guestbook', 'dev').length, 1);
+    assert.deepEqual(s.status('guestbook', 'dev')?.conditions, []);
   });
 
   it('rejects an invalid sluice.yaml with file, line and path, and changes nothing', async () => {
@@ -79,15 +102,36 @@ describe('controller end to end', function () {
     assert.equal((await configMap('dev'))?.metadata.resourceVersion, before?.metadata.resourceVersion);
   });
 
-  it('reports an unreachable git server without pruning, and recovers by itself', async () => {
+  it('keeps the last known state through a git outage, shown as a condition and a metric, logged once, and recovers by itself', async () => {
+    const revision = s.status('guestbook', 'dev')?.revision ?? '';
     await env.git.stop();
     try {
-      await eventually('git error in status', () => /git/i.test(s.status('guestbook', 'dev')?.message ?? '') && s.status('guestbook', 'dev')?.syncStatus === 'Error');
+      await eventually('git outage condition on every app × env', () => s.sluice.status.list().every((x) => x.conditions?.some((c) => c.reason === 'GitUnreachable')));
+      const apps = (await (await fetch(`${s.sluice.url}/api/v1/apps`, { headers: ADMIN })).json()) as { syncStatus: string; health: string; revision: string; message: string; conditions: AppCondition[] }[];
+      assert.equal(apps.length, 8);
+      for (const a of apps) {
+        assert.equal(`${a.syncStatus}/${a.health}`, 'Synced/Healthy', 'the cluster did not change: last known state kept');
+        assert.equal(a.revision, revision);
+        const c = a.conditions.find((x) => x.reason === 'GitUnreachable');
+        assert.equal(c?.type, 'ComparisonError');
+        assert.match(c?.message ?? '', new RegExp(`^git unreachable since \\d{4}-\\d\\d-\\d\\dT.*; keeping the last good revision ${revision.slice(0, 7)}$`));
+        assert.match(a.message, /git unreachable since/);
+      }
+      assert.match(await metric('sluice_git_up'), /sluice_git_up\{repo="[^"]+"\} 0/);
+      await eventually('three failed polls', async () => /result="error"\} ([3-9]|\d\d)/.test(await metric('sluice_git_fetch_duration_seconds').then((t) => t.split('\n').filter((l) => l.includes('_count')).join('\n'))));
+      const first = s.status('guestbook', 'dev')?.conditions?.[0].lastTransitionTime;
       assert.ok(await configMap('dev'), 'objects stay while git is down');
       assert.ok(await s.get('apps/v1', 'Deployment', s.ns('prod'), 'guestbook'));
+      assert.equal(s.status('guestbook', 'dev')?.conditions?.[0].lastTransitionTime, first, 'the condition keeps the time it appeared');
     } finally {
       await env.git.start();
     }
+    await eventually('outage condition cleared', () => s.sluice.status.list().every((x) => x.conditions?.length === 0 && x.syncStatus === 'Synced'));
+    assert.match(await metric('sluice_git_up'), /sluice_git_up\{repo="[^"]+"\} 1/);
+    const failures = logged('git fetch failed');
+    assert.ok(failures.length >= 1);
+    for (let i = 1; i < failures.length; i++) assert.notEqual(failures[i].error, failures[i - 1].error, 'logged again only when the error changed');
+    assert.equal(logged('git recovered').length, 1);
     await s.work.write('environments/dev/guestbook/values.yaml', 'greeting: "after the outage"\n');
     await s.work.commitAndPush('dev: greeting after outage');
     await eventually('synced after recovery', async () => (await greeting('dev')) === 'after the outage', 30_000);

@@ -16,7 +16,7 @@ import { defaultControllerOptions } from '../../src/engine/controller.js';
 import type { AppEnvStatus } from '../../src/engine/status.js';
 import { K8sClusterClient, loadKubeConfig } from '../../src/kube/k8s-client.js';
 import type { KubeObject } from '../../src/kube/types.js';
-import { silentLogger } from '../../src/log/logger.js';
+import { silentLogger, type Logger } from '../../src/log/logger.js';
 import { startSluice, type RunningSluice } from '../../src/runtime/sluice.js';
 import { startGitServer, type GitServer } from '../support/git-server.js';
 import { cloneWorkdir, type Workdir } from '../support/git-workdir.js';
@@ -85,6 +85,8 @@ export interface ScenarioOptions {
   readonly pollIntervalMs?: number;
   /** Changes to the example's files before the config repo is created (e.g. `build:` blocks). */
   readonly files?: (files: Record<string, string>, prefix: string) => void;
+  /** Where sluice logs (default: nowhere). */
+  readonly log?: Logger;
 }
 
 export async function startScenario(cluster: Cluster, git: GitServer, options: ScenarioOptions = {}): Promise<Scenario> {
@@ -107,7 +109,8 @@ export async function startScenario(cluster: Cluster, git: GitServer, options: S
     autoPromoteCheckMs: 200,
     controller: { ...defaultControllerOptions(git.repoUrl(repoName)), pollIntervalMs: options.pollIntervalMs ?? 300, progressRequeueMs: 200, maxBackoffMs: 1_000, stateNamespace: `${prefix}-sluice` },
   };
-  let sluice = await startSluice(sluiceOptions, silentLogger);
+  const log = options.log ?? silentLogger;
+  let sluice = await startSluice(sluiceOptions, log);
   const kube = new K8sClusterClient(loadKubeConfig({ kubeconfig: cluster.kubeconfig }));
   const scenario: Scenario = {
     prefix,
@@ -126,7 +129,7 @@ export async function startScenario(cluster: Cluster, git: GitServer, options: S
     },
     async restart() {
       await sluice.close();
-      sluice = await startSluice(sluiceOptions, silentLogger);
+      sluice = await startSluice(sluiceOptions, log);
     },
     async close() {
       await sluice.close();

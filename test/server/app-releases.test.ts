@@ -52,7 +52,7 @@ describe('server/app release routes', () => {
     const body = JSON.stringify({ to: 2, by: 'x'.repeat(MAX_BODY_BYTES) });
     const res = await fetch(`${base}/api/v1/apps/web/dev/rollback`, { method: 'POST', headers: { ...ADMIN, 'content-type': 'application/json' }, body });
     assert.equal(res.status, 400);
-    assert.deepEqual(await res.json(), { error: 'request body is over 16 KiB' });
+    assert.deepEqual(await res.json(), { error: 'request body is over 16 KiB', code: 'body-too-large' });
     assert.deepEqual(fake.calls, []);
   });
 

@@ -129,7 +129,7 @@ describe('server/webhooks git', () => {
     for (const headers of attempts) {
       const res = await post(headers, body);
       assert.equal(res.status, 401);
-      assert.deepEqual(await res.json(), { error: 'missing or invalid signature' });
+      assert.deepEqual(await res.json(), { error: 'missing or invalid signature', code: 'unauthorized' });
     }
     // A body changed after signing fails too.
     const signed = `sha256=${hmac(SHARED, body)}`;

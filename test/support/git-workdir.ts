@@ -22,6 +22,10 @@ export interface Workdir {
   commitAndPush(message: string): Promise<string>;
   /** `git revert --no-edit sha` then push; returns the revert commit's sha. */
   revertAndPush(sha: string): Promise<string>;
+  /** `git reset --hard sha`: the branch forgets the commits after `sha` (before a force-push). */
+  resetHard(sha: string): Promise<void>;
+  /** Pushes the current branch with --force (rewrites the remote's history). */
+  forcePush(): Promise<void>;
   /** Fetches and fast-forwards (or rebases) onto the remote branch. */
   pull(): Promise<string>;
   head(): Promise<string>;
@@ -47,6 +51,12 @@ export async function cloneWorkdir(url: string, dir: string, branch = 'main'): P
     },
     async push() {
       await git(dir, 'push', '-q', 'origin', `HEAD:${branch}`);
+    },
+    async resetHard(sha) {
+      await git(dir, 'reset', '-q', '--hard', sha);
+    },
+    async forcePush() {
+      await git(dir, 'push', '-q', '--force', 'origin', `HEAD:${branch}`);
     },
     async commitAndPush(message) {
       const sha = await self.commit(message);
