@@ -477,7 +477,8 @@ export class Controller implements ReleaseApi, AppOpsApi {
       const waiter = this.takeSync(rt);
       const newest = rt.records?.[0]?.id ?? 0;
       const result = await reconcile(deps, rt, { appEnv: target, revision: snap.sha, render, previous, ...(waiter ? { forceSync: { by: waiter.by, prune: waiter.prune } } : {}) });
-      if (waiter) {
+      if (waiter && result.refused) waiter.reject(result.refused);
+      else if (waiter) {
         // The release this pass added, if it was the manual sync (it may already have finished).
         const latest = rt.records?.[0];
         const started = latest && latest.id > newest && latest.trigger === 'manual-sync' ? latest : undefined;

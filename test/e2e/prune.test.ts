@@ -61,9 +61,10 @@ describe('prune safety end to end', function () {
     assert.ok(live.deployment && live.service && live.configMap, 'nothing pruned');
     assert.deepEqual(await history('guestbook', 'dev'), before, 'no release');
 
-    const refused = await api<SyncAnswer>('/api/v1/apps/guestbook/dev/sync', { prune: true });
-    assert.equal(refused.body.started, false);
-    assert.match((refused.body as { message: string }).message, /^the render came out empty \(0 objects, 3 in the last sync\): nothing is synced or pruned; set syncPolicy\.allowEmpty: true/);
+    const refused = await api<{ error: string; code: string }>('/api/v1/apps/guestbook/dev/sync', { prune: true });
+    assert.equal(refused.status, 422);
+    assert.equal(refused.body.code, 'unprocessable');
+    assert.match(refused.body.error, /^the render came out empty \(0 objects, 3 in the last sync\): nothing is synced or pruned; set syncPolicy\.allowEmpty: true/);
     assert.ok((await guestbook('dev')).deployment, 'nothing pruned by hand either');
   });
 
