@@ -30,6 +30,7 @@ import { DriftWatcher } from './drift-watch.js';
 import { EventRecorder, operationEvents, type AppEvent } from './events.js';
 import { reconcile, type ReconcileResult } from './reconcile.js';
 import { AppRenderer, subtree, type RenderOutcome, type RepoFiles } from './render.js';
+import type { RenderLimits } from '../render/helm/index.js';
 import { statusKey, type AppEnvStatus, type StatusStore } from './status.js';
 import { WorkQueue } from './workqueue.js';
 
@@ -58,6 +59,8 @@ export interface ControllerOptions {
   readonly maxBackoffMs: number;
   /** Watch owned objects so drift is seen within seconds, not at the next poll. */
   readonly watch: boolean;
+  /** Bounds of every render (values, chart and output sizes, nesting, time); unset: defaultRenderLimits(). */
+  readonly renderLimits?: Partial<RenderLimits>;
 }
 
 export function defaultControllerOptions(repo = '', branch = 'main'): ControllerOptions {
@@ -109,7 +112,7 @@ function errorMessage(err: unknown): string {
 export class Controller implements ReleaseApi, AppOpsApi {
   private snapshot: Snapshot | undefined;
   private readonly queue: WorkQueue;
-  private readonly renderer = new AppRenderer();
+  private readonly renderer: AppRenderer;
   private readonly sources = new Map<string, RepoReader>();
   private readonly scheduler: RepoScheduler;
   /** Chart repos (url + ref) already subscribed to. */
@@ -131,6 +134,7 @@ export class Controller implements ReleaseApi, AppOpsApi {
     private readonly options: ControllerOptions,
     private readonly deps: ControllerDeps,
   ) {
+    this.renderer = new AppRenderer(undefined, options.renderLimits);
     this.delivery = new DeliveryMetrics(deps.metrics);
     this.events = new EventRecorder((app, env) => deps.clusterFor(this.snapshot?.targets.get(statusKey(app, env))?.cluster ?? ''), options.stateNamespace, deps.log);
     this.queue = new WorkQueue((key) => this.reconcileKey(key), options.concurrency, {

@@ -141,7 +141,7 @@ describe('TemplateSet', () => {
 
   it(`stops infinite template recursion at MAX_EXEC_DEPTH (${MAX_EXEC_DEPTH}) with a clean error`, () => {
     const e = runError('{{ define "r" }}{{ template "r" . }}{{ end }}{{ template "r" . }}', null);
-    assert.equal(e.code, 'EEXEC');
+    assert.equal(e.code, 'ELIMIT');
     assert.match(e.message, /executing "r" at <{{template "r" .}}>: exceeded maximum template depth \(1000\)$/);
   });
 
