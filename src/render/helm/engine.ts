@@ -5,6 +5,7 @@
  * `.Chart`, `.Files`, `.Template`), and `<no value>` is stripped from the output.
  */
 import { type FuncSpec, type GoMap, type GoValue } from '../gotemplate/value.js';
+import { isStackOverflow } from '../gotemplate/errors.js';
 import { ExecGuard, TemplateError, TemplateSet } from '../gotemplate/template.js';
 import { type Chart, chartFullPath, text } from './chart.js';
 import { table } from './coalesce.js';
@@ -141,7 +142,8 @@ export function renderTemplates(chart: Chart, top: GoMap, hooks: RenderHooks, li
 
 function wrap(e: unknown, name: string, what: string): RenderError {
   if (e instanceof TemplateError) {
-    const code = e.code === 'ELIMIT' ? 'ELIMIT' : 'ETEMPLATE';
+    // Control structures nested past the stack fail to parse (EPARSE, caused by the overflow): a limit too.
+    const code = e.code === 'ELIMIT' || isStackOverflow(e.cause) ? 'ELIMIT' : 'ETEMPLATE';
     // Where it happened: the innermost located failure of a chain of include/tpl calls.
     const at = innermost(e);
     return new RenderError(code, e.message, { file: at.file ?? at.template ?? name, line: at.line, column: at.column }, { cause: e });
