@@ -40,7 +40,12 @@ export class ExecGuard {
 
   /** Counts one step; every CHECK_EVERY steps compares the clock with the deadline. Returns why to stop, if so. */
   step(): string | undefined {
-    if (++this.steps % CHECK_EVERY !== 0 || this.limits.deadline === Infinity || this.limits.now() <= this.limits.deadline) return undefined;
+    return ++this.steps % CHECK_EVERY === 0 ? this.late() : undefined;
+  }
+
+  /** Reads the clock now (after a call that took long, like generating a key): why to stop, if past the deadline. */
+  late(): string | undefined {
+    if (this.limits.deadline === Infinity || this.limits.now() <= this.limits.deadline) return undefined;
     return `template execution passed its deadline (after ${this.steps} steps)`;
   }
 

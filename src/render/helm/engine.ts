@@ -6,7 +6,7 @@
  */
 import { type FuncSpec, type GoMap, type GoValue } from '../gotemplate/value.js';
 import { isStackOverflow } from '../gotemplate/errors.js';
-import { ExecGuard, TemplateError, TemplateSet } from '../gotemplate/template.js';
+import { ExecGuard, LimitExceeded, TemplateError, TemplateSet } from '../gotemplate/template.js';
 import { type Chart, chartFullPath, text } from './chart.js';
 import { table } from './coalesce.js';
 import { DigestCache, digestOf } from './digest-cache.js';
@@ -83,6 +83,9 @@ interface CachedSet {
 }
 export const TEMPLATE_SET_CACHE = new DigestCache<CachedSet>(512);
 
+/** Functions slow enough (key generation, password hashing) that a loop of them must not wait CHECK_EVERY steps for the deadline. */
+const SLOW_FUNCS = ['genPrivateKey', 'genCA', 'genCAWithKey', 'genSelfSignedCert', 'genSelfSignedCertWithKey', 'genSignedCert', 'genSignedCertWithKey', 'bcrypt', 'htpasswd', 'derivePassword'];
+
 function parseSet(keys: string[], tpls: Map<string, Renderable>): CachedSet {
   const hooks: RenderHooks = {};
   const funcs = helmFuncs((...a) => (hooks.lookup ? hooks.lookup(...a) : {}));
@@ -90,8 +93,22 @@ function parseSet(keys: string[], tpls: Map<string, Renderable>): CachedSet {
     const spec = funcs.get(name) as FuncSpec;
     funcs.set(name, { ...spec, fn: (...args) => (hooks.generated ? hooks.generated.call(name, spec.fn, args) : spec.fn(...args)) });
   }
-  const set = new TemplateSet({ funcs, missingKey: 'zero' });
   const run: RenderRun = { guard: new ExecGuard() };
+  // A call of these takes milliseconds to seconds: the clock is read after each, not CHECK_EVERY steps on.
+  for (const name of SLOW_FUNCS) {
+    const spec = funcs.get(name);
+    if (!spec) continue;
+    funcs.set(name, {
+      ...spec,
+      fn: (...args) => {
+        const out = spec.fn(...args);
+        const late = run.guard.late();
+        if (late) throw new LimitExceeded(late);
+        return out;
+      },
+    });
+  }
+  const set = new TemplateSet({ funcs, missingKey: 'zero' });
   bindTemplateFuncs(set, run);
   for (const name of keys) {
     try {

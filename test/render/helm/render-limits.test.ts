@@ -33,6 +33,15 @@ describe('render-limits', () => {
     assert.ok(t > 50 && t < 60, `clock read ${t} times: every few thousand steps, not every step`);
   });
 
+  it('reads the clock right after a slow function (key generation), not CHECK_EVERY steps later', () => {
+    let t = 0;
+    const e = renderError({ 'templates/keys.yaml': '{{- range until 20 }}\n{{ genPrivateKey "ecdsa" | len }}\n{{- end }}\n' }, { maxRenderMs: 3 }, () => (t += 1));
+    assert.equal(e.code, 'ELIMIT');
+    assert.equal(e.line, 2);
+    assert.match(e.message, /at <genPrivateKey "ecdsa">: error calling genPrivateKey: template execution passed its deadline/);
+    assert.equal(t, 5, 'the deadline (1 + 3) read once, then once per key until past it');
+  });
+
   it('renders when the clock stays within maxRenderMs', () => {
     const out = renderChart(chart({ 'templates/cm.yaml': 'kind: ConfigMap\napiVersion: v1\nmetadata: {name: x}\ndata: {n: "{{ len (until 100000) }}"}\n' }), { releaseName: 'r', namespace: 'ns', limits: { maxRenderMs: 50 }, clock: () => 0 });
     assert.equal(out.manifests.length, 1);
