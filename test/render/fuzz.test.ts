@@ -21,7 +21,7 @@ function prng(seed: number): () => number {
 interface Case {
   name: string;
   template?: string;
-  helpers?: string;
+  defines?: string;
   values?: string;
   chartValues?: string;
   limits?: Partial<RenderLimits>;
@@ -47,11 +47,11 @@ const cases: Case[] = [
   { name: 'billion laughs in fromYaml', template: `{{ fromYaml ${JSON.stringify(laughs(9, 10))} | len }}` },
   { name: 'a huge scalar', values: 'a: "' + 'x'.repeat(4 * 1024 * 1024) + '"\n', template: '{{ .Values.a | len }}' },
   { name: 'a huge key count', values: Array.from({ length: 50_000 }, (_, i) => `k${i}: ${i}`).join('\n') + '\n', template: '{{ len .Values }}' },
-  { name: 'endless include', helpers: '{{- define "r" }}{{ include "r" . }}{{ end }}', template: '{{ include "r" . }}' },
+  { name: 'endless include', defines: '{{- define "r" }}{{ include "r" . }}{{ end }}', template: '{{ include "r" . }}' },
   { name: 'endless tpl', template: '{{ tpl "{{ tpl .Values.t . }}" . }}', values: 't: "{{ tpl .Values.t . }}"\n' },
-  { name: 'endless template action', helpers: '{{- define "r" }}{{ template "r" . }}{{ end }}', template: '{{ template "r" . }}' },
-  { name: 'include and tpl in turn', helpers: '{{- define "r" }}{{ tpl "{{ include \\"r\\" . }}" . }}{{ end }}', template: '{{ include "r" . }}' },
-  { name: 'heavy body per level', helpers: '{{- define "r" }}{{ with $ }}{{ if true }}{{ range list 1 }}{{ include "r" $ | trim | nindent 2 }}{{ end }}{{ end }}{{ end }}{{ end }}', template: '{{ include "r" . }}' },
+  { name: 'endless template action', defines: '{{- define "r" }}{{ template "r" . }}{{ end }}', template: '{{ template "r" . }}' },
+  { name: 'include and tpl in turn', defines: '{{- define "r" }}{{ tpl "{{ include \\"r\\" . }}" . }}{{ end }}', template: '{{ include "r" . }}' },
+  { name: 'heavy body per level', defines: '{{- define "r" }}{{ with $ }}{{ if true }}{{ range list 1 }}{{ include "r" $ | trim | nindent 2 }}{{ end }}{{ end }}{{ end }}{{ end }}', template: '{{ include "r" . }}' },
   { name: 'range over a huge int', template: '{{ range 100000000000 }}{{ end }}', limits: { maxRenderMs: 300 } },
   { name: 'until huge', template: '{{ range until 1000000000 }}x{{ end }}' },
   { name: 'untilStep huge', template: '{{ len (untilStep 0 1000000000000 1) }}' },
@@ -72,7 +72,7 @@ for (let i = 0; i < 12; i++) {
   if (kind === 'values') cases.push({ name: `random: values ${depth} deep`, values: deepYaml(depth), template: '{{ toYaml .Values | sha256sum }}' });
   else if (kind === 'json') cases.push({ name: `random: JSON ${depth} deep`, values: 'a: ' + '['.repeat(depth) + ']'.repeat(depth) + '\n', template: '{{ .Values | toJson | fromJson | toYaml | len }}' });
   else if (kind === 'tpl') cases.push({ name: `random: tpl chain ${depth % 300}`, values: 't: ' + JSON.stringify('{{ tpl .Values.t . }}'.slice(0, 10 + (depth % 12))) + '\n', template: '{{ tpl .Values.t . }}' });
-  else if (kind === 'include') cases.push({ name: `random: include ${depth % 200} deep`, helpers: `{{- define "r" }}{{ if lt (len .) ${depth % 200} }}{{ include "r" (append . 1) }}{{ end }}{{ end }}`, template: '{{ include "r" list }}' });
+  else if (kind === 'include') cases.push({ name: `random: include ${depth % 200} deep`, defines: `{{- define "r" }}{{ if lt (len .) ${depth % 200} }}{{ include "r" (append . 1) }}{{ end }}{{ end }}`, template: '{{ include "r" list }}' });
   else cases.push({ name: `random: repeat ${depth}`, template: `{{ repeat ${depth * 1000} "ab" | len }}` });
 }
 
@@ -86,7 +86,7 @@ describe('render fuzz', function () {
       const files: Record<string, string> = {
         'Chart.yaml': 'apiVersion: v2\nname: fuzz\nversion: 0.1.0\n',
         'templates/t.yaml': c.template ?? '',
-        ...(c.helpers ? { 'templates/_h.tpl': c.helpers } : {}),
+        ...(c.defines ? { 'templates/_h.tpl': c.defines } : {}),
         ...(c.chartValues ? { 'values.yaml': c.chartValues } : {}),
       };
       const heapBefore = process.memoryUsage().heapUsed;

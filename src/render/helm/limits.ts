@@ -24,12 +24,13 @@ export interface RenderLimits {
 const MiB = 1024 * 1024;
 
 /**
- * Defaults, chosen so every real public chart renders with room to spare: the largest public
- * values.yaml files (kube-prometheus-stack, GitLab, Bitnami) are a few hundred KiB, packaged
- * charts a few MiB unpacked, and the largest renders of the conformance corpus a few MiB.
- * maxNestingDepth is 100, not Helm's 1000 (see funcs.ts): a level of include costs 1.5 to 4.5 KiB
- * of JavaScript stack, and 100 levels of the heaviest leave V8's default stack more than half free;
- * recursive helpers in public charts nest a few levels, one per level of the values they walk.
+ * Defaults, chosen so every real public chart renders with room to spare. Measured on Bitnami's
+ * 115 installable charts (each with its in-repo dependencies): the largest values.yaml is 260 KiB
+ * (thanos), the largest chart 5 MiB (kube-prometheus), the largest render 3 MiB (kuberay), and
+ * the deepest include nesting 7 levels; all render with these limits exactly as without them.
+ * maxNestingDepth is 100, not Helm's 1000 (see funcs.ts): a level of include costs 11 JavaScript
+ * frames, 1.5 to 4.5 KiB of stack, so 1000 levels do not fit V8's default stack (984 KiB) while
+ * 100 levels of the heaviest leave more than half of it free.
  */
 export function defaultRenderLimits(): RenderLimits {
   return {
