@@ -30,6 +30,7 @@ import { DriftWatcher } from './drift-watch.js';
 import { EventRecorder, operationEvents, type AppEvent } from './events.js';
 import { reconcile, type ReconcileResult } from './reconcile.js';
 import { AppRenderer, subtree, type RenderOutcome, type RepoFiles } from './render.js';
+import type { RenderLimits } from '../render/helm/index.js';
 import { statusKey, type AppEnvStatus, type StatusStore } from './status.js';
 import { withUpstream } from './conditions.js';
 import { HistoryGuard } from './history-guard.js';
@@ -63,6 +64,8 @@ export interface ControllerOptions {
   readonly maxBackoffMs: number;
   /** Watch owned objects so drift is seen within seconds, not at the next poll. */
   readonly watch: boolean;
+  /** Bounds of every render (values, chart and output sizes, nesting, time); unset: defaultRenderLimits(). */
+  readonly renderLimits?: Partial<RenderLimits>;
 }
 
 export function defaultControllerOptions(repo = '', branch = 'main'): ControllerOptions {
@@ -114,7 +117,7 @@ function errorMessage(err: unknown): string {
 export class Controller implements ReleaseApi, AppOpsApi {
   private snapshot: Snapshot | undefined;
   private readonly queue: WorkQueue;
-  private readonly renderer = new AppRenderer();
+  private readonly renderer: AppRenderer;
   private readonly sources = new Map<string, RepoReader>();
   private readonly scheduler: RepoScheduler;
   /** Chart repos (url + ref) already subscribed to. */
@@ -144,6 +147,7 @@ export class Controller implements ReleaseApi, AppOpsApi {
     private readonly options: ControllerOptions,
     private readonly deps: ControllerDeps,
   ) {
+    this.renderer = new AppRenderer(undefined, options.renderLimits);
     this.delivery = new DeliveryMetrics(deps.metrics);
     this.renderLog = new ErrorTransitions(deps.log, { failed: 'render failed', recovered: 'render recovered', level: 'error' });
     this.reconcileLog = new ErrorTransitions(deps.log, { failed: 'reconcile failed', recovered: 'reconcile recovered', level: 'warn' });

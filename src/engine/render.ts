@@ -3,7 +3,8 @@
  * read from the same git revision, layered like `helm template -f env.yaml -f app.yaml -f image.yaml`.
  * Results are cached by chart digest + values digest, so unchanged app × envs cost a hash per pass.
  * Generated values (passwords, keys, certificates) come back from the last render, so re-rendering
- * does not change them.
+ * does not change them. Values files are held to the render limits by their blob size before they
+ * are decoded, and render errors reach the status capped (render-message.ts).
  */
 import { createHash } from 'node:crypto';
 import { parseAllDocuments } from 'yaml';
@@ -11,10 +12,13 @@ import type { AppEnv } from '../config/types.js';
 import { valuesFilesFor } from '../config/layout.js';
 import type { KubeObject } from '../kube/types.js';
 import { isKubeObject } from '../kube/types.js';
-import { type GeneratedValues, loadChart, renderChart, RenderError } from '../render/helm/index.js';
+import { checkValuesFile, checkValuesTotal, type GeneratedValues, loadChart, renderChart, RenderError, renderLimits, type RenderLimits } from '../render/helm/index.js';
+import { capRenderMessage } from './render-message.js';
 
 export interface RenderFailure {
   readonly message: string;
+  /** RenderError's code (ELIMIT: a render limit was reached). */
+  readonly code?: string;
   readonly file?: string;
   readonly line?: number;
 }
@@ -43,8 +47,12 @@ function digestOf(entries: Iterable<[string, Uint8Array | string]>): string {
 
 export class AppRenderer {
   private readonly cache = new Map<string, RenderOutcome>();
+  private readonly limits: RenderLimits;
 
-  constructor(private readonly maxEntries = 4096) {}
+  /** `limits` bound every render (unset fields: defaultRenderLimits()). */
+  constructor(private readonly maxEntries = 4096, limits: Partial<RenderLimits> = {}) {
+    this.limits = renderLimits(limits);
+  }
 
   /**
    * Renders `appEnv` from `files` (the config repo) and `chartFiles` (the chart's own repo subtree),
@@ -52,6 +60,8 @@ export class AppRenderer {
    * render of this app × env generated). A cached outcome stays valid: its values are the kept ones.
    */
   render(appEnv: AppEnv, files: RepoFiles, chartFiles: RepoFiles, generated: GeneratedValues = {}): RenderOutcome {
+    const tooBig = this.oversizedValues(appEnv, files);
+    if (tooBig) return tooBig;
     const decoder = new TextDecoder();
     const valuesFiles = valuesFilesFor(appEnv)
       .filter((p) => files.has(p))
@@ -66,11 +76,26 @@ export class AppRenderer {
     return outcome;
   }
 
+  /**
+   * A values file over the size limits, judged by its blob's size before it is decoded: a 30 MB
+   * file would otherwise be decoded, hashed and parsed (hundreds of MiB) at every pass.
+   */
+  private oversizedValues(appEnv: AppEnv, files: RepoFiles): RenderOutcome | undefined {
+    const sizes = valuesFilesFor(appEnv).filter((p) => files.has(p)).map((p) => ({ name: p, bytes: (files.get(p) as Uint8Array).byteLength }));
+    try {
+      for (const f of sizes) checkValuesFile(f.name, f.bytes, this.limits);
+      checkValuesTotal(sizes, this.limits);
+      return undefined;
+    } catch (err) {
+      return failure(err);
+    }
+  }
+
   private renderUncached(appEnv: AppEnv, chartFiles: RepoFiles, valuesFiles: { name: string; content: string }[], key: string, generated: GeneratedValues): RenderOutcome {
     try {
       if (chartFiles.size === 0) return { ok: false, error: { message: `chart ${appEnv.chartPath}: no files at this revision` } };
-      const chart = loadChart(chartFiles);
-      const result = renderChart(chart, { releaseName: appEnv.releaseName, namespace: appEnv.namespace, valuesFiles, isUpgrade: true, includeCrds: true, generated });
+      const chart = loadChart(chartFiles, undefined, this.limits);
+      const result = renderChart(chart, { releaseName: appEnv.releaseName, namespace: appEnv.namespace, valuesFiles, isUpgrade: true, includeCrds: true, generated, limits: this.limits });
       const objects: KubeObject[] = [];
       // crds/ files are passed through verbatim (as Helm does), so they are parsed here.
       const crds = result.crds.flatMap((c) => parseAllDocuments(c.content).map((d) => ({ source: c.source, object: d.toJS() as unknown })).filter((d) => d.object !== null));
@@ -81,10 +106,15 @@ export class AppRenderer {
       }
       return { ok: true, objects, digest: createHash('sha256').update(key).digest('hex').slice(0, 16), generated: result.generated ?? {} };
     } catch (err) {
-      if (err instanceof RenderError) return { ok: false, error: { message: err.message, file: err.file, line: err.line } };
-      throw err;
+      return failure(err);
     }
   }
+}
+
+/** A RenderError as an outcome, its message capped for the status; anything else is a bug and thrown. */
+function failure(err: unknown): RenderOutcome {
+  if (err instanceof RenderError) return { ok: false, error: { message: capRenderMessage(err.message), file: err.file, line: err.line, code: err.code } };
+  throw err;
 }
 
 export { subtree };

@@ -4,7 +4,7 @@
  * piped in from the previous command.
  */
 import { STRING_FIRST_PARAM } from './builtins.js';
-import { ExecFailure, TemplateError, isStackOverflow } from './errors.js';
+import { ExecFailure, TemplateError, isLimit, isStackOverflow } from './errors.js';
 import type { ExecState } from './exec.js';
 import {
   type ArgNode, BoolNode, ChainNode, CommandNode, DotNode, FieldNode, IdentifierNode, type Node, NilNode,
@@ -147,7 +147,8 @@ function evalCall(s: ExecState, dot: GoValue, spec: FuncSpec, builtin: boolean, 
     s.at(node);
     if (e instanceof ExecFailure || isStackOverflow(e)) throw e;
     const msg = e instanceof TemplateError || e instanceof Error ? e.message : String(e);
-    return s.errorf(`error calling ${name}: ${msg}`, e);
+    // A bound reached inside the call (an include nested too deep) stays a bound in the wrapped error.
+    return s.errorf(`error calling ${name}: ${msg}`, e, isLimit(e));
   }
 }
 

@@ -4,6 +4,7 @@
  * commands, fields and calls lives in exec-eval.ts. Failures are thrown as ExecFailure.
  */
 import { ExecFailure, LoopControl } from './errors.js';
+import { ExecGuard } from './guard.js';
 import { formatValue } from './fmt.js';
 import {
   ActionNode, BranchNode, BreakNode, ContinueNode, ListNode, type Node, TemplateNode, TextNode, type Tree,
@@ -12,11 +13,7 @@ import { type FuncSpec, type GoValue, isGoMap, isNil, mapView, sortedKeys, truth
 import { evalPipeline } from './exec-eval.js';
 import { quote } from './fmt-verbs.js';
 
-/**
- * Nested {{template}} calls allowed. Go's maxExecDepth is 100000 (exec.go); a JavaScript stack
- * overflows long before that, so we stop far earlier with Go's message and our figure.
- */
-export const MAX_EXEC_DEPTH = 1000;
+export { MAX_EXEC_DEPTH } from './guard.js';
 
 export type MissingKey = 'default' | 'zero' | 'error';
 
@@ -40,14 +37,15 @@ export class ExecState {
   declare readonly env: ExecEnv;
   declare readonly tree: Tree;
   declare readonly out: string[];
-  declare readonly depth: number;
+  /** Depth, deadline and output bounds, shared with every execution nested in this one. */
+  declare readonly guard: ExecGuard;
 
-  constructor(env: ExecEnv, tree: Tree, out: string[], dot: GoValue, depth = 0) {
+  constructor(env: ExecEnv, tree: Tree, out: string[], dot: GoValue, guard: ExecGuard) {
     this.node = null;
     this.env = env;
     this.tree = tree;
     this.out = out;
-    this.depth = depth;
+    this.guard = guard;
     this.vars = [{ name: '$', value: dot }];
   }
 
@@ -55,14 +53,22 @@ export class ExecState {
     this.node = node;
   }
 
-  /** Throws Go's located message: `template: LOC: executing "NAME" at <CTX>: MSG`. */
-  errorf(msg: string, cause?: unknown): never {
+  /** Throws Go's located message: `template: LOC: executing "NAME" at <CTX>: MSG`; `limit` marks a reached bound (ELIMIT). */
+  errorf(msg: string, cause?: unknown, limit = false): never {
     const name = this.tree.name;
-    if (!this.node) throw new ExecFailure(`template: ${name}: ${msg}`, { template: name }, { cause });
+    const file = this.tree.parseName;
+    if (!this.node) throw new ExecFailure(`template: ${name}: ${msg}`, { template: name, file }, { cause }, limit);
     const { line, column } = location(this.tree.text, this.node.pos);
     const context = String(this.node);
-    const loc = `${this.tree.parseName}:${line}:${column}`;
-    throw new ExecFailure(`template: ${loc}: executing ${quote(name)} at <${context}>: ${msg}`, { template: name, line, column, context }, { cause });
+    const loc = `${file}:${line}:${column}`;
+    throw new ExecFailure(`template: ${loc}: executing ${quote(name)} at <${context}>: ${msg}`, { template: name, file, line, column, context }, { cause }, limit);
+  }
+
+  /** Writes text, counted against the output bound. */
+  write(text: string): void {
+    const over = this.guard.wrote(text.length);
+    if (over) this.errorf(over, undefined, true);
+    this.out.push(text);
   }
 
   push(name: string, value: GoValue): void {
@@ -87,13 +93,15 @@ export class ExecState {
 
   walk(dot: GoValue, node: Node): void {
     this.at(node);
+    const late = this.guard.step();
+    if (late) this.errorf(late, undefined, true);
     if (node instanceof ActionNode) {
       const val = evalPipeline(this, dot, node.pipe);
       if (node.pipe.decl.length === 0) this.printValue(node, val);
     } else if (node instanceof ListNode) {
       for (const n of node.nodes) this.walk(dot, n);
     } else if (node instanceof TextNode) {
-      this.out.push(node.text);
+      this.write(node.text);
     } else if (node instanceof BranchNode) {
       if (node.kind === 'range') this.walkRange(dot, node);
       else this.walkIfOrWith(dot, node);
@@ -111,7 +119,7 @@ export class ExecState {
   /** Go prints an invalid (nil) value as `<no value>` (printableValue). */
   private printValue(node: Node, v: GoValue): void {
     this.at(node);
-    this.out.push(isNil(v) ? '<no value>' : formatValue(v));
+    this.write(isNil(v) ? '<no value>' : formatValue(v));
   }
 
   private walkIfOrWith(dot: GoValue, node: BranchNode): void {
@@ -184,10 +192,15 @@ export class ExecState {
     this.at(node);
     const tree = this.env.lookup(node.name);
     if (!tree) this.errorf(`template ${quote(node.name)} not defined`);
-    if (this.depth >= MAX_EXEC_DEPTH) this.errorf(`exceeded maximum template depth (${MAX_EXEC_DEPTH})`);
+    if (this.guard.full()) this.errorf(`exceeded maximum template depth (${this.guard.limits.maxDepth})`, undefined, true);
     const newDot = node.pipe ? evalPipeline(this, dot, node.pipe) : null;
     // No dynamic scoping: template invocations inherit no variables.
-    new ExecState(this.env, tree, this.out, newDot, this.depth + 1).walk(newDot, tree.root);
+    this.guard.active++;
+    try {
+      new ExecState(this.env, tree, this.out, newDot, this.guard).walk(newDot, tree.root);
+    } finally {
+      this.guard.active--;
+    }
   }
 }
 
@@ -195,7 +208,9 @@ export class ExecState {
 export function location(text: string, pos: number): { line: number; column: number } {
   const before = text.slice(0, pos);
   const nl = before.lastIndexOf('\n');
-  const line = 1 + (before.match(/\n/g)?.length ?? 0);
+  // Counted without a regular expression: this runs for errors raised with the stack nearly used up.
+  let line = 1;
+  for (let i = before.indexOf('\n'); i >= 0; i = before.indexOf('\n', i + 1)) line++;
   const column = Buffer.byteLength(nl < 0 ? before : before.slice(nl + 1));
   return { line, column };
 }

@@ -34,9 +34,14 @@ export function sprintln(...args: GoValue[]): string {
 /** Parses a decimal number at `i`; returns [value, next index] or null when there is none. */
 function parseNum(s: string, i: number): [number, number] | null {
   let j = i;
-  while (j < s.length && s[j] >= '0' && s[j] <= '9') j++;
+  let num = 0;
+  for (; j < s.length && s[j] >= '0' && s[j] <= '9'; j++) {
+    // Go's parsenum: a number past 1e6 is "crazy long", not a number, and ends the format (%!(NOVERB)).
+    if (num > 1e6) return [-1, s.length];
+    num = num * 10 + (s.charCodeAt(j) - 48);
+  }
   if (j === i) return null;
-  return [Number(s.slice(i, j)), j];
+  return [num, j];
 }
 
 interface Cursor {

@@ -6,12 +6,14 @@
 import { builtinFuncs } from './builtins.js';
 import { ExecFailure, ParseFailure, TemplateError, isStackOverflow } from './errors.js';
 import { type ExecEnv, ExecState, type MissingKey } from './exec.js';
+import { ExecGuard } from './guard.js';
 import { Tree } from './node.js';
 import { isEmptyTree, parse } from './parser.js';
 import { type FuncMap, type FuncSpec, type GoValue } from './value.js';
 
 export { TemplateError } from './errors.js';
-export { MAX_EXEC_DEPTH } from './exec.js';
+export { CHECK_EVERY, defaultExecLimits, ExecGuard, type ExecLimits, MAX_EXEC_DEPTH } from './guard.js';
+export { LimitExceeded } from './errors.js';
 export { MAX_PARSE_DEPTH } from './parse-pipeline.js';
 
 export interface TemplateOptions {
@@ -117,21 +119,32 @@ export class TemplateSet {
     return [...this.trees.keys()];
   }
 
-  /** Executes template `name` with `data` as dot and `$`. Re-entrant: functions such as Helm's include call execute() on the same set while it runs. Throws TemplateError. */
-  execute(name: string, data: GoValue): string {
+  /**
+   * Executes template `name` with `data` as dot and `$`. Re-entrant: functions such as Helm's
+   * include call execute() on the same set while it runs, passing the running execution's
+   * `guard` so the nested one counts against the same depth, deadline and output bounds.
+   * Throws TemplateError (code ELIMIT when a bound was reached).
+   */
+  execute(name: string, data: GoValue, guard?: ExecGuard): string {
     const tree = this.trees.get(name);
     if (!tree) {
       throw new TemplateError('EEXEC', `template: no template ${JSON.stringify(name)} associated with template ${JSON.stringify(name)}`, { template: name });
     }
+    const g = guard ?? new ExecGuard();
+    if (g.active > 0 && g.full()) throw new TemplateError('ELIMIT', `template: ${name}: exceeded maximum template depth (${g.limits.maxDepth})`, { template: name });
     const out: string[] = [];
+    g.active++;
     try {
-      new ExecState(this.env(), tree, out, data ?? null).walk(data ?? null, tree.root);
+      new ExecState(this.env(), tree, out, data ?? null, g).walk(data ?? null, tree.root);
     } catch (e) {
-      if (e instanceof ExecFailure) throw new TemplateError('EEXEC', e.message, e.data, { cause: e.cause ?? e });
+      if (e instanceof ExecFailure) throw new TemplateError(e.limit ? 'ELIMIT' : 'EEXEC', e.message, e.data, { cause: e.cause ?? e });
+      // The depth bound is meant to stop first; a stack smaller than it assumes still ends in ELIMIT, not a crash.
       if (isStackOverflow(e)) {
-        throw new TemplateError('EEXEC', `template: ${name}: ${(e as Error).message} (template nesting too deep)`, { template: name }, { cause: e });
+        throw new TemplateError('ELIMIT', `template: ${name}: ${(e as Error).message} (template nesting too deep for the JavaScript stack)`, { template: name }, { cause: e });
       }
       throw e;
+    } finally {
+      g.active--;
     }
     return out.join('');
   }

@@ -8,6 +8,7 @@ import type { GoMap, GoValue } from '../gotemplate/value.js';
 import { DigestCache, digestOf } from './digest-cache.js';
 import { RenderError } from './errors.js';
 import { applyIgnore, parseHelmignore } from './helmignore.js';
+import { checkChartSize, checkValuesFile, defaultRenderLimits, type RenderLimits } from './limits.js';
 import { readTgz, TarError } from './tar.js';
 import { decodeValuesFile, decodeYaml, YamlDecodeError } from './yaml-decode.js';
 
@@ -54,13 +55,32 @@ export function text(data: Uint8Array): string {
   return decoder.decode(data);
 }
 
-/** Loads a chart from paths relative to its root. `name` labels errors (e.g. the directory). */
-export function loadChart(files: ReadonlyMap<string, Uint8Array>, name = 'chart'): Chart {
-  const ignore = files.get('.helmignore');
-  return loadFiles(applyIgnore(files, parseHelmignore(ignore ? text(ignore) : '')), name);
+/** What loading may still read: bytes left of maxChartBytes (archives count unpacked), and the limits. */
+interface Budget {
+  left: number;
+  readonly limits: RenderLimits;
+  readonly root: string;
 }
 
-function loadFiles(files: ReadonlyMap<string, Uint8Array>, label: string): Chart {
+/**
+ * Loads a chart from paths relative to its root. `name` labels errors (e.g. the directory).
+ * The files' total size is checked against `limits.maxChartBytes` before anything is parsed,
+ * and each values.yaml against `maxValuesFileBytes` before it is decoded (ELIMIT).
+ */
+export function loadChart(files: ReadonlyMap<string, Uint8Array>, name = 'chart', limits: RenderLimits = defaultRenderLimits()): Chart {
+  const ignore = files.get('.helmignore');
+  const kept = applyIgnore(files, parseHelmignore(ignore ? text(ignore) : ''));
+  const budget: Budget = { left: limits.maxChartBytes, limits, root: name };
+  spend(budget, [...kept.values()].reduce((n, d) => n + d.byteLength, 0));
+  return loadFiles(kept, name, budget);
+}
+
+function spend(budget: Budget, bytes: number): void {
+  budget.left -= bytes;
+  if (budget.left < 0) checkChartSize(budget.root, budget.limits.maxChartBytes - budget.left, budget.limits);
+}
+
+function loadFiles(files: ReadonlyMap<string, Uint8Array>, label: string, budget: Budget): Chart {
   const chartYaml = files.get('Chart.yaml');
   if (!chartYaml) throw new RenderError('ECHART', `${label}: Chart.yaml file is missing`, { file: 'Chart.yaml' });
   const metadata = parseMetadata(chartYaml, label);
@@ -68,7 +88,7 @@ function loadFiles(files: ReadonlyMap<string, Uint8Array>, label: string): Chart
   const subcharts = new Map<string, Map<string, Uint8Array>>();
   for (const [path, data] of [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (path === 'Chart.yaml' || path === 'Chart.lock' || path === 'requirements.lock') continue;
-    if (path === 'values.yaml') chart.values = chartValues(`${label}/values.yaml`.replace(/^chart\//, ''), data);
+    if (path === 'values.yaml') chart.values = chartValues(`${label}/values.yaml`.replace(/^chart\//, ''), data, budget.limits);
     else if (path === 'values.schema.json') chart.schema = data;
     else if (path === 'requirements.yaml' && metadata.apiVersion === 'v1') metadata.dependencies = parseDependencies(decodeSafe(data, label, path), label);
     else if (path.startsWith('templates/')) chart.templates.push({ name: path, data });
@@ -81,7 +101,7 @@ function loadFiles(files: ReadonlyMap<string, Uint8Array>, label: string): Chart
     } else chart.files.push({ name: path, data });
   }
   for (const [cname, sub] of [...subcharts].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const child = cname.endsWith('.tgz') ? loadArchive(sub.get('') as Uint8Array, `${label}/charts/${cname}`) : loadFiles(sub, `${label}/charts/${cname}`);
+    const child = cname.endsWith('.tgz') ? archive(sub.get('') as Uint8Array, `${label}/charts/${cname}`, budget) : loadFiles(sub, `${label}/charts/${cname}`, budget);
     child.parent = chart;
     chart.dependencies.push(child);
   }
@@ -96,7 +116,8 @@ function loadFiles(files: ReadonlyMap<string, Uint8Array>, label: string): Chart
  */
 const VALUES_FILES = new DigestCache<GoMap>(512);
 
-function chartValues(name: string, data: Uint8Array): GoMap {
+function chartValues(name: string, data: Uint8Array, limits: RenderLimits): GoMap {
+  checkValuesFile(name, data.byteLength, limits);
   return VALUES_FILES.get(digestOf([data]), () => deepFreeze(decodeValuesFile(name, text(data))));
 }
 
@@ -109,7 +130,12 @@ function deepFreeze<T extends GoValue>(v: T): T {
 }
 
 /** A packaged chart: a .tgz whose entries sit under one top directory. */
-export function loadArchive(data: Uint8Array, label: string): Chart {
+export function loadArchive(data: Uint8Array, label: string, limits: RenderLimits = defaultRenderLimits()): Chart {
+  return archive(data, label, { left: limits.maxChartBytes, limits, root: label });
+}
+
+/** An archive within the budget: its unpacked files count too (its packed bytes were counted with its parent's files). */
+function archive(data: Uint8Array, label: string, budget: Budget): Chart {
   let entries: Map<string, Uint8Array>;
   try {
     entries = readTgz(data);
@@ -118,11 +144,14 @@ export function loadArchive(data: Uint8Array, label: string): Chart {
     throw e;
   }
   const files = new Map<string, Uint8Array>();
+  let unpacked = 0;
   for (const [p, d] of entries) {
     const i = p.indexOf('/');
     if (i > 0) files.set(p.slice(i + 1), d);
+    unpacked += d.byteLength;
   }
-  return loadFiles(files, label);
+  spend(budget, unpacked);
+  return loadFiles(files, label, budget);
 }
 
 function decodeSafe(data: Uint8Array, label: string, file: string): GoValue {

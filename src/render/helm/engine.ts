@@ -5,22 +5,16 @@
  * `.Chart`, `.Files`, `.Template`), and `<no value>` is stripped from the output.
  */
 import { type FuncSpec, type GoMap, type GoValue } from '../gotemplate/value.js';
-import { TemplateError, TemplateSet } from '../gotemplate/template.js';
+import { isStackOverflow } from '../gotemplate/errors.js';
+import { ExecGuard, LimitExceeded, TemplateError, TemplateSet } from '../gotemplate/template.js';
 import { type Chart, chartFullPath, text } from './chart.js';
 import { table } from './coalesce.js';
 import { DigestCache, digestOf } from './digest-cache.js';
 import { RenderError } from './errors.js';
 import { GENERATING_FUNCS, type GeneratedLedger } from './generated.js';
-import { bindTemplateFuncs, HelmFuncError, helmFuncs, type LookupFn } from './funcs.js';
+import { bindTemplateFuncs, HelmFuncError, helmFuncs, type LookupFn, type RenderRun } from './funcs.js';
+import { defaultRenderLimits, type RenderLimits } from './limits.js';
 import { ChartObject, Files } from './objects.js';
-
-/** Render limits: wall time per chart and total output size. */
-export interface EngineLimits {
-  maxRenderMs: number;
-  maxOutputBytes: number;
-}
-
-export const DEFAULT_LIMITS: EngineLimits = { maxRenderMs: 30_000, maxOutputBytes: 64 * 1024 * 1024 };
 
 interface Renderable {
   tpl: string;
@@ -84,8 +78,13 @@ interface RenderHooks {
 interface CachedSet {
   set: TemplateSet;
   hooks: RenderHooks;
+  /** The render running on the set now (renders are synchronous: one at a time). */
+  run: RenderRun;
 }
 export const TEMPLATE_SET_CACHE = new DigestCache<CachedSet>(512);
+
+/** Functions slow enough (key generation, password hashing) that a loop of them must not wait CHECK_EVERY steps for the deadline. */
+const SLOW_FUNCS = ['genPrivateKey', 'genCA', 'genCAWithKey', 'genSelfSignedCert', 'genSelfSignedCertWithKey', 'genSignedCert', 'genSignedCertWithKey', 'bcrypt', 'htpasswd', 'derivePassword'];
 
 function parseSet(keys: string[], tpls: Map<string, Renderable>): CachedSet {
   const hooks: RenderHooks = {};
@@ -94,8 +93,23 @@ function parseSet(keys: string[], tpls: Map<string, Renderable>): CachedSet {
     const spec = funcs.get(name) as FuncSpec;
     funcs.set(name, { ...spec, fn: (...args) => (hooks.generated ? hooks.generated.call(name, spec.fn, args) : spec.fn(...args)) });
   }
+  const run: RenderRun = { guard: new ExecGuard() };
+  // A call of these takes milliseconds to seconds: the clock is read after each, not CHECK_EVERY steps on.
+  for (const name of SLOW_FUNCS) {
+    const spec = funcs.get(name);
+    if (!spec) continue;
+    funcs.set(name, {
+      ...spec,
+      fn: (...args) => {
+        const out = spec.fn(...args);
+        const late = run.guard.late();
+        if (late) throw new LimitExceeded(late);
+        return out;
+      },
+    });
+  }
   const set = new TemplateSet({ funcs, missingKey: 'zero' });
-  bindTemplateFuncs(set, new Map());
+  bindTemplateFuncs(set, run);
   for (const name of keys) {
     try {
       set.parse(name, (tpls.get(name) as Renderable).tpl);
@@ -103,26 +117,29 @@ function parseSet(keys: string[], tpls: Map<string, Renderable>): CachedSet {
       throw wrap(e, name, 'parse error');
     }
   }
-  return { set, hooks };
+  return { set, hooks, run };
 }
 
-function templateSet(keys: string[], tpls: Map<string, Renderable>, hooks: RenderHooks): TemplateSet {
+function templateSet(keys: string[], tpls: Map<string, Renderable>, hooks: RenderHooks, guard: ExecGuard): TemplateSet {
   const digest = digestOf(keys.flatMap((k) => [k, (tpls.get(k) as Renderable).tpl]));
   const entry = TEMPLATE_SET_CACHE.get(digest, () => parseSet(keys, tpls));
   entry.hooks.lookup = hooks.lookup;
   entry.hooks.generated = hooks.generated;
-  bindTemplateFuncs(entry.set, new Map());
+  entry.run.guard = guard;
   return entry.set;
 }
 
-/** Renders every template; returns file name → output (partials omitted). */
-export function renderTemplates(chart: Chart, top: GoMap, hooks: RenderHooks, limits: EngineLimits = DEFAULT_LIMITS): Map<string, string> {
+/**
+ * Renders every template; returns file name → output (partials omitted). One guard bounds the
+ * whole pass: nesting depth, output written (include/tpl text included) and a deadline read on
+ * `clock` inside the executor, so an endless loop stops in the template that loops.
+ */
+export function renderTemplates(chart: Chart, top: GoMap, hooks: RenderHooks, limits: RenderLimits = defaultRenderLimits(), clock: () => number = Date.now): Map<string, string> {
   const tpls = new Map<string, Renderable>();
   collect(chart, tpls, top, true);
   const keys = sortTemplates([...tpls.keys()]);
-  const set = templateSet(keys, tpls, hooks);
-  const started = Date.now();
-  let size = 0;
+  const guard = new ExecGuard({ maxDepth: limits.maxNestingDepth, maxOutputBytes: limits.maxOutputBytes, deadline: clock() + limits.maxRenderMs, now: clock });
+  const set = templateSet(keys, tpls, hooks, guard);
   const rendered = new Map<string, string>();
   for (const name of keys) {
     if (basename(name).startsWith('_')) continue;
@@ -131,13 +148,10 @@ export function renderTemplates(chart: Chart, top: GoMap, hooks: RenderHooks, li
     if (hooks.generated) hooks.generated.template = name;
     let out: string;
     try {
-      out = set.execute(name, r.vals as GoValue);
+      out = set.execute(name, r.vals as GoValue, guard);
     } catch (e) {
       throw wrap(e, name, 'execution error');
     }
-    size += out.length;
-    if (size > limits.maxOutputBytes) throw new RenderError('ELIMIT', `${name}: rendered output exceeds ${limits.maxOutputBytes} bytes`, { file: name });
-    if (Date.now() - started > limits.maxRenderMs) throw new RenderError('ELIMIT', `${name}: render took longer than ${limits.maxRenderMs} ms`, { file: name });
     rendered.set(name, out.replaceAll('<no value>', ''));
   }
   return rendered;
@@ -145,10 +159,23 @@ export function renderTemplates(chart: Chart, top: GoMap, hooks: RenderHooks, li
 
 function wrap(e: unknown, name: string, what: string): RenderError {
   if (e instanceof TemplateError) {
-    const code = /nested reference name|nesting too deep/.test(e.message) ? 'ELIMIT' : 'ETEMPLATE';
-    return new RenderError(code, e.message, { file: e.data.template ?? name, line: e.data.line, column: e.data.column }, { cause: e });
+    // Control structures nested past the stack fail to parse (EPARSE, caused by the overflow): a limit too.
+    const code = e.code === 'ELIMIT' || isStackOverflow(e.cause) ? 'ELIMIT' : 'ETEMPLATE';
+    // Where it happened: the innermost located failure of a chain of include/tpl calls.
+    const at = innermost(e);
+    return new RenderError(code, e.message, { file: at.file ?? at.template ?? name, line: at.line, column: at.column }, { cause: e });
   }
   if (e instanceof HelmFuncError || e instanceof RangeError) return new RenderError('ETEMPLATE', `${name}: ${what}: ${(e as Error).message}`, { file: name }, { cause: e });
   if (e instanceof RenderError) return e;
   throw e;
+}
+
+/** The deepest TemplateError in `e`'s cause chain that knows its line (the include that failed, not its caller). */
+function innermost(e: TemplateError): TemplateError['data'] {
+  let best = e.data;
+  for (let c: unknown = e.cause; c instanceof Error; c = c.cause) {
+    const data = (c as { data?: TemplateError['data'] }).data;
+    if (data && typeof data === 'object' && data.line !== undefined) best = data;
+  }
+  return best;
 }

@@ -6,7 +6,7 @@
  */
 import { stringify as tomlStringify } from 'smol-toml';
 import { defineFunc, type FuncMap, type GoMap, type GoValue, isNil } from '../gotemplate/value.js';
-import type { TemplateSet } from '../gotemplate/template.js';
+import { type ExecGuard, LimitExceeded, type TemplateSet } from '../gotemplate/template.js';
 import { marshalJson } from '../sprig/json.js';
 import { sprigFuncs } from '../sprig/index.js';
 import { toYaml } from './to-yaml.js';
@@ -15,9 +15,6 @@ import { jsonToGo } from './strvals.js';
 
 /** Answers `lookup apiVersion kind namespace name`; name "" lists (returns a List-shaped map). */
 export type LookupFn = (apiVersion: string, kind: string, namespace: string, name: string) => GoMap;
-
-/** Helm's recursionMaxNums: how often one template name may be nested in include. */
-export const MAX_INCLUDE_DEPTH = 1000;
 
 export class HelmFuncError extends Error {}
 
@@ -105,28 +102,39 @@ function toPlain(v: GoValue): unknown {
   return JSON.parse(marshalJson(v, { escapeHTML: false }));
 }
 
-/** Binds include and tpl to `set` (Helm's includeFun/tplFun). `counts` is shared per render. */
-export function bindTemplateFuncs(set: TemplateSet, counts: Map<string, number>): void {
+/** What include and tpl need from the render running them; the bound functions read it at call time. */
+export interface RenderRun {
+  /** The running execution's bounds: nested executions count against its depth, deadline and output. */
+  guard: ExecGuard;
+}
+
+/**
+ * Binds include and tpl to `set` (Helm's includeFun/tplFun). Both nest an execution in the
+ * running one, counted by `run.guard` against the render's maxNestingDepth.
+ *
+ * Helm v3 (pkg/engine/engine.go, initFunMap) counts per template name in `includedNames` and
+ * refuses past `recursionMaxNums = 1000` with "rendering template has a nested reference name:
+ * NAME: unable to execute template"; Go's goroutine stacks grow to 1 GB, so 1000 always fits
+ * there. Here every level of nesting costs JavaScript stack, which is fixed, so the counter is
+ * the total nesting (any names, tpl included) and its default is lower (see limits.ts). The
+ * message stays Helm's, so the error reads the same.
+ */
+export function bindTemplateFuncs(set: TemplateSet, run: RenderRun): void {
   const m: FuncMap = new Map();
   defineFunc(m, 'include', 2, (name, data) => {
     const n = String(name);
-    const c = counts.get(n) ?? 0;
-    if (c > MAX_INCLUDE_DEPTH) throw new HelmFuncError(`rendering template has a nested reference name: ${n}: unable to execute template`);
-    counts.set(n, c + 1);
-    try {
-      return set.execute(n, data ?? null);
-    } finally {
-      counts.set(n, (counts.get(n) ?? 1) - 1);
-    }
+    if (run.guard.full()) throw new LimitExceeded(`rendering template has a nested reference name: ${n}: unable to execute template`);
+    return set.execute(n, data ?? null, run.guard);
   });
   defineFunc(m, 'tpl', 2, (text, vals) => {
     const src = String(text ?? '');
+    if (run.guard.full()) throw new LimitExceeded(`rendering template has a nested reference name: gotpl: unable to execute template`);
     // A define inside tpl must not leak into the chart's set: parse into a clone then (as Helm
     // always does). Without defines, parsing into the set under Helm's name "gotpl" is equivalent.
     const target = /\{\{-?\s*(define|block)\b/.test(src) ? set.clone() : set;
-    if (target !== set) bindTemplateFuncs(target, counts);
+    if (target !== set) bindTemplateFuncs(target, run);
     target.parse('gotpl', src);
-    return target.execute('gotpl', vals ?? null).replaceAll('<no value>', '');
+    return target.execute('gotpl', vals ?? null, run.guard).replaceAll('<no value>', '');
   });
   set.addFuncs(m);
 }

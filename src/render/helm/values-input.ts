@@ -6,6 +6,7 @@
 import type { GoMap } from '../gotemplate/value.js';
 import { mergeMaps } from './coalesce.js';
 import { RenderError } from './errors.js';
+import { checkValuesFile, checkValuesTotal, defaultRenderLimits, type RenderLimits } from './limits.js';
 import { parseSet, parseSetFile, parseSetJson, parseSetString, StrvalsError } from './strvals.js';
 import { decodeValuesFile } from './yaml-decode.js';
 
@@ -17,7 +18,11 @@ export interface ValuesInput {
   setFile?: { key: string; content: string }[];
 }
 
-export function userValues(input: ValuesInput): GoMap {
+/** The merged values; every file is checked against the size limits before any is parsed. */
+export function userValues(input: ValuesInput, limits: RenderLimits = defaultRenderLimits()): GoMap {
+  const sizes = (input.valuesFiles ?? []).map((f) => ({ name: f.name, bytes: Buffer.byteLength(f.content) }));
+  for (const f of sizes) checkValuesFile(f.name, f.bytes, limits);
+  checkValuesTotal(sizes, limits);
   let base: GoMap = {};
   for (const f of input.valuesFiles ?? []) base = mergeMaps(base, decodeValuesFile(f.name, f.content));
   apply(input.setJson, 'set-json', (s) => parseSetJson(s, base));

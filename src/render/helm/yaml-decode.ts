@@ -95,6 +95,10 @@ export function decodeValuesFile(name: string, text: string): Record<string, GoV
   try {
     v = decodeYaml(text);
   } catch (e) {
+    if (e instanceof YamlDecodeError && e.message.includes('Maximum call stack size exceeded')) {
+      // The yaml package reports a document nested past the JavaScript stack as a parse error at that point.
+      throw new RenderError('ELIMIT', `failed to parse ${name}: values nested too deeply (line ${e.line ?? 0}, column ${e.column ?? 0})`, { file: name, line: e.line, column: e.column }, { cause: e });
+    }
     if (e instanceof YamlDecodeError) {
       throw new RenderError('EVALUES', `failed to parse ${name}: error converting YAML to JSON: ${e.message}`, { file: name, line: e.line, column: e.column }, { cause: e });
     }

@@ -5,6 +5,7 @@
  * the must* variants return, and Go's executor reports both as an error, so they share code.
  */
 import { type FuncMap, type GoValue, defineFunc, isNil, kindOf } from '../gotemplate/value.js';
+import { LimitExceeded } from '../gotemplate/errors.js';
 import { argInt } from './args.js';
 import { strslice, strval, toInt64 } from './conversion.js';
 import { deepEqual, empty } from './reflect.js';
@@ -57,9 +58,19 @@ function concat(lists: GoValue[]): GoValue[] {
   return out;
 }
 
+/**
+ * Elements until/untilStep/seq may make. Sprig has no bound (Go allocates until memory runs out);
+ * a list this long is no chart's intent, and `until 1000000000` would otherwise take gigabytes
+ * before the render's deadline is ever checked.
+ */
+export const MAX_GENERATED_ITEMS = 1_000_000;
+
 /** Sprig's untilStep on Go ints. */
 export function untilStep(start: bigint, stop: bigint, step: bigint): bigint[] {
   const v: bigint[] = [];
+  if (step !== 0n && (stop - start) / step > BigInt(MAX_GENERATED_ITEMS)) {
+    throw new LimitExceeded(`a list from ${start} to ${stop} by ${step} would have more than ${MAX_GENERATED_ITEMS} elements`);
+  }
   if (stop < start) {
     if (step >= 0n) return v;
     for (let i = start; i > stop; i += step) v.push(i);

@@ -5,6 +5,7 @@
  */
 import { quote as goQuote } from '../gotemplate/fmt.js';
 import { type FuncMap, type GoValue, defineFunc, isNil } from '../gotemplate/value.js';
+import { LimitExceeded } from '../gotemplate/errors.js';
 import { argInt, argString } from './args.js';
 import { byteLen, byteSlice } from './bytes.js';
 import { strslice, strval } from './conversion.js';
@@ -147,6 +148,9 @@ function indent(spaces: number, s: string): string {
   return pad + s.split('\n').join('\n' + pad);
 }
 
+/** Characters `repeat` may make (16 Mi): far past any chart's use, short of a memory problem. */
+export const MAX_REPEAT_CHARS = 16 * 1024 * 1024;
+
 function register1(m: FuncMap): void {
   defineFunc(m, 'trim', 1, (s) => argString(s).replace(new RegExp(`^${GO_SPACE.source}+|${GO_SPACE.source}+$`, 'gu'), ''));
   defineFunc(m, 'trimAll', 2, (a, b) => trimCutset(argString(b), argString(a), true, true));
@@ -167,7 +171,10 @@ function register1(m: FuncMap): void {
   defineFunc(m, 'repeat', 2, (c, s) => {
     const n = argInt(c);
     if (n < 0) throw new Error('strings: negative Repeat count');
-    return argString(s).repeat(n);
+    const str = argString(s);
+    // Go panics past its int range; a string beyond this bound is no chart's intent and costs memory before any output limit sees it.
+    if (str.length * n > MAX_REPEAT_CHARS) throw new LimitExceeded(`repeat: ${n} × ${str.length} characters is more than ${MAX_REPEAT_CHARS}`);
+    return str.repeat(n);
   });
   defineFunc(m, 'nospace', 1, (s) => argString(s).replace(new RegExp(GO_SPACE.source, 'gu'), ''));
   defineFunc(m, 'trunc', 2, (c, s) => trunc(argInt(c), argString(s)));

@@ -4,7 +4,7 @@
  * Expected texts follow Go's exec.go/funcs.go messages, as verified for the fixture cases.
  */
 import { strict as assert } from 'node:assert';
-import { MAX_EXEC_DEPTH, MAX_PARSE_DEPTH, TemplateError, TemplateSet } from '../../../src/render/gotemplate/template.js';
+import { CHECK_EVERY, defaultExecLimits, ExecGuard, MAX_EXEC_DEPTH, MAX_PARSE_DEPTH, TemplateError, TemplateSet } from '../../../src/render/gotemplate/template.js';
 import { type FuncMap, type GoValue, GoStruct, defineFunc } from '../../../src/render/gotemplate/value.js';
 
 class Release extends GoStruct {
@@ -141,7 +141,7 @@ describe('TemplateSet', () => {
 
   it(`stops infinite template recursion at MAX_EXEC_DEPTH (${MAX_EXEC_DEPTH}) with a clean error`, () => {
     const e = runError('{{ define "r" }}{{ template "r" . }}{{ end }}{{ template "r" . }}', null);
-    assert.equal(e.code, 'EEXEC');
+    assert.equal(e.code, 'ELIMIT');
     assert.match(e.message, /executing "r" at <{{template "r" .}}>: exceeded maximum template depth \(1000\)$/);
   });
 
@@ -186,5 +186,30 @@ describe('TemplateSet', () => {
     assert.throws(() => new TemplateSet().parse('t', text), (e: unknown) => e instanceof TemplateError && /function "double" not defined/.test(e.message));
     assert.equal(run(text, null, { funcs }), '4');
     assert.throws(() => new TemplateSet().parse('t', text), (e: unknown) => e instanceof TemplateError && /function "double" not defined/.test(e.message));
+  });
+
+  describe('ExecGuard: the bounds of an execution and the ones nested in it', () => {
+    const guarded = (guard: ExecGuard): TemplateSet => {
+      const set = new TemplateSet();
+      const f: FuncMap = new Map();
+      defineFunc(f, 'include', 2, (name, data) => set.execute(String(name), data, guard));
+      set.addFuncs(f);
+      return set;
+    };
+    const cases: { name: string; text: string; limits: Partial<ReturnType<typeof defaultExecLimits>>; message: RegExp }[] = [
+      { name: 'depth counts nested executions (include)', text: '{{ define "r" }}{{ include "r" . }}{{ end }}{{ include "r" . }}', limits: { maxDepth: 3 }, message: /template: r: exceeded maximum template depth \(3\)$/ },
+      { name: 'depth counts {{template}} with include', text: '{{ define "t" }}{{ include "r" . }}{{ end }}{{ define "r" }}{{ template "t" . }}{{ end }}{{ include "r" . }}', limits: { maxDepth: 4 }, message: /exceeded maximum template depth \(4\)$/ },
+      { name: 'output written inside include counts', text: '{{ define "r" }}{{ range 1000 }}xxxx{{ end }}{{ end }}{{ include "r" . }}', limits: { maxOutputBytes: 100 }, message: /executing "r" at <xxxx>: rendered output exceeds 100 bytes$/ },
+      { name: 'the deadline is read every CHECK_EVERY steps (clock 0, 1, 2 within it; 3 past it)', text: '{{ range 100000000000 }}{{ end }}', limits: { deadline: 2, now: ((t) => () => t++)(0) }, message: new RegExp(`passed its deadline \\(after ${4 * CHECK_EVERY} steps\\)$`) },
+    ];
+    for (const c of cases) {
+      it(c.name, () => {
+        const guard = new ExecGuard({ ...defaultExecLimits(), ...c.limits });
+        const set = guarded(guard);
+        set.parse('main', c.text);
+        assert.throws(() => set.execute('main', null, guard), (e: unknown) => e instanceof TemplateError && e.code === 'ELIMIT' && c.message.test(e.message));
+        assert.equal(guard.active, 0, 'every execution left the guard');
+      });
+    }
   });
 });

@@ -3,14 +3,14 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
-import { loadChart, RenderError, renderChart } from '../../../src/render/helm/index.js';
+import { loadChart, RenderError, renderChart, renderLimits, type RenderLimits } from '../../../src/render/helm/index.js';
 
 interface Case {
   name: string;
   files: Record<string, string>;
   valuesFiles?: { name: string; content: string }[];
   set?: string[];
-  maxOutputBytes?: number;
+  limits?: Partial<RenderLimits>;
   code: string;
   file?: string;
   line?: number;
@@ -24,9 +24,9 @@ describe('render-errors', () => {
   for (const c of cases) {
     it(c.name, () => {
       const files = new Map(Object.entries(c.files).map(([k, v]) => [k, enc.encode(v)]));
-      const limits = c.maxOutputBytes ? { maxRenderMs: 10_000, maxOutputBytes: c.maxOutputBytes } : undefined;
+      const limits = renderLimits(c.limits);
       assert.throws(
-        () => renderChart(loadChart(files), { releaseName: 'r', namespace: 'ns', valuesFiles: c.valuesFiles, set: c.set, limits }),
+        () => renderChart(loadChart(files, undefined, limits), { releaseName: 'r', namespace: 'ns', valuesFiles: c.valuesFiles, set: c.set, limits }),
         (e: unknown) => {
           assert.ok(e instanceof RenderError, `not a RenderError: ${String(e)}`);
           assert.equal(e.code, c.code, e.message);
