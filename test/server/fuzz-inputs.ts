@@ -8,17 +8,6 @@ import { createHmac } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { RawRequest } from '../support/raw-http.js';
 
-/** mulberry32: small, fast, good enough to pick inputs, and the same on every machine. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class Gen {
   constructor(readonly next: () => number) {}

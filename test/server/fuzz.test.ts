@@ -19,7 +19,8 @@ import { createHttpServer } from '../../src/server/errors.js';
 import type { PromotionApi } from '../../src/server/promotions.js';
 import { ADMIN_TOKEN, READ_TOKEN, testTokens } from '../support/api-tokens.js';
 import { rawRequest, type RawRequest, type RawResponse } from '../support/raw-http.js';
-import { body, Gen, hostileRequest, jsonValue, prng, signedGitDelivery } from './fuzz-inputs.js';
+import { prng } from '../support/prng.js';
+import { body, Gen, hostileRequest, jsonValue, signedGitDelivery } from './fuzz-inputs.js';
 
 const SECRET = 'fuzz-webhook-secret-0123456789';
 const SEED = 0x51c3;

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { objectKey, type KubeObject, type ObjectRef } from '../../src/kube/types.js';
 import { ANNOTATION_TRACKING_ID, LABEL_APP, LABEL_ENV, stamp, trackingId } from '../../src/sync/ownership.js';
 import { pruneDecision, type PruneCandidate, type PruneDecision, type PruneInput } from '../../src/sync/prune.js';
+import { prng } from '../support/prng.js';
 
 const SEED = Number(process.env.PRUNE_PROPERTY_SEED ?? 20261203);
 const CASES = 3000;
@@ -25,17 +26,6 @@ const ANNOTATIONS: Record<string, string>[] = [
 type Origin = 'own' | 'other-app' | 'other-env' | 'no-id' | 'id-of-another-object' | 'outside-inventory';
 const ORIGINS: Origin[] = ['own', 'own', 'own', 'own', 'own', 'other-app', 'other-env', 'no-id', 'id-of-another-object', 'outside-inventory'];
 
-/** mulberry32: small, fast, good enough to spread cases. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Generated {
   readonly input: PruneInput;
