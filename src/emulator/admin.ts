@@ -1,7 +1,8 @@
 /**
  * The emulator's own admin endpoints, under `/emulator/v1/` (a prefix no Kubernetes API path
  * uses): read and change the fault plan, and wipe the cluster's state. They are never subject to
- * the faults themselves, so a test can always switch faults off again.
+ * the faults themselves, so a test can always switch faults off again; nor is a Kubernetes request
+ * carrying `X-Emulator-Faults: off` (a harness reading the state it checks).
  *
  *   GET    /emulator/v1/faults   → { plan, counts }
  *   PUT    /emulator/v1/faults   body: a partial plan → { plan, counts } (unnamed fields keep their value)

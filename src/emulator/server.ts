@@ -82,6 +82,9 @@ export interface EmulatorServerOptions {
   readonly wipe?: () => void;
 }
 
+/** A request with `X-Emulator-Faults: off` is never faulted: a harness checking the cluster's state. */
+export const NO_FAULTS_HEADER = 'x-emulator-faults';
+
 /** Paths that answer whatever the fault plan says: load balancers probe these. */
 const PROBES = new Set(['/healthz', '/readyz', '/livez']);
 
@@ -114,7 +117,7 @@ export class EmulatorServer {
     this.requestLog.push(entry);
     if (this.requestLog.length > 50_000) this.requestLog.splice(0, 10_000);
     try {
-      if (!PROBES.has(url.pathname) && (await this.injected(entry, q, res))) return;
+      if (!PROBES.has(url.pathname) && req.headers[NO_FAULTS_HEADER] !== 'off' && (await this.injected(entry, q, res))) return;
       if (!r) return this.discovery(parts, res, entry);
       const type = this.api.registry.byPlural(r.group, r.version, r.plural);
       if (!type) throw new ApiError(404, 'NotFound', `the server could not find the requested resource`);

@@ -67,6 +67,7 @@ describe('emulator/faults', function () {
     }
     assert.deepEqual([...codes].sort(), [500, 503]);
     assert.equal((await fetch(`${emu.url}/healthz`)).status, 200);
+    assert.equal((await fetch(`${emu.url}/api/v1/namespaces`, { headers: { 'X-Emulator-Faults': 'off' } })).status, 200, 'a harness can opt out');
     const state = await call('GET', '/emulator/v1/faults');
     assert.equal(state.status, 200);
     assert.equal((state.body.counts as Record<string, number>).error, 12);
