@@ -22,6 +22,7 @@ export interface RecordView {
   readonly digest: string;
   readonly trigger: string;
   readonly result: string;
+  readonly startedAt: string;
 }
 
 export interface Verdict {
@@ -72,8 +73,8 @@ export interface ReleaseExpectation {
   readonly commits: readonly string[];
   /** Per app × env whose render changed in the run: index in `commits` of the last commit that changed it. */
   readonly lastChange: Readonly<Record<string, number>>;
-  /** Records of the app × env made before the run (their ids are skipped). */
-  readonly idsBefore: Readonly<Record<string, number>>;
+  /** The history of each app × env before the run: its records are not the run's. */
+  readonly before: Readonly<Record<string, readonly RecordView[] | undefined>>;
 }
 
 /** Checks the records an app × env gained in the run (all of its history, oldest first, in `history`). */
@@ -85,13 +86,16 @@ export function checkReleases(v: Verdict, history: Readonly<Record<string, reado
       v.details.push(`missing release ${k}: history not readable`);
       continue;
     }
-    const before = exp.idsBefore[k] ?? 0;
-    const maxId = all.reduce((m, r) => Math.max(m, r.id), 0);
-    if (maxId < before) {
+    const earlier = exp.before[k] ?? [];
+    const newest = earlier.reduce<RecordView | undefined>((m, r) => (!m || r.id > m.id ? r : m), undefined);
+    // The history limit drops the oldest records, never the newest one of before the run.
+    if (newest && !all.some((r) => r.id === newest.id && r.startedAt === newest.startedAt)) {
       v.missingReleases++;
-      v.details.push(`missing release ${k}: the history went back from release ${before} to ${maxId} (records lost)`);
+      v.details.push(`missing release ${k}: release ${newest.id}, the newest before the run, is gone (records lost; the history now ends at ${all.reduce((m, r) => Math.max(m, r.id), 0)})`);
     }
-    const fresh = all.filter((r) => r.id > before);
+    // A record is the run's unless the history had it before (ids restart when the history is lost).
+    const seen = new Set(earlier.map((r) => `${r.id} ${r.startedAt}`));
+    const fresh = all.filter((r) => !seen.has(`${r.id} ${r.startedAt}`));
     const changed = exp.lastChange[k];
     if (changed !== undefined) {
       const accepted = new Set(exp.commits.slice(changed));
@@ -107,7 +111,7 @@ export function checkReleases(v: Verdict, history: Readonly<Record<string, reado
     const succeeded = all.filter((r) => r.result === 'Succeeded').sort((a, b) => a.id - b.id);
     for (let i = 1; i < succeeded.length; i++) {
       const [prev, r] = [succeeded[i - 1], succeeded[i]];
-      if (r.id <= before || (r.trigger !== 'auto-sync' && r.trigger !== 'manual-sync') || r.digest !== prev.digest) continue;
+      if (!fresh.includes(r) || (r.trigger !== 'auto-sync' && r.trigger !== 'manual-sync') || r.digest !== prev.digest) continue;
       v.duplicateReleases++;
       v.details.push(`duplicate release ${k}: release ${r.id} (${r.trigger} at ${r.revision.slice(0, 7)}) applied the same manifests as release ${prev.id}`);
     }

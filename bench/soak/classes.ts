@@ -16,9 +16,10 @@ function emulatorFaults(name: string, plan: Partial<FaultPlan>): FaultClass {
   };
 }
 
-function gitFaults(name: string, plan: Partial<GitFaultPlan>): FaultClass {
+function gitFaults(name: string, plan: Partial<GitFaultPlan>, convergeTimeoutMs?: number): FaultClass {
   return {
     name,
+    convergeTimeoutMs,
     on: (ctx: RunContext) => ctx.env.git.faults.set({ ...plan, seed: ctx.run + 1 }),
     off: (ctx: RunContext) => ctx.env.git.faults.reset(),
   };
@@ -38,7 +39,8 @@ export const CLASSES: readonly FaultClass[] = [
     },
   },
   gitFaults('git-5xx', { errorRate: 0.3 }),
-  gitFaults('git-timeout', { timeoutRate: 0.2 }),
+  // A fetch left hanging ends at the git client's idle timeout (30 s): convergence may take that long.
+  gitFaults('git-timeout', { timeoutRate: 0.2 }, 75_000),
   gitFaults('git-truncated-pack', { truncateRate: 0.3 }),
   { name: 'git-force-push', forcePush: true },
   {

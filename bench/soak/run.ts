@@ -31,6 +31,8 @@ export interface FaultClass {
   afterStep?(ctx: RunContext, step: number): Promise<void>;
   /** The prune step rewrites history (force-push) instead of committing on top. */
   readonly forcePush?: boolean;
+  /** How long after the final push a run may take to converge; default 30 s. */
+  readonly convergeTimeoutMs?: number;
 }
 
 export interface ClassState {
@@ -108,7 +110,6 @@ export async function runOnce(env: SoakEnv, cls: FaultClass, st: ClassState, run
   const rng = seededRandom(seed);
   const ctx: RunContext = { env, cls: st, run, rng, strikeStep: Math.floor(rng() * 5) };
   const before = await histories(st);
-  const idsBefore = Object.fromEntries(Object.entries(before).map(([k, h]) => [k, h?.at(-1)?.id ?? 0]));
   const deletesFrom = env.deletes.length;
   const models = [clone(st.model)];
   const commits: string[] = [];
@@ -167,7 +168,8 @@ export async function runOnce(env: SoakEnv, cls: FaultClass, st: ClassState, run
   let ok = false;
   let faultsOn = true;
   let why = '';
-  while (Date.now() - t0 < CONVERGE_TIMEOUT_MS) {
+  const timeout = cls.convergeTimeoutMs ?? CONVERGE_TIMEOUT_MS;
+  while (Date.now() - t0 < timeout) {
     if (faultsOn && Date.now() - t0 > FAULT_WINDOW_MS) {
       cls.off?.(ctx);
       faultsOn = false;
@@ -182,13 +184,13 @@ export async function runOnce(env: SoakEnv, cls: FaultClass, st: ClassState, run
   await sleep(300);
 
   const verdict = emptyVerdict();
-  if (!ok) verdict.details.push(`not converged in ${CONVERGE_TIMEOUT_MS / 1000} s: ${why}`);
+  if (!ok) verdict.details.push(`not converged in ${timeout / 1000} s: ${why}`);
   verdict.details.push(...notes);
   const live: Record<string, LiveAppEnv | undefined> = {};
   for (const app of APPS) for (const e of ENVS) live[key(app, e)] = await readLive(env, namespaceOf(st.prefix, e), app);
   checkLost(verdict, st.model, live);
   const namespaces = ENVS.map((e) => namespaceOf(st.prefix, e));
   checkPrunes(verdict, renderedObjects(st.prefix, st.model), `${namespaceOf(st.prefix, 'dev')}/configmaps/${FOREIGN}`, env.deletes.slice(deletesFrom), namespaces);
-  checkReleases(verdict, await histories(st), { commits, lastChange: lastChanges(models), idsBefore }, st.model);
+  checkReleases(verdict, await histories(st), { commits, lastChange: lastChanges(models), before }, st.model);
   return { run, converged: ok, convergeMs, runMs: Date.now() - started, verdict };
 }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { checkLost, checkPrunes, checkReleases, emptyVerdict, lastChanges, type RecordView } from '../../bench/soak/checks.js';
 import { initialModel, renderedObjects, type Model } from '../../bench/soak/scenario.js';
 
-const rec = (id: number, revision: string, digest: string, trigger = 'auto-sync', result = 'Succeeded'): RecordView => ({ id, revision, digest, trigger, result });
+const rec = (id: number, revision: string, digest: string, trigger = 'auto-sync', result = 'Succeeded'): RecordView => ({ id, revision, digest, trigger, result, startedAt: `t${id}-${revision}` });
 
 describe('bench/soak checks', () => {
   it('counts an app × env whose live state is not what its values render as a lost update', () => {
@@ -37,7 +37,8 @@ describe('bench/soak checks', () => {
     const mid = JSON.parse(JSON.stringify(after)) as Model;
     const last = JSON.parse(JSON.stringify(after)) as Model;
     last['api/dev'].tag = '2';
-    const exp = { commits: ['c1', 'c2'], lastChange: lastChanges([before, mid, last]), idsBefore: { 'web/dev': 1, 'web/stage': 1, 'api/dev': 1, 'api/stage': 3 } };
+    const earlier = { 'web/dev': [rec(1, 'c0', 'd0')], 'web/stage': [rec(1, 'c0', 'd0')], 'api/dev': [rec(1, 'c0', 'd0')], 'api/stage': [rec(1, 'c0', 'a'), rec(2, 'c0', 'a', 'self-heal'), rec(3, 'c0', 'b')] };
+    const exp = { commits: ['c1', 'c2'], lastChange: lastChanges([before, mid, last]), before: earlier };
     assert.deepEqual(exp.lastChange, { 'web/dev': 0, 'api/dev': 1 });
     const good = { 'web/dev': [rec(1, 'c0', 'd0'), rec(2, 'c2', 'd1')], 'web/stage': [rec(1, 'c0', 'd0')], 'api/dev': [rec(1, 'c0', 'd0'), rec(2, 'c2', 'd2')], 'api/stage': [rec(1, 'c0', 'a'), rec(2, 'c0', 'a', 'self-heal'), rec(3, 'c0', 'b')] };
     const v = emptyVerdict();
@@ -45,13 +46,17 @@ describe('bench/soak checks', () => {
     assert.deepEqual([v.missingReleases, v.duplicateReleases], [0, 0], v.details.join('\n'));
 
     const bad = { ...good, 'web/dev': [rec(1, 'c0', 'd0'), rec(2, 'c2', 'd1', 'auto-sync', 'Running')], 'api/dev': [rec(1, 'c0', 'd0'), rec(2, 'c1', 'd2')], 'api/stage': [rec(1, 'c2', 'x')], 'web/stage': [rec(1, 'c0', 'd0'), rec(2, 'c2', 'd0')] };
+    // After a wipe the ids start again: the new record 1 is the run's, and the old record 1 is lost.
+    const wiped = emptyVerdict();
+    checkReleases(wiped, { ...good, 'web/dev': [rec(1, 'c2', 'd1')] }, exp, last);
+    assert.deepEqual(wiped.details, ['missing release web/dev: release 1, the newest before the run, is gone (records lost; the history now ends at 1)']);
     const w = emptyVerdict();
     checkReleases(w, bad, exp, last);
     const text = w.details.join('\n');
     assert.match(text, /missing release web\/dev: no Succeeded record at c1/);
     assert.match(text, /missing release web\/dev: release 2 never finished/);
     assert.match(text, /missing release api\/dev: no Succeeded record at c2/);
-    assert.match(text, /missing release api\/stage: the history went back from release 3 to 1/);
+    assert.match(text, /missing release api\/stage: release 3, the newest before the run, is gone/);
     assert.match(text, /duplicate release web\/stage: release 2 .* same manifests as release 1/);
     assert.deepEqual([w.missingReleases, w.duplicateReleases], [4, 1], text);
   });
