@@ -21,7 +21,7 @@ interface ClassSummary {
   readonly converged: number;
   readonly lost: number;
   readonly wrongPrunes: number;
-  readonly duplicates: number;
+  readonly duplicateReleases: number;
   readonly missing: number;
   readonly maxConvergeMs: number;
   readonly seconds: number;
@@ -35,7 +35,7 @@ function summarize(name: string, results: readonly RunResult[], seconds: number)
     converged: results.filter((r) => r.converged).length,
     lost: sum((r) => r.verdict.lost),
     wrongPrunes: sum((r) => r.verdict.wrongPrunes),
-    duplicates: sum((r) => r.verdict.duplicateReleases),
+    duplicateReleases: sum((r) => r.verdict.duplicateReleases),
     missing: sum((r) => r.verdict.missingReleases),
     maxConvergeMs: Math.max(0, ...results.filter((r) => r.converged).map((r) => r.convergeMs)),
     seconds,
@@ -44,13 +44,13 @@ function summarize(name: string, results: readonly RunResult[], seconds: number)
 
 function line(s: ClassSummary): string {
   const bad = s.lost + s.wrongPrunes + s.missing > 0 || s.converged < s.runs ? '  FAIL' : '';
-  return `${s.name.padEnd(20)} runs ${s.runs}, converged ${s.converged}, lost ${s.lost}, wrong prunes ${s.wrongPrunes}, duplicate releases ${s.duplicates}, missing releases ${s.missing}, max converge ${(s.maxConvergeMs / 1000).toFixed(1)} s (${s.seconds.toFixed(0)} s)${bad}`;
+  return `${s.name.padEnd(20)} runs ${s.runs}, converged ${s.converged}, lost ${s.lost}, wrong prunes ${s.wrongPrunes}, duplicate releases ${s.duplicateReleases}, missing releases ${s.missing}, max converge ${(s.maxConvergeMs / 1000).toFixed(1)} s (${s.seconds.toFixed(0)} s)${bad}`;
 }
 
 function table(rows: readonly ClassSummary[]): string {
   const head = '| class | runs | converged | lost updates | wrong prunes | duplicate releases | missing releases | max time to converge |';
   const rule = '|---|---:|---:|---:|---:|---:|---:|---:|';
-  return [head, rule, ...rows.map((s) => `| ${s.name} | ${s.runs} | ${s.converged} | ${s.lost} | ${s.wrongPrunes} | ${s.duplicates} | ${s.missing} | ${(s.maxConvergeMs / 1000).toFixed(1)} s |`)].join('\n');
+  return [head, rule, ...rows.map((s) => `| ${s.name} | ${s.runs} | ${s.converged} | ${s.lost} | ${s.wrongPrunes} | ${s.duplicateReleases} | ${s.missing} | ${(s.maxConvergeMs / 1000).toFixed(1)} s |`)].join('\n');
 }
 
 async function runClass(cls: FaultClass, runs: number, seed: number, verbose: boolean): Promise<ClassSummary> {
