@@ -23,6 +23,7 @@ interface ClassSummary {
   readonly wrongPrunes: number;
   readonly duplicateReleases: number;
   readonly missing: number;
+  readonly hookReruns: number;
   readonly maxConvergeMs: number;
   readonly seconds: number;
 }
@@ -37,6 +38,7 @@ function summarize(name: string, results: readonly RunResult[], seconds: number)
     wrongPrunes: sum((r) => r.verdict.wrongPrunes),
     duplicateReleases: sum((r) => r.verdict.duplicateReleases),
     missing: sum((r) => r.verdict.missingReleases),
+    hookReruns: sum((r) => r.verdict.hookReruns),
     maxConvergeMs: Math.max(0, ...results.filter((r) => r.converged).map((r) => r.convergeMs)),
     seconds,
   };
@@ -44,13 +46,13 @@ function summarize(name: string, results: readonly RunResult[], seconds: number)
 
 function line(s: ClassSummary): string {
   const bad = s.lost + s.wrongPrunes + s.missing > 0 || s.converged < s.runs ? '  FAIL' : '';
-  return `${s.name.padEnd(20)} runs ${s.runs}, converged ${s.converged}, lost ${s.lost}, wrong prunes ${s.wrongPrunes}, duplicate releases ${s.duplicateReleases}, missing releases ${s.missing}, max converge ${(s.maxConvergeMs / 1000).toFixed(1)} s (${s.seconds.toFixed(0)} s)${bad}`;
+  return `${s.name.padEnd(20)} runs ${s.runs}, converged ${s.converged}, lost ${s.lost}, wrong prunes ${s.wrongPrunes}, duplicate releases ${s.duplicateReleases}, missing releases ${s.missing}, hook re-runs ${s.hookReruns}, max converge ${(s.maxConvergeMs / 1000).toFixed(1)} s (${s.seconds.toFixed(0)} s)${bad}`;
 }
 
 function table(rows: readonly ClassSummary[]): string {
-  const head = '| class | runs | converged | lost updates | wrong prunes | duplicate releases | missing releases | max time to converge |';
-  const rule = '|---|---:|---:|---:|---:|---:|---:|---:|';
-  return [head, rule, ...rows.map((s) => `| ${s.name} | ${s.runs} | ${s.converged} | ${s.lost} | ${s.wrongPrunes} | ${s.duplicateReleases} | ${s.missing} | ${(s.maxConvergeMs / 1000).toFixed(1)} s |`)].join('\n');
+  const head = '| class | runs | converged | lost updates | wrong prunes | duplicate releases | missing releases | hook re-runs | max time to converge |';
+  const rule = '|---|---:|---:|---:|---:|---:|---:|---:|---:|';
+  return [head, rule, ...rows.map((s) => `| ${s.name} | ${s.runs} | ${s.converged} | ${s.lost} | ${s.wrongPrunes} | ${s.duplicateReleases} | ${s.missing} | ${s.hookReruns} | ${(s.maxConvergeMs / 1000).toFixed(1)} s |`)].join('\n');
 }
 
 async function runClass(cls: FaultClass, runs: number, seed: number, verbose: boolean): Promise<ClassSummary> {
@@ -63,7 +65,7 @@ async function runClass(cls: FaultClass, runs: number, seed: number, verbose: bo
       for (let i = 1; i <= runs; i++) {
         const r = await runOnce(env, cls, st, i, seed * 1_000 + i);
         results.push(r);
-        const failed = !r.converged || r.verdict.lost + r.verdict.wrongPrunes + r.verdict.missingReleases + r.verdict.duplicateReleases > 0;
+        const failed = !r.converged || r.verdict.lost + r.verdict.wrongPrunes + r.verdict.missingReleases + r.verdict.duplicateReleases + r.verdict.hookReruns > 0;
         if (failed || verbose) for (const d of r.verdict.details) console.log(`  ${cls.name} run ${i}: ${d}`);
         if (verbose) console.log(`  ${cls.name} run ${i}: ${r.converged ? `converged in ${r.convergeMs} ms` : 'NOT converged'}, run ${r.runMs} ms`);
       }

@@ -30,11 +30,13 @@ export interface Verdict {
   wrongPrunes: number;
   duplicateReleases: number;
   missingReleases: number;
+  /** PreSync hook Jobs created beyond one per release record: a finished hook run again. */
+  hookReruns: number;
   readonly details: string[];
 }
 
 export function emptyVerdict(): Verdict {
-  return { lost: 0, wrongPrunes: 0, duplicateReleases: 0, missingReleases: 0, details: [] };
+  return { lost: 0, wrongPrunes: 0, duplicateReleases: 0, missingReleases: 0, hookReruns: 0, details: [] };
 }
 
 /** The differences between the live state of an app × env and what its values render. */
@@ -115,6 +117,21 @@ export function checkReleases(v: Verdict, history: Readonly<Record<string, reado
       v.duplicateReleases++;
       v.details.push(`duplicate release ${k}: release ${r.id} (${r.trigger} at ${r.revision.slice(0, 7)}) applied the same manifests as release ${prev.id}`);
     }
+  }
+}
+
+/**
+ * Each release runs its PreSync hook at most once (a sync that failed before the hook, none):
+ * `created` counts the hook Jobs the emulator created per app × env in the run. A retry of a failed
+ * attempt re-runs hooks legitimately, so this is read as a re-run only where nothing failed.
+ */
+export function checkHookRuns(v: Verdict, created: Readonly<Record<string, number>>, history: Readonly<Record<string, readonly RecordView[] | undefined>>, before: Readonly<Record<string, readonly RecordView[] | undefined>>): void {
+  for (const [k, n] of Object.entries(created)) {
+    const seen = new Set((before[k] ?? []).map((r) => `${r.id} ${r.startedAt}`));
+    const fresh = (history[k] ?? []).filter((r) => !seen.has(`${r.id} ${r.startedAt}`));
+    if (n <= fresh.length) continue;
+    v.hookReruns += n - fresh.length;
+    v.details.push(`hook re-run ${k}: the PreSync hook Job was created ${n} times for ${fresh.length} release record(s) (${describe(fresh)})`);
   }
 }
 

@@ -22,6 +22,8 @@ export interface SoakEnv {
   readonly kubeconfig: string;
   /** `namespace/resource/name` of every DELETE the emulator answered 200, in order (never trimmed). */
   readonly deletes: string[];
+  /** `namespace/name` of every Job the emulator created, in order (hook runs). */
+  readonly jobsCreated: string[];
   close(): Promise<void>;
 }
 
@@ -32,8 +34,10 @@ export async function startSoakEnv(): Promise<SoakEnv> {
   await emulator.writeKubeconfig(kubeconfig);
   const git = await startGitServer({ root: join(dir, 'git') });
   const deletes: string[] = [];
+  const jobsCreated: string[] = [];
   const stop = emulator.onRequest((e) => {
     if (e.verb === 'delete' && e.code === 200) deletes.push(`${e.namespace ?? ''}/${e.resource ?? ''}/${e.name ?? ''}`);
+    if (e.created && e.resource === 'jobs') jobsCreated.push(`${e.namespace ?? ''}/${e.name ?? ''}`);
   });
   return {
     emulator,
@@ -41,6 +45,7 @@ export async function startSoakEnv(): Promise<SoakEnv> {
     dir,
     kubeconfig,
     deletes,
+    jobsCreated,
     async close() {
       stop();
       await git.close();

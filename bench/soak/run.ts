@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { seededRandom } from '../../src/emulator/faults.js';
 import { cloneWorkdir, type Workdir } from '../../test/support/git-workdir.js';
-import { checkLost, checkPrunes, checkReleases, emptyVerdict, lastChanges, type LiveAppEnv, type RecordView, type Verdict } from './checks.js';
+import { checkHookRuns, checkLost, checkPrunes, checkReleases, emptyVerdict, lastChanges, type LiveAppEnv, type RecordView, type Verdict } from './checks.js';
 import { ControllerProcess, ensureConfigMap, kube, readLive, type SoakEnv } from './env.js';
 import { APPS, ENVS, FOREIGN, initialModel, key, namespaceOf, renderedObjects, repoFiles, valuesFile, valuesFiles, valuesPath, type Model } from './scenario.js';
 
@@ -111,6 +111,7 @@ export async function runOnce(env: SoakEnv, cls: FaultClass, st: ClassState, run
   const ctx: RunContext = { env, cls: st, run, rng, strikeStep: Math.floor(rng() * 5) };
   const before = await histories(st);
   const deletesFrom = env.deletes.length;
+  const jobsFrom = env.jobsCreated.length;
   const models = [clone(st.model)];
   const commits: string[] = [];
   const notes: string[] = [];
@@ -191,6 +192,10 @@ export async function runOnce(env: SoakEnv, cls: FaultClass, st: ClassState, run
   checkLost(verdict, st.model, live);
   const namespaces = ENVS.map((e) => namespaceOf(st.prefix, e));
   checkPrunes(verdict, renderedObjects(st.prefix, st.model), `${namespaceOf(st.prefix, 'dev')}/configmaps/${FOREIGN}`, env.deletes.slice(deletesFrom), namespaces);
-  checkReleases(verdict, await histories(st), { commits, lastChange: lastChanges(models), before }, st.model);
+  const after = await histories(st);
+  checkReleases(verdict, after, { commits, lastChange: lastChanges(models), before }, st.model);
+  const hooks: Record<string, number> = {};
+  for (const app of APPS) for (const e of ENVS) hooks[key(app, e)] = env.jobsCreated.slice(jobsFrom).filter((j) => j === `${namespaceOf(st.prefix, e)}/${app}-pre`).length;
+  checkHookRuns(verdict, hooks, after, before);
   return { run, converged: ok, convergeMs, runMs: Date.now() - started, verdict };
 }

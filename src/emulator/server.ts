@@ -30,6 +30,8 @@ export interface RequestLogEntry {
   code: number;
   /** The injected fault that answered this request, if one did. */
   fault?: FaultAnswer['kind'];
+  /** A create, or a patch (apply) that created the object. */
+  created?: boolean;
 }
 
 const PATCH_TYPES: Record<string, PatchType> = {
@@ -124,8 +126,10 @@ export class EmulatorServer {
       const target: Target = { type, namespace: r.namespace };
       if (watch) return this.watch(target, q, res);
       if (r.sub === 'log' && type.kind === 'Pod' && r.name && req.method === 'GET') return this.podLog(target, r.name, q, res);
+      const existed = req.method === 'PATCH' && r.name !== undefined && this.api.store.get(resourceKey(type), type.namespaced ? r.namespace : undefined, r.name) !== undefined;
       const result = await this.dispatch(req, target, r, q);
       entry.code = req.method === 'POST' ? 201 : 200;
+      if (q.get('dryRun') !== 'All' && (req.method === 'POST' || (req.method === 'PATCH' && !existed && !r.sub))) entry.created = true;
       send(res, entry.code, result);
     } catch (err) {
       const e = toApiError(err);

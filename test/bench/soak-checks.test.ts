@@ -4,7 +4,7 @@
  * records missing, left Running, lost with the history, or written twice for the same manifests.
  */
 import assert from 'node:assert/strict';
-import { checkLost, checkPrunes, checkReleases, emptyVerdict, lastChanges, type RecordView } from '../../bench/soak/checks.js';
+import { checkHookRuns, checkLost, checkPrunes, checkReleases, emptyVerdict, lastChanges, type RecordView } from '../../bench/soak/checks.js';
 import { initialModel, renderedObjects, type Model } from '../../bench/soak/scenario.js';
 
 const rec = (id: number, revision: string, digest: string, trigger = 'auto-sync', result = 'Succeeded'): RecordView => ({ id, revision, digest, trigger, result, startedAt: `t${id}-${revision}` });
@@ -59,5 +59,14 @@ describe('bench/soak checks', () => {
     assert.match(text, /missing release api\/stage: release 3, the newest before the run, is gone/);
     assert.match(text, /duplicate release web\/stage: release 2 .* same manifests as release 1/);
     assert.deepEqual([w.missingReleases, w.duplicateReleases], [4, 1], text);
+  });
+
+  it('counts PreSync hook Jobs created beyond one per new release record as re-runs', () => {
+    const before = { 'web/dev': [rec(1, 'c0', 'd0')], 'api/dev': [rec(1, 'c0', 'd0')] };
+    const after = { 'web/dev': [rec(1, 'c0', 'd0'), rec(2, 'c1', 'd1')], 'api/dev': [rec(1, 'c0', 'd0'), rec(2, 'c1', 'd1'), rec(3, 'c2', 'd2')] };
+    const v = emptyVerdict();
+    checkHookRuns(v, { 'web/dev': 2, 'api/dev': 2 }, after, before);
+    assert.equal(v.hookReruns, 1);
+    assert.match(v.details[0], /hook re-run web\/dev: the PreSync hook Job was created 2 times for 1 release record/);
   });
 });

@@ -75,6 +75,20 @@ describe('emulator/faults', function () {
     assert.equal((await call('GET', '/api/v1/namespaces/default/configmaps')).status, 200);
   });
 
+  it('marks in the request log the requests that created an object (a create, or an apply of a new one)', async () => {
+    const seen: RequestLogEntry[] = [];
+    const stop = emu.onRequest((e) => seen.push({ ...e }));
+    try {
+      await call('POST', '/api/v1/namespaces/default/configmaps', cm('made-by-post'));
+      await call('PATCH', '/api/v1/namespaces/default/configmaps/made-by-apply?fieldManager=t', cm('made-by-apply'), 'application/apply-patch+yaml');
+      await call('PATCH', '/api/v1/namespaces/default/configmaps/made-by-apply?fieldManager=t', cm('made-by-apply'), 'application/apply-patch+yaml');
+      await call('PATCH', '/api/v1/namespaces/default/configmaps/dry?fieldManager=t&dryRun=All', cm('dry'), 'application/apply-patch+yaml');
+    } finally {
+      stop();
+    }
+    assert.deepEqual(seen.map((e) => `${e.verb} ${e.name ?? ''} ${e.created === true}`), ['create  true', 'patch made-by-apply true', 'patch made-by-apply false', 'patch dry false']);
+  });
+
   it('answers 409 Conflict on updates, patches and applies only', async () => {
     await call('POST', '/api/v1/namespaces/default/configmaps', cm('conflicted'));
     await setFaults({ conflictRate: 1 });
