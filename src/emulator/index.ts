@@ -10,10 +10,12 @@ import { Api } from './api.js';
 import { KubeletSimulator } from './kubelet.js';
 import { kubeconfigYaml } from './kubeconfig.js';
 import { Registry, type ResourceType } from './registry.js';
+import { parseFaultPlan, type FaultInjector, type FaultPlan } from './faults.js';
 import { EmulatorServer, type RequestLogEntry } from './server.js';
 import { Store, type Obj } from './store.js';
 
 export type { RequestLogEntry } from './server.js';
+export { defaultFaultPlan, type FaultPlan } from './faults.js';
 
 export interface EmulatorOptions {
   /** TCP port; 0 (the default) picks a free one. */
@@ -26,6 +28,8 @@ export interface EmulatorOptions {
   kubeletTickMs?: number;
   /** Interval of BOOKMARK events on watches that allow them; default 60000, like the API server. */
   bookmarkIntervalMs?: number;
+  /** Faults to inject from the start (see faults.ts); none by default. */
+  faults?: Partial<FaultPlan>;
 }
 
 export interface Emulator {
@@ -38,11 +42,20 @@ export interface Emulator {
   closeWatches(): void;
   /** Drops the event history (etcd compaction): a watch resuming from an older resourceVersion gets 410 Gone. */
   compact(): void;
+  /** The fault plan in force and what it injected so far; `faults.set({...})` changes it at run time. */
+  readonly faults: FaultInjector;
+  /**
+   * Drops all state as an API server restarted on an empty etcd: every object goes (no events),
+   * the seed objects of a fresh cluster come back, watches end, and resourceVersions keep increasing.
+   */
+  wipe(): void;
+  /** Calls `listener` with every request once answered; returns the unsubscribe function. */
+  onRequest(listener: (e: RequestLogEntry) => void): () => void;
   close(): Promise<void>;
 }
 
 export function defaultEmulatorOptions(): Required<EmulatorOptions> {
-  return { port: 0, host: '127.0.0.1', simulateKubelet: false, kubeletTickMs: 200, bookmarkIntervalMs: 60_000 };
+  return { port: 0, host: '127.0.0.1', simulateKubelet: false, kubeletTickMs: 200, bookmarkIntervalMs: 60_000, faults: {} };
 }
 
 export const EMULATOR_NODES = ['sluice-node', 'sluice-node-2', 'sluice-node-3'];
@@ -67,7 +80,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const opts = { ...defaultEmulatorOptions(), ...options };
   const api = new Api(new Store(), new Registry());
   seed(api);
-  const front = new EmulatorServer(api, { bookmarkIntervalMs: opts.bookmarkIntervalMs });
+  const wipe = () => {
+    front.closeWatches();
+    for (const crd of api.store.wipe()) api.registry.unregisterCrd(crd);
+    seed(api);
+  };
+  const front = new EmulatorServer(api, { bookmarkIntervalMs: opts.bookmarkIntervalMs, wipe });
+  front.faults.set(parseFaultPlan(opts.faults));
   const server = createServer((req, res) => void front.handle(req, res));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -83,6 +102,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     requestLog: front.requestLog,
     closeWatches: () => front.closeWatches(),
     compact: () => api.store.compact(),
+    faults: front.faults,
+    wipe,
+    onRequest: (listener) => {
+      front.listeners.add(listener);
+      return () => front.listeners.delete(listener);
+    },
     kubeconfig: (namespace?: string) => kubeconfigYaml(url, namespace),
     writeKubeconfig: (path: string) => writeFile(path, kubeconfigYaml(url), { mode: 0o600 }),
     close: async () => {

@@ -7,7 +7,9 @@ import { parse as parseYaml } from 'yaml';
 import { Api, selectableFields, type PatchType, type Target } from './api.js';
 import { podLogText } from './job-pods.js';
 import { coreVersions, group, groupList, resourceList, versionInfo } from './discovery.js';
+import { ADMIN_PREFIX, handleAdmin } from './admin.js';
 import { ApiError } from './errors.js';
+import { FaultInjector, type FaultAnswer } from './faults.js';
 import { openapiGroupVersion, openapiRoot } from './openapi.js';
 import type { Json } from './patch/merge.js';
 import { matches, parseSelector, SelectorError } from './selectors.js';
@@ -26,6 +28,10 @@ export interface RequestLogEntry {
   readonly contentType?: string;
   readonly fieldManager?: string;
   code: number;
+  /** The injected fault that answered this request, if one did. */
+  fault?: FaultAnswer['kind'];
+  /** A create, or a patch (apply) that created the object. */
+  created?: boolean;
 }
 
 const PATCH_TYPES: Record<string, PatchType> = {
@@ -74,10 +80,21 @@ async function readBody(req: IncomingMessage): Promise<string> {
 export interface EmulatorServerOptions {
   /** How often a watch that allows bookmarks gets a BOOKMARK with the current resourceVersion. */
   readonly bookmarkIntervalMs: number;
+  /** Drops all state (the admin endpoint `POST /emulator/v1/wipe`); absent, wiping is refused. */
+  readonly wipe?: () => void;
 }
+
+/** A request with `X-Emulator-Faults: off` is never faulted: a harness checking the cluster's state. */
+export const NO_FAULTS_HEADER = 'x-emulator-faults';
+
+/** Paths that answer whatever the fault plan says: load balancers probe these. */
+const PROBES = new Set(['/healthz', '/readyz', '/livez']);
 
 export class EmulatorServer {
   readonly requestLog: RequestLogEntry[] = [];
+  readonly faults = new FaultInjector();
+  /** Told of every request once it is answered (a watch: once its stream opened). */
+  readonly listeners = new Set<(e: RequestLogEntry) => void>();
   private readonly watches = new Set<ServerResponse>();
 
   constructor(
@@ -92,6 +109,7 @@ export class EmulatorServer {
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://emulator');
+    if (url.pathname.startsWith(ADMIN_PREFIX)) return handleAdmin(req, res, url.pathname, { faults: this.faults, wipe: () => this.wipe() });
     const parts = url.pathname.split('/').filter(Boolean);
     const r = route(parts);
     const q = url.searchParams;
@@ -101,20 +119,51 @@ export class EmulatorServer {
     this.requestLog.push(entry);
     if (this.requestLog.length > 50_000) this.requestLog.splice(0, 10_000);
     try {
+      if (!PROBES.has(url.pathname) && req.headers[NO_FAULTS_HEADER] !== 'off' && (await this.injected(entry, q, res))) return;
       if (!r) return this.discovery(parts, res, entry);
       const type = this.api.registry.byPlural(r.group, r.version, r.plural);
       if (!type) throw new ApiError(404, 'NotFound', `the server could not find the requested resource`);
       const target: Target = { type, namespace: r.namespace };
       if (watch) return this.watch(target, q, res);
       if (r.sub === 'log' && type.kind === 'Pod' && r.name && req.method === 'GET') return this.podLog(target, r.name, q, res);
+      const existed = req.method === 'PATCH' && r.name !== undefined && this.api.store.get(resourceKey(type), type.namespaced ? r.namespace : undefined, r.name) !== undefined;
       const result = await this.dispatch(req, target, r, q);
       entry.code = req.method === 'POST' ? 201 : 200;
+      if (q.get('dryRun') !== 'All' && (req.method === 'POST' || (req.method === 'PATCH' && !existed && !r.sub))) entry.created = true;
       send(res, entry.code, result);
     } catch (err) {
       const e = toApiError(err);
       entry.code = e.status;
       send(res, e.status, e.toStatus());
+    } finally {
+      for (const l of this.listeners) l(entry);
     }
+  }
+
+  private wipe(): void {
+    if (!this.options.wipe) throw new Error('this emulator cannot be wiped');
+    this.options.wipe();
+  }
+
+  /** Applies the fault plan: holds the request for the added latency, then answers a fault if one is drawn. */
+  private async injected(entry: RequestLogEntry, q: URLSearchParams, res: ServerResponse): Promise<boolean> {
+    const delay = this.faults.latency();
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+    const fault = this.faults.decide({ verb: entry.verb, resourceVersion: q.get('resourceVersion') ?? undefined });
+    if (!fault) return false;
+    entry.code = fault.status;
+    entry.fault = fault.kind;
+    const status = new ApiError(fault.status, fault.reason, fault.message, fault.headers?.['Retry-After'] ? { retryAfterSeconds: Number(fault.headers['Retry-After']) } : {}).toStatus();
+    if (fault.kind === 'gone' && entry.verb === 'watch') {
+      // A watch is told in-stream, as the API server's watch cache does (an ERROR event, then the end).
+      entry.code = 200;
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+      res.end(JSON.stringify({ type: 'ERROR', object: status }) + '\n');
+      return true;
+    }
+    res.writeHead(fault.status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', ...fault.headers } satisfies Record<string, string>);
+    res.end(JSON.stringify(status));
+    return true;
   }
 
   private verbOf(method: string, r: Route | undefined, watch: boolean): string {
@@ -245,7 +294,11 @@ export class EmulatorServer {
     const timeout = Number(q.get('timeoutSeconds') ?? '0');
     const timer = timeout > 0 ? setTimeout(() => res.end(), timeout * 1000) : undefined;
     const bookmarks = q.get('allowWatchBookmarks') === 'true' ? setInterval(() => send({ type: 'BOOKMARK', object: this.bookmark(t) }), this.options.bookmarkIntervalMs) : undefined;
+    // An injected cut drops the connection without the chunked stream's end, as a dying proxy does.
+    const cutAfter = this.faults.watchCut();
+    const cut = cutAfter === undefined ? undefined : setTimeout(() => res.destroy(), cutAfter);
     const cleanup = () => {
+      if (cut) clearTimeout(cut);
       stop();
       this.watches.delete(res);
       if (timer) clearTimeout(timer);

@@ -94,6 +94,19 @@ export class Store {
     this.history.length = 0;
   }
 
+  /**
+   * Drops every object and the event history without events, as an API server restarted on an
+   * empty etcd would; the resourceVersion counter keeps increasing so no version is handed out twice.
+   */
+  wipe(): Obj[] {
+    const crds = this.list('apiextensions.k8s.io/customresourcedefinitions');
+    this.objects.clear();
+    this.history.length = 0;
+    // Past the last version handed out, so a watch resuming from any of them is told 410 Gone.
+    this.rv++;
+    return crds;
+  }
+
   watch(w: Watcher): () => void {
     this.watchers.add(w);
     return () => this.watchers.delete(w);

@@ -8,6 +8,7 @@ import type { ApplyOptions, ClusterClient, ListOptions, PodLogOptions, ResourceI
 import { KubeApiError, toKubeApiError } from './errors.js';
 import { K8sWatchTransport } from './k8s-watch.js';
 import { defaultReflectorOptions, Reflector, type ListResult, type ReflectorOptions } from './reflector.js';
+import { defaultRetryOptions, withRetry, type RetryOptions } from './retry.js';
 import type { KubeObject, ObjectRef } from './types.js';
 
 /** Exposes the library's discovery, which it keeps protected. */
@@ -44,22 +45,21 @@ export class K8sClusterClient implements ClusterClient {
     /** Reconnect backoff of watches (tests shorten it). */
     private readonly watchOptions: ReflectorOptions = defaultReflectorOptions(),
     private readonly observe: RequestObserver = () => undefined,
+    /** Retries of requests the server asked to be retried (429, 5xx with Retry-After). */
+    private readonly retry: RetryOptions = defaultRetryOptions(),
   ) {
     this.api = kubeConfig.makeApiClient(ObjectApi);
     this.core = kubeConfig.makeApiClient(k8s.CoreV1Api);
   }
 
-  /** Runs one request, reporting `okCode` or the error's status to the observer. */
+  /** Runs one request (again, when the server asks for that), reporting `okCode` or each error's status to the observer. */
   private async request<T>(verb: string, okCode: number, fn: () => Promise<T>): Promise<T> {
-    try {
-      const out = await fn();
-      this.observe(verb, String(okCode));
-      return out;
-    } catch (err) {
+    const out = await withRetry(fn, this.retry, (err) => {
       const status = (err as { code?: unknown }).code;
       this.observe(verb, typeof status === 'number' && status > 0 ? String(status) : 'error');
-      throw err;
-    }
+    });
+    this.observe(verb, String(okCode));
+    return out;
   }
 
   async podLog(namespace: string, pod: string, options: PodLogOptions = {}): Promise<string | undefined> {

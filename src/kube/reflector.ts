@@ -182,7 +182,10 @@ export class Reflector implements WatchHandle {
     const current = () => gen === this.generation && !this.stopped;
     const onLine = (type: string, object: unknown) => {
       if (!current()) return;
-      healthy = true;
+      // An ERROR event (410 Gone above all) is no sign of a working watch: a server answering
+      // every watch that way at once must meet the backoff, not a relist loop (client-go's
+      // reflector runs each ListAndWatch through its backoff manager).
+      if (type !== 'ERROR') healthy = true;
       this.line(type, object);
     };
     const done = (err: unknown) => {

@@ -1,7 +1,8 @@
 /**
  * A real git smart-HTTP server for tests: `git http-backend` (the CGI program shipped with git)
  * behind a small node:http server on 127.0.0.1, one CGI process per request. Optional basic auth,
- * stop()/start() on the same port for "server down, then back" tests.
+ * stop()/start() on the same port for "server down, then back" tests, fetch faults switchable at
+ * run time (git-faults.ts) and a force-push that rewrites a branch.
  *
  * CGI variables follow RFC 3875 and git-http-backend(1); git sends gzip-compressed request bodies
  * (`Content-Encoding: gzip`), which the backend inflates itself when HTTP_CONTENT_ENCODING is set.
@@ -13,6 +14,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { GitFaults } from './git-faults.js';
 
 const run = promisify(execFile);
 
@@ -35,6 +37,14 @@ export interface GitServer {
   repoUrl(name: string): string;
   /** Creates a bare repo with an initial commit of `files` on `main`; returns that commit's sha. */
   createRepo(name: string, files?: Record<string, string>): Promise<string>;
+  /** Faults of fetch requests (5xx, timeouts, truncated packs); none until `faults.set(...)`. */
+  readonly faults: GitFaults;
+  /**
+   * Rewrites `main` of repo `name` to a new commit on `base` (default: the parent of the head, or
+   * no parent on a one-commit branch) with `files` changed (null deletes), so the new head does not
+   * descend from the old one, and force-pushes it. Returns the new head's sha.
+   */
+  forcePush(name: string, files: Record<string, string | null>, options?: { base?: string; message?: string }): Promise<string>;
   /** Stops listening and drops open connections; the repos stay. */
   stop(): Promise<void>;
   /** Listens again on the same port (no-op while running). */
@@ -126,21 +136,32 @@ function writeHead(res: ServerResponse, head: string): void {
   res.writeHead(status);
 }
 
-function handle(req: IncomingMessage, res: ServerResponse, backend: string, root: string, auth: GitServerOptions['basicAuth']): void {
+function handle(req: IncomingMessage, res: ServerResponse, backend: string, root: string, auth: GitServerOptions['basicAuth'], faults: GitFaults): void {
   const user = authorized(req, auth);
   if (user === false) {
     res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="git"', 'Content-Type': 'text/plain' }).end('authentication required\n');
     return;
   }
+  const fault = faults.decide(req);
+  if (fault === 'error500' || fault === 'error503') {
+    req.resume();
+    res.writeHead(fault === 'error500' ? 500 : 503, { 'Content-Type': 'text/plain' }).end('injected fault\n');
+    return;
+  }
+  // Never answered: the client's own timeout must end it (stop() and close() drop the socket).
+  if (fault === 'timeout') return void req.resume();
+  const truncate = fault === 'truncate';
+  const body: Buffer[] = [];
   const cgi = spawn(backend, [], { env: cgiEnv(req, root, user), stdio: ['pipe', 'pipe', 'pipe'] });
   req.pipe(cgi.stdin);
   cgi.stdin.on('error', () => cgi.kill());
   let pending: Buffer | undefined = Buffer.alloc(0);
   let stderr = '';
   cgi.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const out = (chunk: Buffer) => (truncate ? body.push(chunk) : res.write(chunk));
   cgi.stdout.on('data', (chunk: Buffer) => {
     if (pending === undefined) {
-      res.write(chunk);
+      out(chunk);
       return;
     }
     pending = Buffer.concat([pending, chunk]);
@@ -148,11 +169,15 @@ function handle(req: IncomingMessage, res: ServerResponse, backend: string, root
     if (!split) return;
     pending = undefined;
     writeHead(res, split.head);
-    if (split.rest.length) res.write(split.rest);
+    if (split.rest.length) out(split.rest);
   });
   cgi.on('close', (code) => {
     if (pending !== undefined && !res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`git-http-backend exited ${code}: ${stderr}`);
-    else res.end();
+    else if (truncate) {
+      // Half the response, then a clean end: the pack is cut mid-way.
+      const all = Buffer.concat(body);
+      res.end(all.subarray(0, Math.floor(all.length / 2)));
+    } else res.end();
   });
 }
 
@@ -174,6 +199,7 @@ export async function startGitServer(options: GitServerOptions = {}): Promise<Gi
   const backend = await backendPath();
   const sockets = new Set<Socket>();
   const requests: string[] = [];
+  const faults = new GitFaults();
   let server: Server | undefined;
   let port = options.port ?? 0;
 
@@ -182,7 +208,7 @@ export async function startGitServer(options: GitServerOptions = {}): Promise<Gi
     const s = createServer((req, res) => {
       const gzip = req.headers['content-encoding'] === 'gzip' ? ' (gzip)' : '';
       requests.push(`${req.method ?? 'GET'} ${req.url ?? '/'}${gzip}`);
-      handle(req, res, backend, root, options.basicAuth);
+      handle(req, res, backend, root, options.basicAuth, faults);
     });
     s.on('connection', (sock) => {
       sockets.add(sock);
@@ -208,6 +234,8 @@ export async function startGitServer(options: GitServerOptions = {}): Promise<Gi
     requests,
     repoUrl: (name) => `${url}/${name}`,
     createRepo: (name, files = {}) => createBareRepo(join(root, name), files),
+    faults,
+    forcePush: (name, files, opts) => forcePushBare(join(root, name), files, opts),
     stop: down,
     start: up,
     async close() {
@@ -232,6 +260,31 @@ export async function createBareRepo(bareDir: string, files: Record<string, stri
     await git(scratch, 'commit', '-q', '--allow-empty', '-m', 'initial commit');
     await git(scratch, 'push', '-q', bareDir, 'main:main');
     return await git(scratch, 'rev-parse', 'HEAD');
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** See GitServer.forcePush. */
+async function forcePushBare(bareDir: string, files: Record<string, string | null>, options: { base?: string; message?: string } = {}): Promise<string> {
+  const scratch = await mkdtemp(join(tmpdir(), 'sluice-rewrite-'));
+  try {
+    await git(scratch, 'clone', '-q', '-b', 'main', bareDir, 'w');
+    const w = join(scratch, 'w');
+    const hasParent = (await git(w, 'rev-list', '--count', 'HEAD')) !== '1';
+    if (options.base ?? hasParent) await git(w, 'checkout', '-q', '--detach', options.base ?? 'HEAD~1');
+    else await git(w, 'checkout', '-q', '--orphan', 'rewritten');
+    for (const [path, content] of Object.entries(files)) {
+      if (content === null) await rm(join(w, path), { force: true });
+      else {
+        await mkdir(dirname(join(w, path)), { recursive: true });
+        await writeFile(join(w, path), content);
+      }
+    }
+    await git(w, 'add', '-A');
+    await git(w, 'commit', '-q', '--allow-empty', '-m', options.message ?? 'rewritten history');
+    await git(w, 'push', '-q', '--force', 'origin', 'HEAD:main');
+    return await git(w, 'rev-parse', 'HEAD');
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }

@@ -29,6 +29,8 @@ export interface Workdir {
   /** Fetches and fast-forwards (or rebases) onto the remote branch. */
   pull(): Promise<string>;
   head(): Promise<string>;
+  /** Fetches and hard-resets onto the remote branch (after the remote was rewritten); returns the head. */
+  resetToRemote(): Promise<string>;
 }
 
 /** Clones `url` into `dir` (branch main) and returns helpers bound to that clone. */
@@ -73,6 +75,11 @@ export async function cloneWorkdir(url: string, dir: string, branch = 'main'): P
       return head();
     },
     head,
+    async resetToRemote() {
+      await git(dir, 'fetch', '-q', 'origin', branch);
+      await git(dir, 'reset', '-q', '--hard', 'FETCH_HEAD');
+      return head();
+    },
   };
   return self;
 }
