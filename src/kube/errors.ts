@@ -18,7 +18,18 @@ export class KubeApiError extends Error {
   get unreachable(): boolean {
     return this.status === 0;
   }
+
+  /**
+   * The same request may well succeed a moment later: the server was unreachable, overloaded or
+   * throttling (0, 429, 500, 502, 503, 504), or an optimistic-concurrency conflict (409 Conflict;
+   * sluice's applies are forced, so a 409 never means a field another manager owns).
+   */
+  get transient(): boolean {
+    return TRANSIENT_STATUS.has(this.status) || (this.status === 409 && this.reason !== 'AlreadyExists');
+  }
 }
+
+const TRANSIENT_STATUS: ReadonlySet<number> = new Set([0, 429, 500, 502, 503, 504]);
 
 interface StatusBody {
   message?: string;

@@ -5,7 +5,12 @@ export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** An unreachable API server fails every request alike: the operation stays where it is and the caller retries. */
-export function rethrowUnreachable(err: unknown): void {
-  if (err instanceof KubeApiError && err.unreachable) throw err;
+/**
+ * An API server that is unreachable, overloaded or throttling, or a write that lost an
+ * optimistic-concurrency race, says nothing about the sync: the operation stays where it is, the
+ * pass ends with the error and the next pass carries on (bounded by syncTimeout). Failing the sync
+ * instead would start SyncFail hooks and, with `rollback: auto`, roll back a release that is fine.
+ */
+export function rethrowTransient(err: unknown): void {
+  if (err instanceof KubeApiError && err.transient) throw err;
 }

@@ -7,7 +7,7 @@
  * back; failing runs the failure path (SyncFail hooks, retry with backoff), which re-runs it openly.
  */
 import { refOf, subject, type KubeObject } from '../kube/types.js';
-import { errorMessage, rethrowUnreachable } from './call-errors.js';
+import { errorMessage, rethrowTransient } from './call-errors.js';
 import type { HookPhase } from './hooks.js';
 import { FIELD_MANAGER } from './inventory.js';
 import type { HookState, OperationContext, StepCheck, SyncOperation } from './operation.js';
@@ -47,7 +47,7 @@ export async function startHook(ctx: OperationContext, op: SyncOperation, task: 
     status('Running');
     return undefined;
   } catch (err) {
-    rethrowUnreachable(err);
+    rethrowTransient(err);
     op.changes.push({ subject: subject(ref), action: 'failed', error: errorMessage(err) });
     status('Failed', errorMessage(err));
     return `${phase} hook ${subject(ref)}: ${errorMessage(err)}`;
@@ -99,7 +99,7 @@ export async function checkHook(ctx: OperationContext, op: SyncOperation, task: 
     try {
       await ctx.client.delete(ref);
     } catch (err) {
-      rethrowUnreachable(err);
+      rethrowTransient(err);
       op.changes.push({ subject: subject(ref), action: 'failed', error: `deleting finished hook: ${errorMessage(err)}` });
     }
   }

@@ -12,7 +12,7 @@
 import type { HealthResult } from '../health/types.js';
 import type { ClusterClient } from '../kube/client.js';
 import { refOf, subject, type KubeObject } from '../kube/types.js';
-import { errorMessage, rethrowUnreachable } from './call-errors.js';
+import { errorMessage, rethrowTransient } from './call-errors.js';
 import type { ChangeSetEntry } from './changeset.js';
 import { checkHook, hookId, startHook } from './hook-run.js';
 import type { HookPhase } from './hooks.js';
@@ -133,8 +133,10 @@ function overdue(ctx: OperationContext, op: SyncOperation, step: SyncStep, waiti
 async function applyStep(ctx: OperationContext, op: SyncOperation, step: SyncStep): Promise<string | undefined> {
   let failure: string | undefined;
   for (const task of step.tasks) {
-    // A hook a previous controller saw complete (a resumed sync) is not run again.
-    if (task.hook && op.hooks.get(hookId(task))?.state === 'Succeeded') continue;
+    // A hook already started by this attempt (a pass cut short by a transient API error) or seen
+    // complete by a previous controller (a resumed sync) is not run again.
+    const started = task.hook ? op.hooks.get(hookId(task))?.state : undefined;
+    if (started === 'Running' || started === 'Succeeded') continue;
     const error = task.hook ? await startHook(ctx, op, task) : await applyResource(ctx, op, task);
     if (error && !failure) failure = error;
   }
@@ -154,22 +156,25 @@ async function checkStep(ctx: OperationContext, op: SyncOperation, step: SyncSte
 
 /** Prunes what the decision allows, dependents first; a failed delete fails the sync. */
 async function prune(ctx: OperationContext, op: SyncOperation): Promise<void> {
-  op.pruned = true;
   if (op.prune.prune.length > 0) enterPhase(op.phases, 'Prune', ctx.now());
   const ordered = pruneOrder(op.prune.prune.map((c) => c.live));
+  // A pass cut short by a transient error resumes the prune where it stopped.
+  const done = new Set(op.changes.filter((c) => c.action === 'deleted').map((c) => c.subject));
   let failure: string | undefined;
   for (const live of ordered) {
     const ref = refOf(live);
+    if (done.has(subject(ref))) continue;
     try {
       await ctx.client.delete(ref);
       op.touched = true;
       op.changes.push({ subject: subject(ref), action: 'deleted' });
     } catch (err) {
-      rethrowUnreachable(err);
+      rethrowTransient(err);
       op.changes.push({ subject: subject(ref), action: 'failed', error: errorMessage(err) });
       failure ??= `prune ${subject(ref)}: ${errorMessage(err)}`;
     }
   }
+  op.pruned = true;
   if (failure) await fail(ctx, op, 'apply', 'Prune', failure);
 }
 

@@ -6,7 +6,7 @@
  * (something deletes it each time) fails the step after MAX_RECREATIONS rather than fighting it.
  */
 import { refOf, subject } from '../kube/types.js';
-import { errorMessage, rethrowUnreachable } from './call-errors.js';
+import { errorMessage, rethrowTransient } from './call-errors.js';
 import { FIELD_MANAGER } from './inventory.js';
 import type { OperationContext, StepCheck, SyncOperation } from './operation.js';
 import type { SyncTask } from './plan.js';
@@ -28,7 +28,7 @@ export async function applyResource(ctx: OperationContext, op: SyncOperation, ta
     op.changes.push({ subject: subject(ref), action: live ? 'configured' : 'created' });
     return undefined;
   } catch (err) {
-    rethrowUnreachable(err);
+    rethrowTransient(err);
     op.changes.push({ subject: subject(ref), action: 'failed', error: errorMessage(err) });
     return errorMessage(err);
   }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { assessHealth } from '../../src/health/index.js';
+import { KubeApiError } from '../../src/kube/errors.js';
 import type { KubeObject, ObjectRef } from '../../src/kube/types.js';
 import { advanceOperation, newOperation, type OperationContext, type SyncOperation } from '../../src/sync/operation.js';
 import { planSync, splitHooks } from '../../src/sync/plan.js';
@@ -101,6 +102,52 @@ describe('sync/operation', () => {
     assert.equal(op.phase, 'Succeeded');
     assert.ok(await cluster.get(ref('Job', 'smoke')), 'BeforeHookCreation (the default) keeps it until the next sync');
     assert.deepEqual(applied(cluster), ['apply Job/migrate', 'delete Job/migrate', 'apply ConfigMap/cfg', 'apply Job/smoke']);
+  });
+
+  describe('transient API errors', () => {
+    const cases = [
+      { name: '503 on the apply of a hook', status: 503, reason: 'ServiceUnavailable', verb: 'apply', subject: 'Job/smoke' },
+      { name: '500 on reading a hook', status: 500, reason: 'InternalError', verb: 'get', subject: 'Job/migrate' },
+      { name: '409 Conflict on an apply', status: 409, reason: 'Conflict', verb: 'apply', subject: 'ConfigMap/cfg' },
+      { name: '429 on a prune', status: 429, reason: 'TooManyRequests', verb: 'delete', subject: 'ConfigMap/old' },
+    ];
+    for (const t of cases) {
+      it(`${t.name} ends the pass, not the sync; no hook runs twice`, async () => {
+        const old = cm('old');
+        const { cluster, ctx, op } = setup([job('migrate', 'PreSync'), job('smoke', 'PreSync'), cm('cfg')], { prune: [{ live: old }] });
+        await cluster.apply(old, { fieldManager: 'sluice', force: true });
+        cluster.writes.length = 0;
+        let armed = true;
+        const fault = <T>(verb: string, subject: string, call: () => Promise<T>): Promise<T> => {
+          if (armed && verb === t.verb && subject === t.subject) {
+            armed = false;
+            return Promise.reject(new KubeApiError(`${subject} ${verb} failed (${t.reason})`, t.status, t.reason));
+          }
+          return call();
+        };
+        const flaky: OperationContext = {
+          ...ctx,
+          client: Object.assign(Object.create(cluster) as MemoryCluster, {
+            get: (r: ObjectRef) => fault('get', `${r.kind}/${r.name}`, () => cluster.get(r)),
+            apply: (o: KubeObject, opts: Parameters<MemoryCluster['apply']>[1]) => fault('apply', `${o.kind}/${o.metadata.name}`, () => cluster.apply(o, opts)),
+            delete: (r: ObjectRef) => fault('delete', `${r.kind}/${r.name}`, () => cluster.delete(r)),
+          }),
+        };
+        let thrown = 0;
+        for (let pass = 0; pass < 6 && op.phase === 'Running'; pass++) {
+          await advanceOperation(flaky, op).catch((err: unknown) => {
+            assert.ok(err instanceof KubeApiError && err.status === t.status);
+            thrown++;
+          });
+          for (const name of ['migrate', 'smoke']) if (await cluster.get(ref('Job', name))) await setStatus(cluster, 'Job', name, jobDone(true));
+        }
+        assert.equal(thrown, 1, 'the fault surfaced once, as the pass error');
+        assert.equal(op.phase, 'Succeeded', op.message);
+        assert.equal(applied(cluster).filter((w) => w === 'apply Job/migrate').length, 1);
+        assert.equal(applied(cluster).filter((w) => w === 'apply Job/smoke').length, 1);
+        assert.ok(!(await cluster.get(ref('ConfigMap', 'old'))), 'pruned on the next pass');
+      });
+    }
   });
 
   it('BeforeHookCreation replaces the previous run of a hook', async () => {
