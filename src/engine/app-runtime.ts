@@ -38,6 +38,8 @@ export interface ActiveSync {
 
 export interface PendingRetry {
   readonly release: ReleaseRecord;
+  /** What the release applies: its record is written again from these if it vanished meanwhile. */
+  readonly manifests: readonly KubeObject[];
   readonly digest: string;
   readonly attempt: number;
   readonly at: number;

@@ -66,11 +66,25 @@ function limitsOf(appEnv: AppEnv): OperationLimits {
   return { ...(hookTimeoutMs !== undefined ? { hookMs: hookTimeoutMs } : {}), ...(waveTimeoutMs !== undefined ? { waveMs: waveTimeoutMs } : {}) };
 }
 
+/**
+ * A release waiting for its retry stays `Running`; when something else runs instead (git moved on,
+ * a manual sync, a rollback) the retry is given up and its release closed, or it would read
+ * `Running` for ever.
+ */
+export async function dropRetry(deps: OperationDeps, rt: AppRuntime, why: string, keep?: ReleaseRecord): Promise<void> {
+  const retry = rt.retry;
+  if (!retry || retry.release.id === keep?.id) return;
+  const { release, manifests } = retry;
+  rt.remember(await deps.history.update(release, release.id, { result: 'Failed', finishedAt: iso(deps.now()), message: `${retry.lastError}; retry given up: ${why}`, progress: undefined }, { record: release, manifests }));
+  rt.retry = undefined;
+}
+
 /** Starts a sync of what git renders; the caller advances it. */
 export async function startSync(deps: OperationDeps, rt: AppRuntime, appEnv: AppEnv, req: SyncRequest): Promise<ActiveSync> {
   const owner = { app: appEnv.app, env: appEnv.env };
   const now = deps.now();
   const { resources, hooks } = req.comparison.desired;
+  await dropRetry(deps, rt, `${req.trigger} of ${req.revision.slice(0, 7)} started instead`, req.release);
   if (appEnv.createNamespace) await deps.client.ensureNamespace(appEnv.namespace);
   const release =
     req.release ??
@@ -200,7 +214,7 @@ async function failed(deps: OperationDeps, rt: AppRuntime, appEnv: AppEnv, activ
   deps.log.log('warn', 'sync failed', { app: appEnv.app, env: appEnv.env, release: active.release.id, attempt: active.attempt, error: op.message, next: rollback ? 'rollback' : retry ? 'retry' : 'none' });
   if (retry) {
     const at = now + retryDelayMs(policy, active.attempt);
-    rt.retry = { release: active.release, digest: active.digest, attempt: active.attempt + 1, at, lastError: op.message };
+    rt.retry = { release: active.release, manifests: active.manifests, digest: active.digest, attempt: active.attempt + 1, at, lastError: op.message };
     rt.lastOperation = operationStatus(active, 'Retrying', now);
     return { active, followUp: 'retry' };
   }

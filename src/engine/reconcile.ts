@@ -16,7 +16,7 @@ import type { PruneDecision } from '../sync/prune.js';
 import { RefusedError } from '../history/errors.js';
 import type { AppRuntime } from './app-runtime.js';
 import { compare, desiredState, outOfSync, pruneFor, resourceStatuses, type Comparison } from './compare.js';
-import { advance, startRollback, startSync, type Finished, type OperationDeps } from './operations.js';
+import { advance, dropRetry, startRollback, startSync, type Finished, type OperationDeps } from './operations.js';
 import { autoSyncDecision, lastFromGit, quarantineFor, rollbackTarget, SELF_HEAL, selfHealDelayMs, type AutoSyncDecision } from './releases.js';
 import type { RenderOutcome } from './render.js';
 import type { AppEnvStatus, ResourceStatus, RolledBackStatus } from './status.js';
@@ -151,10 +151,11 @@ async function supersede(pass: Pass, digest: string): Promise<void> {
   const { deps, rt, input } = pass;
   const active = rt.active;
   if (!active || active.digest === digest || quarantineFor(rt.records ?? [], digest)) return;
-  rt.active = undefined;
   const message = `superseded by ${short(input.revision)} while ${active.op.message}`;
   const restore = { record: active.release, manifests: active.manifests };
   rt.remember(await deps.history.update(input.appEnv, active.release.id, { result: 'Failed', finishedAt: new Date(deps.now()).toISOString(), message, progress: undefined }, restore));
+  // Only once the record says so: a failed write leaves the sync to be superseded at the next pass.
+  rt.active = undefined;
   deps.log.log('info', 'sync superseded', { app: input.appEnv.app, env: input.appEnv.env, release: active.release.id, revision: input.revision });
 }
 
@@ -183,7 +184,7 @@ async function decide(pass: Pass, digest: string, c: Comparison): Promise<AutoSy
     await startSync(deps, rt, appEnv, { trigger: retry.release.trigger, revision, digest, comparison: c, release: retry.release, attempt: retry.attempt });
     return { sync: true, trigger: retry.release.trigger };
   }
-  if (retry) rt.retry = undefined; // git moved on: the new state gets its own sync
+  if (retry) await dropRetry(deps, rt, `git moved on to ${short(revision)}`); // the new state gets its own sync
   // Nothing to apply and nothing the policy lets it prune (a held or kept prune): a sync would only
   // add a release and an Event, again at every pass.
   const changes = c.drifted.size > 0 || prune.prune.length > 0;

@@ -181,6 +181,19 @@ describe('engine/reconcile', () => {
     assert.equal(rel.result, 'Failed');
   });
 
+  it('a release waiting for its retry is closed when git moves on, not left Running', async () => {
+    const h = new Harness();
+    h.cluster.refuse = (o) => (o.kind === 'ConfigMap' && o.metadata.name === 'a' ? 'admission webhook denied the request' : undefined);
+    const appEnv = target({ retry: { limit: 3, backoffMs: 5_000, factor: 2, maxBackoffMs: 60_000 } });
+    await h.run({ render: ok(cm('a')) }, appEnv);
+    assert.equal((await h.history.list(appEnv))[0].result, 'Running', 'waiting for its retry');
+    h.cluster.refuse = () => undefined;
+    await h.run({ revision: SHA2, render: ok(cm('b')) }, appEnv);
+    const records = await h.history.list(appEnv);
+    assert.deepEqual(records.map((r) => `${r.id} ${r.result}`), ['2 Succeeded', '1 Failed']);
+    assert.match(records[1].message ?? '', /admission webhook denied the request; retry given up: git moved on to 2222222/);
+  });
+
   it('rolls back automatically when a release goes Degraded, and holds until git changes', async () => {
     const h = new Harness();
     const appEnv = target({ rollback: 'auto' });
