@@ -66,12 +66,13 @@ export class HistoryStore {
     const id = (existing[0]?.id ?? 0) + 1;
     const full: ReleaseRecord = { ...record, id, app: owner.app, env: owner.env };
     await this.client.ensureNamespace(this.namespace);
-    await this.write(owner, full, bytes.toString('base64'));
+    // The oldest go first: a trim that fails must not leave behind a new record that nobody runs.
     if (limit > 0) {
       for (const old of existing.slice(Math.max(0, limit - 1))) {
         await this.client.delete({ apiVersion: 'v1', kind: 'Secret', namespace: this.namespace, name: releaseSecretName(owner, old.id) });
       }
     }
+    await this.write(owner, full, bytes.toString('base64'));
     return full;
   }
 

@@ -68,6 +68,15 @@ describe('history/store', () => {
     });
   }
 
+  it('a trim that fails writes no new record, so no release is left Running with nobody to run it', async () => {
+    await appendN(store, 3, 3);
+    const flaky = Object.assign(Object.create(cluster) as MemoryCluster, {
+      delete: () => Promise.reject(new Error('Secret/sluice-release.web.dev.v1 delete failed (InternalError): etcd timed out')),
+    });
+    await assert.rejects(new HistoryStore(flaky, NS).append(web, rec(), manifests, 3), /InternalError/);
+    assert.deepEqual((await store.list(web)).map((r) => r.id), [3, 2, 1]);
+  });
+
   it('never reuses an id after older releases were pruned', async () => {
     await appendN(store, 4, 2);
     assert.equal((await store.append(web, rec(), manifests, 2)).id, 5);
