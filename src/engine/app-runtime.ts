@@ -73,6 +73,8 @@ export interface SyncWaiter {
 export class AppRuntime {
   active?: ActiveSync;
   retry?: PendingRetry;
+  /** An automatic rollback decided but not yet started (a transient API error cut its pass short). */
+  pendingRollback?: { readonly from: ReleaseRecord; readonly reason: string };
   healthWatch?: HealthWatch;
   selfHeal = { count: 0, lastAt: 0 };
   /** Newest first; undefined until read from the cluster. */

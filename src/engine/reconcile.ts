@@ -92,8 +92,22 @@ async function autoRollback(pass: Pass, from: ReleaseRecord, reason: string): Pr
     pass.note = `automatic rollback impossible: ${(err as Error).message}`;
     return;
   }
+  // Kept until the rollback has started, so a pass cut short by the API server does not lose it.
+  rt.pendingRollback = { from, reason };
   await startRollback(deps, rt, input.appEnv, { from, to, by: 'auto', reason }, comparer(pass), 'sluice');
+  rt.pendingRollback = undefined;
   await advanceActive(pass);
+}
+
+/** Starts the automatic rollback an earlier pass decided on, while git still renders the failed release. */
+async function resumeRollback(pass: Pass, digest: string): Promise<void> {
+  const pending = pass.rt.pendingRollback;
+  if (!pending || pass.rt.active) return;
+  if (pending.from.digest !== digest) {
+    pass.rt.pendingRollback = undefined; // git moved on: the new state gets its own sync
+    return;
+  }
+  await autoRollback(pass, pending.from, pending.reason);
 }
 
 /** Serves manual rollback requests (they need no render: the manifests come from the history). */
@@ -241,6 +255,7 @@ export async function reconcile(deps: ReconcileDeps, rt: AppRuntime, input: Reco
   let c = await compare(deps.client, appEnv, desired, inventory);
   if (!rt.resumeChecked) await resumeInterrupted(pass, digest, c);
   await supersede(pass, digest);
+  await resumeRollback(pass, digest);
   let decision: AutoSyncDecision | undefined;
   if (!rt.active) decision = await decide(pass, digest, c);
   if (rt.active) await advanceActive(pass);

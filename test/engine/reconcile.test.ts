@@ -30,11 +30,15 @@ const deploy = (image: string): KubeObject => ({ apiVersion: 'apps/v1', kind: 'D
 export const ok = (...objects: KubeObject[]): RenderOutcome => ({ ok: true, objects, digest: 'd', generated: {} });
 const ref = (kind: string, name: string): ObjectRef => ({ apiVersion: kind === 'Deployment' ? 'apps/v1' : 'v1', kind, namespace: 'shop', name });
 
-/** A cluster whose admission refuses chosen objects, as a webhook or validation would. */
+/** A cluster whose admission refuses chosen objects, as a webhook or validation would, or that is briefly unavailable. */
 class RefusingCluster extends MemoryCluster {
   refuse: (obj: KubeObject) => string | undefined = () => undefined;
 
+  /** Writes answered 503 while this says so, as an overloaded API server would. */
+  unavailable: (obj: KubeObject) => boolean = () => false;
+
   override async apply(obj: KubeObject, options: ApplyOptions): Promise<KubeObject> {
+    if (this.unavailable(obj)) throw new KubeApiError(`${obj.kind}/${obj.metadata.name} apply failed (ServiceUnavailable): etcd is overloaded`, 503, 'ServiceUnavailable');
     const why = this.refuse(obj);
     if (why) throw new KubeApiError(`${obj.kind}/${obj.metadata.name} apply failed (Invalid): ${why}`, 422, 'Invalid');
     return super.apply(obj, options);
@@ -179,6 +183,23 @@ describe('engine/reconcile', () => {
     assert.match(third.status.message, /sync of this state failed \(release 1\)/);
     const [rel] = await h.history.list({ app: 'web', env: 'dev' });
     assert.equal(rel.result, 'Failed');
+  });
+
+  it('an automatic rollback cut short by a 503 starts at the next pass', async () => {
+    const h = new Harness();
+    const appEnv = target({ rollback: 'auto' });
+    await h.run({ render: ok(deploy('web:1')) }, appEnv);
+    await h.deploymentStatus(READY);
+    await h.run({ render: ok(deploy('web:1')) }, appEnv);
+    await h.run({ revision: SHA2, render: ok(deploy('web:broken')) }, appEnv);
+    await h.deploymentStatus(DEADLINE);
+    h.cluster.unavailable = (o) => o.kind === 'Secret' && o.metadata.name === 'sluice-release.web.dev.v3';
+    await assert.rejects(h.run({ revision: SHA2, render: ok(deploy('web:broken')) }, appEnv), /ServiceUnavailable/);
+    h.cluster.unavailable = () => false;
+    const rolling = await h.run({ revision: SHA2, render: ok(deploy('web:broken')) }, appEnv);
+    assert.match(rolling.status.message, /^rolling back release 3 \(1111111\)/);
+    const records = await h.history.list(appEnv);
+    assert.deepEqual(records.map((x) => `${x.id} ${x.trigger} ${x.result}${x.rolledBack ? ' rolled-back' : ''}`), ['3 auto-rollback Running', '2 auto-sync Failed rolled-back', '1 auto-sync Succeeded']);
   });
 
   it('a release waiting for its retry is closed when git moves on, not left Running', async () => {
