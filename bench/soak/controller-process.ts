@@ -2,10 +2,10 @@
  * The controller of a soak run as its own process, so the soak can SIGKILL it at any point:
  *   node dist/bench/soak/controller-process.js '<json>'
  * with {repo, kubeconfig, cacheDir, stateNamespace, token, pollIntervalMs}. Prints `listening URL`
- * on stdout once serving; SIGTERM closes it cleanly.
+ * on stdout once serving; SIGTERM closes it cleanly. SLUICE_SOAK_LOG=info logs to stderr.
  */
 import { defaultControllerOptions } from '../../src/engine/controller.js';
-import { silentLogger } from '../../src/log/logger.js';
+import { jsonLogger, silentLogger, type LogLevel } from '../../src/log/logger.js';
 import { startSluice } from '../../src/runtime/sluice.js';
 import { TokenSet } from '../../src/server/auth.js';
 
@@ -31,7 +31,8 @@ async function main(): Promise<void> {
       tokens: new TokenSet().add('admin', o.token, 'soak'),
       controller: { ...defaultControllerOptions(o.repo), pollIntervalMs: o.pollIntervalMs, progressRequeueMs: 200, maxBackoffMs: 2_000, stateNamespace: o.stateNamespace },
     },
-    silentLogger,
+    // SLUICE_SOAK_LOG=info (or debug) shows the controller's log on stderr when a run needs explaining.
+    process.env.SLUICE_SOAK_LOG ? jsonLogger(process.env.SLUICE_SOAK_LOG as LogLevel) : silentLogger,
   );
   process.stdout.write(`listening ${sluice.url}\n`);
   process.once('SIGTERM', () => void sluice.close().then(() => process.exit(0)));
