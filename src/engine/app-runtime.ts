@@ -87,6 +87,11 @@ export class AppRuntime {
   /** The values the chart generated, as stored in the cluster; undefined until read. */
   generated?: GeneratedValues;
 
+  /** Drops a record the cluster no longer holds from the cached history. */
+  forget(id: number): void {
+    this.records = this.records?.filter((r) => r.id !== id);
+  }
+
   /** Replaces a record in the cached history (after an update) or adds a new one on top. */
   remember(record: ReleaseRecord): void {
     const records = this.records ?? [];

@@ -7,6 +7,7 @@
  * is written again from what the engine holds should it vanish from the cluster.
  */
 import { randomUUID } from 'node:crypto';
+import { RefusedError } from '../history/errors.js';
 import type { AppEnv } from '../config/types.js';
 import { imagesOf, type ReleaseRecord, type ReleaseTrigger, type StoredRelease } from '../history/release.js';
 import type { HealthResult } from '../health/types.js';
@@ -113,7 +114,11 @@ export async function startSync(deps: OperationDeps, rt: AppRuntime, appEnv: App
 export async function startRollback(deps: OperationDeps, rt: AppRuntime, appEnv: AppEnv, intent: RollbackIntent, comparison: (desired: KubeObject[]) => Promise<Comparison>, triggeredBy?: string): Promise<ActiveSync> {
   const owner = { app: appEnv.app, env: appEnv.env };
   const stored = await deps.history.get(owner, intent.to.id);
-  if (!stored) throw new Error(`release ${intent.to.id} of ${appEnv.app}/${appEnv.env} is no longer stored`);
+  if (!stored) {
+    // Deleted, or lost with the cluster's state: it cannot be a target any more, now or later.
+    rt.forget(intent.to.id);
+    throw new RefusedError('no-target', `release ${intent.to.id} of ${appEnv.app}/${appEnv.env} is no longer stored`);
+  }
   const now = deps.now();
   if (intent.from && !intent.from.rolledBack) {
     rt.remember(await deps.history.update(owner, intent.from.id, { rolledBack: { at: iso(now), reason: intent.reason, by: intent.by } }));

@@ -94,7 +94,15 @@ async function autoRollback(pass: Pass, from: ReleaseRecord, reason: string): Pr
   }
   // Kept until the rollback has started, so a pass cut short by the API server does not lose it.
   rt.pendingRollback = { from, reason };
-  await startRollback(deps, rt, input.appEnv, { from, to, by: 'auto', reason }, comparer(pass), 'sluice');
+  try {
+    await startRollback(deps, rt, input.appEnv, { from, to, by: 'auto', reason }, comparer(pass), 'sluice');
+  } catch (err) {
+    if (!(err instanceof RefusedError)) throw err;
+    // The target is gone (deleted, or lost with the cluster's state): refused for good, not retried.
+    rt.pendingRollback = undefined;
+    pass.note = `automatic rollback impossible: ${err.message}`;
+    return;
+  }
   rt.pendingRollback = undefined;
   await advanceActive(pass);
 }

@@ -202,6 +202,23 @@ describe('engine/reconcile', () => {
     assert.deepEqual(records.map((x) => `${x.id} ${x.trigger} ${x.result}${x.rolledBack ? ' rolled-back' : ''}`), ['3 auto-rollback Running', '2 auto-sync Failed rolled-back', '1 auto-sync Succeeded']);
   });
 
+  it('an automatic rollback whose target is no longer stored is refused once, not retried at every pass', async () => {
+    const h = new Harness();
+    const appEnv = target({ rollback: 'auto' });
+    await h.run({ render: ok(deploy('web:1')) }, appEnv);
+    await h.deploymentStatus(READY);
+    await h.run({ render: ok(deploy('web:1')) }, appEnv);
+    await h.run({ revision: SHA2, render: ok(deploy('web:broken')) }, appEnv);
+    h.cluster.objects.delete('/Secret/sluice-system/sluice-release.web.dev.v1'); // lost with the cluster's state
+    await h.deploymentStatus(DEADLINE);
+    const failed = await h.run({ revision: SHA2, render: ok(deploy('web:broken')) }, appEnv);
+    assert.match(failed.status.message, /^automatic rollback impossible: release 1 of web\/dev is no longer stored/);
+    assert.equal(h.rt.pendingRollback, undefined);
+    const writes = h.cluster.writes.length;
+    await h.run({ revision: SHA2, render: ok(deploy('web:broken')) }, appEnv);
+    assert.equal(h.cluster.writes.length, writes, 'nothing tried again');
+  });
+
   it('a release waiting for its retry is closed when git moves on, not left Running', async () => {
     const h = new Harness();
     h.cluster.refuse = (o) => (o.kind === 'ConfigMap' && o.metadata.name === 'a' ? 'admission webhook denied the request' : undefined);
