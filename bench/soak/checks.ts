@@ -77,6 +77,11 @@ export interface ReleaseExpectation {
   readonly lastChange: Readonly<Record<string, number>>;
   /** The history of each app × env before the run: its records are not the run's. */
   readonly before: Readonly<Record<string, readonly RecordView[] | undefined>>;
+  /**
+   * The cluster lost its whole state during the run: the records of before the run went with it
+   * (as Helm's and Argo CD's, which live in the cluster too). What the run synced must still be recorded.
+   */
+  readonly stateWiped?: boolean;
 }
 
 /** Checks the records an app × env gained in the run (all of its history, oldest first, in `history`). */
@@ -92,8 +97,11 @@ export function checkReleases(v: Verdict, history: Readonly<Record<string, reado
     const newest = earlier.reduce<RecordView | undefined>((m, r) => (!m || r.id > m.id ? r : m), undefined);
     // The history limit drops the oldest records, never the newest one of before the run.
     if (newest && !all.some((r) => r.id === newest.id && r.startedAt === newest.startedAt)) {
-      v.missingReleases++;
-      v.details.push(`missing release ${k}: release ${newest.id}, the newest before the run, is gone (records lost; the history now ends at ${all.reduce((m, r) => Math.max(m, r.id), 0)})`);
+      if (exp.stateWiped) v.details.push(`${k}: the history of before the run was lost with the cluster's state`);
+      else {
+        v.missingReleases++;
+        v.details.push(`missing release ${k}: release ${newest.id}, the newest before the run, is gone (records lost; the history now ends at ${all.reduce((m, r) => Math.max(m, r.id), 0)})`);
+      }
     }
     // A record is the run's unless the history had it before (ids restart when the history is lost).
     const seen = new Set(earlier.map((r) => `${r.id} ${r.startedAt}`));

@@ -34,6 +34,7 @@ export const CLASSES: readonly FaultClass[] = [
   emulatorFaults('emulator-410', { goneRate: 0.3, watchCutRate: 0.3, watchCutAfterMs: 1_500 }),
   {
     name: 'emulator-wipe',
+    wipesState: true,
     async afterStep(ctx, step) {
       if (step === ctx.strikeStep) ctx.env.emulator.wipe();
     },

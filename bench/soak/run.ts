@@ -31,6 +31,8 @@ export interface FaultClass {
   afterStep?(ctx: RunContext, step: number): Promise<void>;
   /** The prune step rewrites history (force-push) instead of committing on top. */
   readonly forcePush?: boolean;
+  /** The class drops the cluster's whole state, sluice's release history with it. */
+  readonly wipesState?: boolean;
   /** How long after the final push a run may take to converge; default 30 s. */
   readonly convergeTimeoutMs?: number;
 }
@@ -193,7 +195,7 @@ export async function runOnce(env: SoakEnv, cls: FaultClass, st: ClassState, run
   const namespaces = ENVS.map((e) => namespaceOf(st.prefix, e));
   checkPrunes(verdict, renderedObjects(st.prefix, st.model), `${namespaceOf(st.prefix, 'dev')}/configmaps/${FOREIGN}`, env.deletes.slice(deletesFrom), namespaces);
   const after = await histories(st);
-  checkReleases(verdict, after, { commits, lastChange: lastChanges(models), before }, st.model);
+  checkReleases(verdict, after, { commits, lastChange: lastChanges(models), before, stateWiped: cls.wipesState === true }, st.model);
   const hooks: Record<string, number> = {};
   for (const app of APPS) for (const e of ENVS) hooks[key(app, e)] = env.jobsCreated.slice(jobsFrom).filter((j) => j === `${namespaceOf(st.prefix, e)}/${app}-pre`).length;
   checkHookRuns(verdict, hooks, after, before);

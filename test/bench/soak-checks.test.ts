@@ -50,6 +50,13 @@ describe('bench/soak checks', () => {
     const wiped = emptyVerdict();
     checkReleases(wiped, { ...good, 'web/dev': [rec(1, 'c2', 'd1')] }, exp, last);
     assert.deepEqual(wiped.details, ['missing release web/dev: release 1, the newest before the run, is gone (records lost; the history now ends at 1)']);
+    // Where the run wiped the cluster on purpose, the history of before went with it; what the run synced is still wanted.
+    const expected = emptyVerdict();
+    checkReleases(expected, { ...good, 'web/dev': [rec(1, 'c2', 'd1')] }, { ...exp, stateWiped: true }, last);
+    assert.deepEqual([expected.missingReleases, expected.details], [0, ["web/dev: the history of before the run was lost with the cluster's state"]]);
+    const unrecorded = emptyVerdict();
+    checkReleases(unrecorded, { ...good, 'web/dev': [] }, { ...exp, stateWiped: true }, last);
+    assert.equal(unrecorded.missingReleases, 1, unrecorded.details.join('\n'));
     const w = emptyVerdict();
     checkReleases(w, bad, exp, last);
     const text = w.details.join('\n');
