@@ -205,13 +205,21 @@ async function succeed(deps: OperationDeps, rt: AppRuntime, appEnv: AppEnv, acti
   return { active, followUp: 'none' };
 }
 
+/**
+ * After a sync that did not finish (failed, or superseded): keeps tracking everything that may now
+ * exist — what was tracked before and what this sync set out to apply — so a later prune still finds it.
+ */
+export async function keepTracking(deps: OperationDeps, active: ActiveSync): Promise<void> {
+  const owner = { app: active.release.app, env: active.release.env };
+  const known = new Map([...active.inventory, ...active.desired].map((r) => [objectKey(r), r]));
+  await deps.inventory.save(owner, { revision: active.release.revision, objects: [...known.values()] });
+}
+
 async function failed(deps: OperationDeps, rt: AppRuntime, appEnv: AppEnv, active: ActiveSync): Promise<Finished> {
   const owner = { app: appEnv.app, env: appEnv.env };
   const now = deps.now();
   const { op } = active;
-  // Keep tracking everything that may now exist, so a later prune still finds it.
-  const known = new Map([...active.inventory, ...active.desired].map((r) => [objectKey(r), r]));
-  await deps.inventory.save(owner, { revision: active.release.revision, objects: [...known.values()] });
+  await keepTracking(deps, active);
   const policy = appEnv.syncPolicy;
   const changedCluster = op.touched || op.failure?.kind === 'health';
   const rollback = policy.rollback === 'auto' && !active.rollback && changedCluster;

@@ -16,7 +16,7 @@ import type { PruneDecision } from '../sync/prune.js';
 import { RefusedError } from '../history/errors.js';
 import type { AppRuntime } from './app-runtime.js';
 import { compare, desiredState, outOfSync, pruneFor, resourceStatuses, type Comparison } from './compare.js';
-import { advance, dropRetry, startRollback, startSync, type Finished, type OperationDeps } from './operations.js';
+import { advance, dropRetry, keepTracking, startRollback, startSync, type Finished, type OperationDeps } from './operations.js';
 import { autoSyncDecision, lastFromGit, quarantineFor, rollbackTarget, SELF_HEAL, selfHealDelayMs, type AutoSyncDecision } from './releases.js';
 import type { RenderOutcome } from './render.js';
 import type { AppEnvStatus, ResourceStatus, RolledBackStatus } from './status.js';
@@ -169,16 +169,19 @@ async function resumeInterrupted(pass: Pass, digest: string, c: Comparison): Pro
  * healthy must not hold back the fix pushed for it). A rollback is kept while git renders the
  * release it undoes.
  */
-async function supersede(pass: Pass, digest: string): Promise<void> {
+async function supersede(pass: Pass, digest: string): Promise<boolean> {
   const { deps, rt, input } = pass;
   const active = rt.active;
-  if (!active || active.digest === digest || quarantineFor(rt.records ?? [], digest)) return;
+  if (!active || active.digest === digest || quarantineFor(rt.records ?? [], digest)) return false;
+  // What it may have applied stays tracked: the inventory may have been lost meanwhile (a wiped cluster).
+  await keepTracking(deps, active);
   const message = `superseded by ${short(input.revision)} while ${active.op.message}`;
   const restore = { record: active.release, manifests: active.manifests };
   rt.remember(await deps.history.update(input.appEnv, active.release.id, { result: 'Failed', finishedAt: new Date(deps.now()).toISOString(), message, progress: undefined }, restore));
   // Only once the record says so: a failed write leaves the sync to be superseded at the next pass.
   rt.active = undefined;
   deps.log.log('info', 'sync superseded', { app: input.appEnv.app, env: input.appEnv.env, release: active.release.id, revision: input.revision });
+  return true;
 }
 
 /** Starts a sync when the rules say so; returns the decision for the status message. */
@@ -262,13 +265,13 @@ export async function reconcile(deps: ReconcileDeps, rt: AppRuntime, input: Reco
   const inventory = (await deps.inventory.load(appEnv))?.objects ?? [];
   let c = await compare(deps.client, appEnv, desired, inventory);
   if (!rt.resumeChecked) await resumeInterrupted(pass, digest, c);
-  await supersede(pass, digest);
+  // Status shows the cluster after whatever this pass applied (a sync step, a rollback).
+  const recompare = async () => compare(deps.client, appEnv, desired, (await deps.inventory.load(appEnv))?.objects ?? []);
+  if (await supersede(pass, digest)) c = await recompare();
   await resumeRollback(pass, digest);
   let decision: AutoSyncDecision | undefined;
   if (!rt.active) decision = await decide(pass, digest, c);
   if (rt.active) await advanceActive(pass);
-  // Status shows the cluster after whatever this pass applied (a sync step, a rollback).
-  const recompare = async () => compare(deps.client, appEnv, desired, (await deps.inventory.load(appEnv))?.objects ?? []);
   if (pass.finished.length || rt.active) c = await recompare();
   const before = pass.finished.length;
   await watchHealth(pass, resourceStatuses(c, deps.health));

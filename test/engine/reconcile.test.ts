@@ -219,6 +219,18 @@ describe('engine/reconcile', () => {
     assert.equal(h.cluster.writes.length, writes, 'nothing tried again');
   });
 
+  it('a sync superseded after sluice\'s state was lost keeps what it applied tracked, so the next sync prunes it', async () => {
+    const h = new Harness();
+    await h.run({ render: ok(deploy('web:1'), cm('extra')) });
+    for (const k of [...h.cluster.objects.keys()]) if (k.includes('sluice-inventory')) h.cluster.objects.delete(k); // the cluster lost sluice's state
+    const inventory = [...h.cluster.objects.keys()].filter((k) => k.includes('sluice-inventory'));
+    assert.deepEqual(inventory, [], 'no inventory left');
+    await h.run({ revision: SHA2, render: ok(deploy('web:2')) });
+    await h.deploymentStatus(READY);
+    await h.run({ revision: SHA2, render: ok(deploy('web:2')) });
+    assert.equal(await h.cluster.get(ref('ConfigMap', 'extra')), undefined, 'pruned by the sync that superseded the first');
+  });
+
   it('a release waiting for its retry is closed when git moves on, not left Running', async () => {
     const h = new Harness();
     h.cluster.refuse = (o) => (o.kind === 'ConfigMap' && o.metadata.name === 'a' ? 'admission webhook denied the request' : undefined);
