@@ -160,7 +160,10 @@ export type Finished = { readonly active: ActiveSync; readonly followUp: 'none' 
 export async function advance(deps: OperationDeps, rt: AppRuntime, appEnv: AppEnv): Promise<Finished | undefined> {
   const active = rt.active;
   if (!active) return undefined;
-  const ctx = { client: deps.client, now: deps.now, drifted: (d: KubeObject, l: KubeObject) => isDrifted(appEnv, d, l), health: deps.health };
+  const ctx = {
+    client: deps.client, now: deps.now, drifted: (d: KubeObject, l: KubeObject) => isDrifted(appEnv, d, l), health: deps.health,
+    ...(appEnv.createNamespace ? { ensureNamespace: (ns: string) => deps.client.ensureNamespace(ns) } : {}),
+  };
   await advanceOperation(ctx, active.op);
   rt.lastOperation = operationStatus(active);
   if (active.op.phase === 'Running') {

@@ -1,5 +1,8 @@
 /** How a sync step reads a failed cluster call: the message it records, and when to give up the pass instead. */
 import { KubeApiError } from '../kube/errors.js';
+import type { KubeObject } from '../kube/types.js';
+import { FIELD_MANAGER } from './inventory.js';
+import type { OperationContext } from './operation.js';
 
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -13,4 +16,26 @@ export function errorMessage(err: unknown): string {
  */
 export function rethrowTransient(err: unknown): void {
   if (err instanceof KubeApiError && err.transient) throw err;
+}
+
+/** The namespace an apply was refused for because it does not exist (the API server's NotFound text). */
+function missingNamespace(err: unknown): string | undefined {
+  if (!(err instanceof KubeApiError) || err.status !== 404) return undefined;
+  return /namespaces "([^"]+)" not found/.exec(err.message)?.[1];
+}
+
+/**
+ * Server-side applies an object as sluice. Where the env creates its namespace and it has gone
+ * meanwhile (deleted, or lost with the cluster's state), it is created again and the apply repeated
+ * once, as at the start of a sync.
+ */
+export async function applyObject(ctx: OperationContext, obj: KubeObject): Promise<void> {
+  try {
+    await ctx.client.apply(obj, { fieldManager: FIELD_MANAGER, force: true });
+  } catch (err) {
+    const ns = missingNamespace(err);
+    if (!ns || !ctx.ensureNamespace) throw err;
+    await ctx.ensureNamespace(ns);
+    await ctx.client.apply(obj, { fieldManager: FIELD_MANAGER, force: true });
+  }
 }

@@ -7,9 +7,8 @@
  * back; failing runs the failure path (SyncFail hooks, retry with backoff), which re-runs it openly.
  */
 import { refOf, subject, type KubeObject } from '../kube/types.js';
-import { errorMessage, rethrowTransient } from './call-errors.js';
+import { applyObject, errorMessage, rethrowTransient } from './call-errors.js';
 import type { HookPhase } from './hooks.js';
-import { FIELD_MANAGER } from './inventory.js';
 import type { HookState, OperationContext, StepCheck, SyncOperation } from './operation.js';
 import type { SyncTask } from './plan.js';
 import { exceeded, formatLimit } from './timeouts.js';
@@ -41,7 +40,7 @@ export async function startHook(ctx: OperationContext, op: SyncOperation, task: 
         return undefined;
       }
     }
-    await ctx.client.apply(task.obj, { fieldManager: FIELD_MANAGER, force: true });
+    await applyObject(ctx, task.obj);
     if (phase !== 'PreSync') op.touched = true;
     op.changes.push({ subject: subject(ref), action: 'created' });
     status('Running');

@@ -40,6 +40,8 @@ export interface OperationContext {
   /** True when the live object differs from the desired one (the app's diff rules). */
   readonly drifted: (desired: KubeObject, live: KubeObject) => boolean;
   readonly health: (live: KubeObject) => HealthResult;
+  /** Creates a namespace the app's objects go to when it is missing (the env's `createNamespace`); absent: never. */
+  readonly ensureNamespace?: (name: string) => Promise<void>;
 }
 
 export interface SyncOperation {

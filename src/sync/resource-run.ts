@@ -6,8 +6,7 @@
  * (something deletes it each time) fails the step after MAX_RECREATIONS rather than fighting it.
  */
 import { refOf, subject } from '../kube/types.js';
-import { errorMessage, rethrowTransient } from './call-errors.js';
-import { FIELD_MANAGER } from './inventory.js';
+import { applyObject, errorMessage, rethrowTransient } from './call-errors.js';
 import type { OperationContext, StepCheck, SyncOperation } from './operation.js';
 import type { SyncTask } from './plan.js';
 
@@ -23,7 +22,7 @@ export async function applyResource(ctx: OperationContext, op: SyncOperation, ta
       op.changes.push({ subject: subject(ref), action: 'unchanged' });
       return undefined;
     }
-    await ctx.client.apply(task.obj, { fieldManager: FIELD_MANAGER, force: true });
+    await applyObject(ctx, task.obj);
     op.touched = true;
     op.changes.push({ subject: subject(ref), action: live ? 'configured' : 'created' });
     return undefined;

@@ -104,6 +104,25 @@ describe('sync/operation', () => {
     assert.deepEqual(applied(cluster), ['apply Job/migrate', 'delete Job/migrate', 'apply ConfigMap/cfg', 'apply Job/smoke']);
   });
 
+  for (const t of [{ create: true, phase: 'Succeeded' }, { create: false, phase: 'Failed' }]) {
+    it(`an apply into a namespace that has gone ${t.create ? 'creates it again (createNamespace)' : 'fails the step'}`, async () => {
+      const { cluster, ctx, op } = setup([cm('cfg')]);
+      let namespaceThere = false;
+      const created: string[] = [];
+      const lost: OperationContext = {
+        ...ctx,
+        client: Object.assign(Object.create(cluster) as MemoryCluster, {
+          apply: (o: KubeObject, opts: Parameters<MemoryCluster['apply']>[1]) =>
+            namespaceThere ? cluster.apply(o, opts) : Promise.reject(new KubeApiError(`${o.kind}/${NS}/${o.metadata.name} apply failed (NotFound): namespaces "${NS}" not found`, 404, 'NotFound')),
+        }),
+        ...(t.create ? { ensureNamespace: async (ns: string) => { created.push(ns); namespaceThere = true; } } : {}),
+      };
+      await advanceOperation(lost, op);
+      assert.equal(op.phase, t.phase, op.message);
+      assert.deepEqual(created, t.create ? [NS] : []);
+    });
+  }
+
   describe('transient API errors', () => {
     const cases = [
       { name: '503 on the apply of a hook', status: 503, reason: 'ServiceUnavailable', verb: 'apply', subject: 'Job/smoke' },
