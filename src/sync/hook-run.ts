@@ -10,7 +10,7 @@ import { refOf, subject, type KubeObject } from '../kube/types.js';
 import { applyObject, errorMessage, rethrowTransient } from './call-errors.js';
 import type { HookPhase } from './hooks.js';
 import type { HookState, OperationContext, StepCheck, SyncOperation } from './operation.js';
-import type { SyncTask } from './plan.js';
+import { SYNC_ID_ANNOTATION, type SyncTask } from './plan.js';
 import { exceeded, formatLimit } from './timeouts.js';
 
 /** A hook's id within an operation, also how the release record lists completed hooks: `PreSync batch/Job/shop/migrate`. */
@@ -32,6 +32,12 @@ export async function startHook(ctx: OperationContext, op: SyncOperation, task: 
   };
   try {
     const live = await ctx.client.get(ref);
+    const syncId = task.obj.metadata.annotations?.[SYNC_ID_ANNOTATION];
+    if (live && syncId !== undefined && live.metadata.annotations?.[SYNC_ID_ANNOTATION] === syncId) {
+      // This sync created it before a controller restart: follow that run instead of starting another.
+      status('Running');
+      return undefined;
+    }
     if (live && task.hook?.deletePolicies.includes('BeforeHookCreation')) {
       await ctx.client.delete(ref);
       if (await ctx.client.get(ref)) {

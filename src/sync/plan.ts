@@ -50,6 +50,9 @@ export function splitHooks(objects: readonly KubeObject[]): SplitObjects {
   return out;
 }
 
+/** On each hook sluice creates: the sync (release and attempt) that created it. */
+export const SYNC_ID_ANNOTATION = 'sluice.dev/sync-id';
+
 const PHASE_ORDER: Readonly<Record<StepPhase, number>> = { PreSync: 0, Sync: 1, PostSync: 2 };
 
 function hookTasks(hooks: readonly KubeObject[], syncId: string): SyncTask[] {
@@ -58,7 +61,8 @@ function hookTasks(hooks: readonly KubeObject[], syncId: string): SyncTask[] {
     const kind = hookKind(h);
     if (!kind.hook || 'skip' in kind) continue;
     const { generateName: _generated, ...metadata } = h.metadata;
-    const obj: KubeObject = { ...h, metadata: { ...metadata, name: hookName(h, syncId) } };
+    // The sync id on the hook tells a restarted controller that this sync already created it.
+    const obj: KubeObject = { ...h, metadata: { ...metadata, name: hookName(h, syncId), annotations: { ...metadata.annotations, [SYNC_ID_ANNOTATION]: syncId } } };
     for (const phase of kind.phases) tasks.push({ obj, key: objectKey(refOf(obj)), hook: { phase, deletePolicies: deletePolicies(h) } });
   }
   return tasks;

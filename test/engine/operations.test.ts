@@ -89,6 +89,20 @@ describe('engine/operations', () => {
     assert.deepEqual(done.finished.flatMap(operationEvents).map((e) => e.reason), ['Synced']);
   });
 
+  it('a hook a killed controller created but never saw finish is followed, not created again, by the restarted one', async () => {
+    const h = new Harness();
+    const render = ok(migrate, deploy);
+    await h.run({ render });
+    assert.equal(hookRuns(h), 1);
+    await jobDone(h); // it finishes while no controller runs
+    h.rt = new AppRuntime();
+    const resumed = await h.run({ render });
+    assert.match(resumed.status.message, /Sync wave 0 .*waiting for Deployment\/shop\/web/);
+    await h.deploymentStatus(READY);
+    assert.equal((await h.run({ render })).status.operation?.phase, 'Succeeded');
+    assert.equal(hookRuns(h), 1, 'the PreSync hook Job was created once');
+  });
+
   it('a hook that completed is not run again by a restarted controller', async () => {
     const h = new Harness();
     const render = ok(migrate, deploy);
