@@ -68,6 +68,16 @@ export class Harness {
 const READY = { replicas: 1, updatedReplicas: 1, availableReplicas: 1, readyReplicas: 1 };
 const DEADLINE = { conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }] };
 
+/** Release 1 synced and Healthy, then release 2 (web:broken) applied and Degraded; `meanwhile` runs just before it degrades. */
+async function breakAfterHealthy(h: Harness, appEnv: ReturnType<typeof target>, meanwhile = (): void => {}): Promise<void> {
+  await h.run({ render: ok(deploy('web:1')) }, appEnv);
+  await h.deploymentStatus(READY);
+  await h.run({ render: ok(deploy('web:1')) }, appEnv);
+  await h.run({ revision: SHA2, render: ok(deploy('web:broken')) }, appEnv);
+  meanwhile();
+  await h.deploymentStatus(DEADLINE);
+}
+
 describe('engine/reconcile', () => {
   it('creates missing objects in install order, reports Synced and records release 1', async () => {
     const h = new Harness();
@@ -188,11 +198,7 @@ describe('engine/reconcile', () => {
   it('an automatic rollback cut short by a 503 starts at the next pass', async () => {
     const h = new Harness();
     const appEnv = target({ rollback: 'auto' });
-    await h.run({ render: ok(deploy('web:1')) }, appEnv);
-    await h.deploymentStatus(READY);
-    await h.run({ render: ok(deploy('web:1')) }, appEnv);
-    await h.run({ revision: SHA2, render: ok(deploy('web:broken')) }, appEnv);
-    await h.deploymentStatus(DEADLINE);
+    await breakAfterHealthy(h, appEnv);
     h.cluster.unavailable = (o) => o.kind === 'Secret' && o.metadata.name === 'sluice-release.web.dev.v3';
     await assert.rejects(h.run({ revision: SHA2, render: ok(deploy('web:broken')) }, appEnv), /ServiceUnavailable/);
     h.cluster.unavailable = () => false;
@@ -205,12 +211,8 @@ describe('engine/reconcile', () => {
   it('an automatic rollback whose target is no longer stored is refused once, not retried at every pass', async () => {
     const h = new Harness();
     const appEnv = target({ rollback: 'auto' });
-    await h.run({ render: ok(deploy('web:1')) }, appEnv);
-    await h.deploymentStatus(READY);
-    await h.run({ render: ok(deploy('web:1')) }, appEnv);
-    await h.run({ revision: SHA2, render: ok(deploy('web:broken')) }, appEnv);
-    h.cluster.objects.delete('/Secret/sluice-system/sluice-release.web.dev.v1'); // lost with the cluster's state
-    await h.deploymentStatus(DEADLINE);
+    // Release 1 is lost with the cluster's state while release 2 rolls out.
+    await breakAfterHealthy(h, appEnv, () => h.cluster.objects.delete('/Secret/sluice-system/sluice-release.web.dev.v1'));
     const failed = await h.run({ revision: SHA2, render: ok(deploy('web:broken')) }, appEnv);
     assert.match(failed.status.message, /^automatic rollback impossible: release 1 of web\/dev is no longer stored/);
     assert.equal(h.rt.pendingRollback, undefined);

@@ -1,11 +1,2 @@
-/** mulberry32: a small seeded PRNG, the same sequence on every machine, for property and fuzz tests. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The emulator's seeded generator (mulberry32): the same sequence on every machine, for property and fuzz tests. */
+export { seededRandom as prng } from '../../src/emulator/faults.js';
