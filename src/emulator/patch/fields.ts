@@ -3,8 +3,8 @@
  * `f:name` for a map field, `k:{"name":"web"}` for an item of a keyed list, `.` for the item or
  * map itself. Built from an object, walked as leaf paths, and used to read or delete those paths.
  */
-import { listKeyFor } from '../../diff/listkeys.js';
-import { isMap, type Json } from './merge.js';
+import { isMap, type Json } from './json.js';
+import { keyOf, mergeKeyFor } from './merge-keys.js';
 
 export type FieldsNode = { [k: string]: FieldsNode };
 export type Path = readonly string[];
@@ -13,12 +13,6 @@ export type Path = readonly string[];
 const SKIP_TOP = new Set(['apiVersion', 'kind', 'status']);
 const SKIP_META = new Set(['name', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields', 'deletionTimestamp', 'selfLink']);
 
-function keyStep(key: readonly { name: string; default?: unknown }[], item: { [k: string]: Json }): string {
-  const k: Record<string, unknown> = {};
-  for (const f of key) k[f.name] = item[f.name] ?? f.default;
-  return `k:${JSON.stringify(k)}`;
-}
-
 function fieldsOfValue(field: string, v: Json): FieldsNode {
   if (isMap(v)) {
     const node: FieldsNode = {};
@@ -26,10 +20,10 @@ function fieldsOfValue(field: string, v: Json): FieldsNode {
     return node;
   }
   if (Array.isArray(v)) {
-    const key = listKeyFor(field, v);
+    const key = mergeKeyFor(field, v);
     if (!key) return {};
     const node: FieldsNode = {};
-    for (const item of v) node[keyStep(key, item as { [k: string]: Json })] = { '.': {}, ...fieldsOfValue(field, item) };
+    for (const item of v) node[`k:${keyOf(key, item as { [k: string]: Json })}`] = { '.': {}, ...fieldsOfValue(field, item) };
     return node;
   }
   return {};

@@ -4,18 +4,10 @@
  * directives), and the structural merge server-side apply uses (the same list merging, no
  * directives, null does not delete).
  */
-import { listKeyFor, sameKey } from '../../diff/listkeys.js';
+import { clone, isMap, type Json, type JsonMap as Map } from './json.js';
+import { mergeKeyFor, sameEntry } from './merge-keys.js';
 
-export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-type Map = { [k: string]: Json };
-
-export function isMap(v: unknown): v is Map {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-export function clone<T>(v: T): T {
-  return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
-}
+export { clone, isMap, type Json } from './json.js';
 
 /** RFC 7386. */
 export function mergePatch(target: Json | undefined, patch: Json): Json {
@@ -29,11 +21,11 @@ export function mergePatch(target: Json | undefined, patch: Json): Json {
 }
 
 function mergeKeyedList(field: string, live: Json[], patch: Json[], strategic: boolean): Json[] {
-  const key = listKeyFor(field, patch.filter((p) => !(isMap(p) && p.$patch === 'delete')).length ? patch : live);
+  const key = mergeKeyFor(field, patch.filter((p) => !(isMap(p) && p.$patch === 'delete')).length ? patch : live);
   if (!key) return clone(patch);
   const out = clone(live);
   for (const item of patch) {
-    const idx = out.findIndex((x) => sameKey(key, x, item));
+    const idx = out.findIndex((x) => sameEntry(key, x, item));
     if (strategic && isMap(item) && item.$patch === 'delete') {
       if (idx >= 0) out.splice(idx, 1);
       continue;
