@@ -178,3 +178,23 @@ export class DriftWatcher {
     }
   }
 }
+
+/**
+ * The kinds each app × env deploys, by cluster context: after each render the watcher is told the
+ * union for that context, and only when an app × env's kinds (or context) changed.
+ */
+export class DeployedKinds {
+  private readonly byKey = new Map<string, { context: string; kinds: string[] }>();
+
+  constructor(private readonly watcher: Pick<DriftWatcher, 'track'>) {}
+
+  track(key: string, context: string, objects: readonly { readonly apiVersion: string; readonly kind: string }[]): void {
+    const kinds = [...new Set(objects.map((o) => `${o.apiVersion}\0${o.kind}`))].sort();
+    const before = this.byKey.get(key);
+    if (before && before.context === context && before.kinds.join('\n') === kinds.join('\n')) return;
+    this.byKey.set(key, { context, kinds });
+    const union = new Set<string>();
+    for (const w of this.byKey.values()) if (w.context === context) for (const k of w.kinds) union.add(k);
+    this.watcher.track(context, [...union].map((k) => ({ apiVersion: k.split('\0')[0], kind: k.split('\0')[1] })));
+  }
+}

@@ -6,7 +6,7 @@
  */
 import { tagOf } from '../build/config.js';
 import { imageFileFor } from '../config/layout.js';
-import type { ConfigRevision } from '../engine/controller.js';
+import type { ConfigRevision } from '../engine/types.js';
 import type { AppEnvStatus } from '../engine/status.js';
 import type { Logger } from '../log/logger.js';
 import type { PromoteRequest } from './promoter.js';

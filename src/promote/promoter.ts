@@ -6,7 +6,7 @@
  * with its state — proposed or committed, merged, synced — read off the running revision and the
  * target's status, so the API shows how far it got.
  */
-import type { ConfigRevision } from '../engine/controller.js';
+import type { ConfigRevision } from '../engine/types.js';
 import type { AppDiff } from '../engine/diff-report.js';
 import type { AppEvent } from '../engine/events.js';
 import type { AppEnvStatus } from '../engine/status.js';
