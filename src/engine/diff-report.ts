@@ -5,7 +5,7 @@
  * that git no longer renders — pruned or kept, and why.
  */
 import type { AppEnv } from '../config/types.js';
-import { objectKey, refOf, type ObjectRef } from '../kube/types.js';
+import { objectKey, refOf, subject } from '../kube/types.js';
 import { pruneFor, type Comparison } from './compare.js';
 
 export interface ObjectChange {
@@ -32,10 +32,6 @@ export interface AppDiff {
   readonly pruneHeld?: string;
   /** Why a sync would be refused altogether (a render that came out empty without allowEmpty). */
   readonly refused?: string;
-}
-
-export function subject(ref: ObjectRef): string {
-  return ref.namespace ? `${ref.kind}/${ref.namespace}/${ref.name}` : `${ref.kind}/${ref.name}`;
 }
 
 /** The report of a comparison; `prune` as `sluice sync --prune` would decide. */

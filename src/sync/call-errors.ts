@@ -2,7 +2,7 @@
 import { KubeApiError } from '../kube/errors.js';
 import type { KubeObject } from '../kube/types.js';
 import { FIELD_MANAGER } from './inventory.js';
-import type { OperationContext } from './operation.js';
+import type { OperationContext } from './operation-state.js';
 
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);

@@ -9,7 +9,7 @@
 import { refOf, subject, type KubeObject } from '../kube/types.js';
 import { applyObject, errorMessage, rethrowTransient } from './call-errors.js';
 import type { HookPhase } from './hooks.js';
-import type { HookState, OperationContext, StepCheck, SyncOperation } from './operation.js';
+import type { HookState, OperationContext, StepCheck, SyncOperation } from './operation-state.js';
 import { SYNC_ID_ANNOTATION, type SyncTask } from './plan.js';
 import { exceeded, formatLimit } from './timeouts.js';
 

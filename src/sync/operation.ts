@@ -9,78 +9,18 @@
  * resource that disappears is applied again (resource-run.ts), and `hookTimeout` / `waveTimeout`
  * bound single hooks and waves within `syncTimeout` (timeouts.ts).
  */
-import type { HealthResult } from '../health/types.js';
-import type { ClusterClient } from '../kube/client.js';
-import { refOf, subject, type KubeObject } from '../kube/types.js';
+import { refOf, subject } from '../kube/types.js';
 import { errorMessage, rethrowTransient } from './call-errors.js';
-import type { ChangeSetEntry } from './changeset.js';
 import { checkHook, hookId, startHook } from './hook-run.js';
-import type { HookPhase } from './hooks.js';
+import type { FailureKind, OperationContext, StepCheck, SyncOperation } from './operation-state.js';
 import { pruneOrder } from './order.js';
-import { closePhase, enterPhase, type PhaseTiming } from './phase-timing.js';
-import type { PruneDecision } from './prune.js';
+import { closePhase, enterPhase } from './phase-timing.js';
 import { applyResource, checkResource } from './resource-run.js';
-import { stepName, type StepPhase, type SyncPlan, type SyncStep } from './plan.js';
-import { exceeded, formatLimit, type OperationLimits } from './timeouts.js';
+import { stepName, type StepPhase, type SyncStep } from './plan.js';
+import { exceeded, formatLimit } from './timeouts.js';
 
-export type OperationPhase = 'Running' | 'Succeeded' | 'Failed';
-export type HookState = 'Pending' | 'Running' | 'Succeeded' | 'Failed';
-export type FailureKind = 'apply' | 'hook' | 'health' | 'timeout';
-
-export interface HookStatus {
-  readonly subject: string;
-  readonly phase: HookPhase;
-  readonly state: HookState;
-  readonly message?: string;
-}
-
-export interface OperationContext {
-  readonly client: ClusterClient;
-  readonly now: () => number;
-  /** True when the live object differs from the desired one (the app's diff rules). */
-  readonly drifted: (desired: KubeObject, live: KubeObject) => boolean;
-  readonly health: (live: KubeObject) => HealthResult;
-  /** Creates a namespace the app's objects go to when it is missing (the env's `createNamespace`); absent: never. */
-  readonly ensureNamespace?: (name: string) => Promise<void>;
-}
-
-export interface SyncOperation {
-  readonly id: string;
-  readonly plan: SyncPlan;
-  readonly prune: PruneDecision;
-  readonly startedAt: number;
-  readonly deadline: number;
-  phase: OperationPhase;
-  /** Index of the step in progress (= steps.length once all ran). */
-  step: number;
-  stepApplied: boolean;
-  pruned: boolean;
-  /** Something of the Sync phase was written: a failure from here on leaves the cluster changed. */
-  touched: boolean;
-  message: string;
-  changes: ChangeSetEntry[];
-  /** By hook id (`phase objectKey`, see hook-run.ts). */
-  hooks: Map<string, HookStatus>;
-  failure?: { readonly kind: FailureKind; readonly phase: StepPhase | 'Prune' };
-  readonly limits: OperationLimits;
-  /** When the current step started (waveTimeout counts from here). */
-  stepStartedAt: number;
-  /** When each hook was first created or queued, by hook id (hookTimeout counts from here). */
-  readonly hookStarts: Map<string, number>;
-  /** Resources of the current step applied again after they disappeared, by objectKey. */
-  readonly recreated: Map<string, number>;
-  /** How long each phase took, in order (for the phase duration metric). */
-  readonly phases: PhaseTiming[];
-}
-
-export function newOperation(id: string, plan: SyncPlan, prune: PruneDecision, now: number, timeoutMs: number, limits: OperationLimits = {}): SyncOperation {
-  return {
-    id, plan, prune, startedAt: now, deadline: now + timeoutMs, phase: 'Running', step: 0, stepApplied: false, pruned: false, touched: false, message: 'starting', changes: [], hooks: new Map(),
-    limits, stepStartedAt: now, hookStarts: new Map(), recreated: new Map(), phases: [],
-  };
-}
-
-export type StepCheck = { state: 'done' } | { state: 'waiting'; message: string } | { state: 'failed'; kind: FailureKind; message: string };
+// The operation's state lives in a leaf module (the step runners read it); its users import it from here.
+export { newOperation, type FailureKind, type HookState, type HookStatus, type OperationContext, type OperationPhase, type StepCheck, type SyncOperation } from './operation-state.js';
 
 /** Advances `op` as far as it can go now; returns it (mutated) with a message saying where it stands. */
 export async function advanceOperation(ctx: OperationContext, op: SyncOperation): Promise<SyncOperation> {

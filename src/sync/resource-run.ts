@@ -7,7 +7,7 @@
  */
 import { refOf, subject } from '../kube/types.js';
 import { applyObject, errorMessage, rethrowTransient } from './call-errors.js';
-import type { OperationContext, StepCheck, SyncOperation } from './operation.js';
+import type { OperationContext, StepCheck, SyncOperation } from './operation-state.js';
 import type { SyncTask } from './plan.js';
 
 /** Re-creations of one object within one step before the step fails. */
