@@ -58,6 +58,8 @@ export interface PassDeps {
   readonly event: (e: AppEvent) => void;
   /** Told the kinds each app × env deploys (the drift watcher); absent when nothing watches. */
   readonly kinds?: Pick<DeployedKinds, 'track'>;
+  /** ms since epoch; Date.now unless a test steps it. */
+  readonly now?: () => number;
 }
 
 function errorMessage(err: unknown): string {
@@ -70,11 +72,13 @@ export class ReconcilePasses {
   private readonly delivery: DeliveryMetrics;
   private readonly renderLog: ErrorTransitions;
   private readonly reconcileLog: ErrorTransitions;
+  private readonly now: () => number;
 
   constructor(
     private readonly options: PassOptions,
     private readonly deps: PassDeps,
   ) {
+    this.now = deps.now ?? Date.now;
     this.renderer = new AppRenderer(undefined, options.renderLimits);
     this.delivery = new DeliveryMetrics(deps.metrics);
     this.renderLog = new ErrorTransitions(deps.log, { failed: 'render failed', recovered: 'render recovered', level: 'error' });
@@ -123,7 +127,7 @@ export class ReconcilePasses {
         inventory: new InventoryStore(client, this.options.stateNamespace),
         history: new HistoryStore(client, this.options.stateNamespace),
         log,
-        now: Date.now,
+        now: this.now,
         health: (obj: KubeObject) => assessHealth(obj, snap.health),
       };
       const waiter = this.takeSync(rt);
@@ -152,7 +156,7 @@ export class ReconcilePasses {
       this.deps.requeue(key, Math.min(this.options.pollIntervalMs, 10_000));
     } finally {
       end();
-      metrics.lastReconcile.set(Date.now() / 1000);
+      metrics.lastReconcile.set(this.now() / 1000);
     }
   }
 
@@ -192,7 +196,7 @@ export class ReconcilePasses {
   /** The repo-level problems and the held revision laid over a status (conditions.ts). */
   private decorate(key: string, s: AppEnvStatus, previous: AppEnvStatus | undefined, renderError?: string): AppEnvStatus {
     const up = { ...this.deps.revisions.upstream(key), ...(renderError ? { renderError } : {}) };
-    return withUpstream(s, up, previous, new Date().toISOString());
+    return withUpstream(s, up, previous, new Date(this.now()).toISOString());
   }
 
   /** A render failure is logged when it appears or changes, and once when it clears. */
@@ -223,7 +227,7 @@ export class ReconcilePasses {
       previous: this.deps.status.get(next.app, next.env),
       next,
       finished: result?.finished ?? [],
-      now: Date.now(),
+      now: this.now(),
       ...(snap?.sha === next.revision && snap.committedAt !== undefined ? { committedAt: snap.committedAt } : {}),
       ...(snap?.sha === next.revision && snap.sourceCommittedAt !== undefined ? { sourceCommittedAt: snap.sourceCommittedAt } : {}),
     });
