@@ -4,10 +4,9 @@
  * revision appears only on the info metric.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { AppEnvStatus, SyncStatus } from '../engine/status.js';
+import { SYNC_STATUSES, type StatusSample } from './observation.js';
 import type { HealthStatus } from '../health/types.js';
 
-const SYNC_STATUSES: readonly SyncStatus[] = ['Synced', 'OutOfSync', 'Unknown', 'Error', 'RolledBack'];
 const HEALTH_STATUSES: readonly HealthStatus[] = ['Healthy', 'Progressing', 'Degraded', 'Suspended', 'Missing', 'Unknown'];
 
 export class Metrics {
@@ -230,7 +229,7 @@ export class Metrics {
   }
 
   /** Keeps the status gauges in step with an app × env's status. */
-  recordStatus(next: AppEnvStatus, previous: AppEnvStatus | undefined): void {
+  recordStatus(next: StatusSample, previous: StatusSample | undefined): void {
     const { app, env } = next;
     if (previous && (previous.revision !== next.revision || previous.namespace !== next.namespace)) {
       this.appInfo.remove({ app, env, namespace: previous.namespace, revision: previous.revision });

@@ -21,7 +21,7 @@ import { credentialsFromDir, credentialsFromEnv } from '../git/auth.js';
 import { GitSource } from '../git/source.js';
 import type { BuildRunner, BumpRequest, BumpResult } from '../build/runner.js';
 import type { BumpApi } from '../engine/ops-api.js';
-import { RefusedError } from '../history/errors.js';
+import { RefusedError } from '../engine/errors.js';
 import { forgeToken } from '../promote/forge.js';
 import { Promoter } from '../promote/promoter.js';
 import { AutoPromoter } from '../promote/auto.js';

@@ -11,7 +11,7 @@ import type { ImagePush } from '../../src/build/registry-webhook.js';
 import type { AppOpsApi, BumpApi } from '../../src/engine/ops-api.js';
 import { StatusStore } from '../../src/engine/status.js';
 import type { GitPush } from '../../src/git/webhook.js';
-import type { ReleaseApi } from '../../src/history/api.js';
+import type { ReleaseApi } from '../../src/engine/release-api.js';
 import type { ReleaseRecord } from '../../src/history/release.js';
 import { Metrics } from '../../src/metrics/registry.js';
 import { createApp } from '../../src/server/app.js';
