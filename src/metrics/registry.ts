@@ -4,6 +4,7 @@
  * revision appears only on the info metric.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { FORGE_IDS } from '../forge/registry.js';
 import { SYNC_STATUSES, type StatusSample } from './observation.js';
 import type { HealthStatus } from '../health/types.js';
 
@@ -130,7 +131,7 @@ export class Metrics {
   });
   readonly webhookDeliveries = new Counter({
     name: 'sluice_webhook_deliveries_total',
-    help: 'Webhook deliveries by provider (github, gitlab, gitea, bitbucket, harbor, dockerhub, generic) and result (accepted, ignored, unauthorized, invalid).',
+    help: `Webhook deliveries by provider (${[...FORGE_IDS, 'harbor', 'dockerhub', 'generic'].join(', ')}) and result (accepted, ignored, unauthorized, invalid).`,
     labelNames: ['provider', 'result'],
     registers: [this.registry],
   });

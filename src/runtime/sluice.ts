@@ -22,7 +22,7 @@ import { GitSource } from '../git/source.js';
 import type { BuildRunner, BumpRequest, BumpResult } from '../build/runner.js';
 import type { BumpApi } from '../engine/ops-api.js';
 import { RefusedError } from '../engine/errors.js';
-import { forgeToken } from '../promote/forge.js';
+import { forgeToken } from '../forge/pull-request.js';
 import { Promoter } from '../promote/promoter.js';
 import { AutoPromoter } from '../promote/auto.js';
 import { startBuildRunner, type BuildRunnerOptions } from './builds.js';

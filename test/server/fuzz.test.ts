@@ -10,7 +10,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { ImagePush } from '../../src/build/registry-webhook.js';
 import type { AppOpsApi, BumpApi } from '../../src/engine/ops-api.js';
 import { StatusStore } from '../../src/engine/status.js';
-import type { GitPush } from '../../src/git/webhook.js';
+import type { GitPush } from '../../src/forge/webhook.js';
 import type { ReleaseApi } from '../../src/engine/release-api.js';
 import type { ReleaseRecord } from '../../src/history/release.js';
 import { Metrics } from '../../src/metrics/registry.js';

@@ -1,6 +1,6 @@
 /**
  * Forge clients against a local server that checks each request against the forge's documented
- * shape (test/fixtures/promote/forges.yaml) and answers as the forge does; failures are ForgeErrors.
+ * shape (test/fixtures/forge/pull-requests.yaml) and answers as the forge does; failures are ForgeErrors.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -8,13 +8,13 @@ import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { parse } from 'yaml';
 import type { ForgeSpec } from '../../src/config/types.js';
-import { ForgeError, forgeToken, openPullRequest } from '../../src/promote/forge.js';
+import { ForgeError, forgeToken, openPullRequest } from '../../src/forge/pull-request.js';
 import { listening } from '../support/cli.js';
 
 interface Case { forge: Omit<ForgeSpec, 'api'>; path: string; auth: Record<string, string>; body: Record<string, unknown>; answer: Record<string, unknown>; want: unknown }
 
-describe('promote/forge', () => {
-  const cases = parse(readFileSync(path.resolve('test/fixtures/promote/forges.yaml'), 'utf8')) as Case[];
+describe('forge/pull-request', () => {
+  const cases = parse(readFileSync(path.resolve('test/fixtures/forge/pull-requests.yaml'), 'utf8')) as Case[];
   let server: Server;
   let base: string;
   let expect: Case | undefined;
