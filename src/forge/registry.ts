@@ -20,7 +20,7 @@ export interface ForgeSpec {
   readonly type: ForgeId;
   /** API base URL, e.g. https://api.github.com, https://gitlab.example.com/api/v4. */
   readonly api: string;
-  /** `owner/name` (GitHub, Gitea, Bitbucket workspace/slug) or the GitLab project path or id. */
+  /** `owner/name` (GitHub, Gitea, Bitbucket Cloud workspace/slug, Bitbucket Data Center PROJECT/slug) or the GitLab project path or id. */
   readonly repo: string;
   /** Mounted Secret file with the API token; else SLUICE_FORGE_TOKEN. */
   readonly tokenFile?: string;
