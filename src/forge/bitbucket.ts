@@ -43,7 +43,7 @@ function dataCenterPushes(body: Record<string, unknown>): GitPush[] {
 }
 
 /** Data Center serves its REST API under /rest/api/<version>; Cloud's is api.bitbucket.org/2.0. */
-export const isDataCenter = (api: string): boolean => /\/rest\/api\/[^/]+$/.test(api);
+const isDataCenter = (api: string): boolean => /\/rest\/api\/[^/]+$/.test(api);
 
 function cloudPullRequest(api: string, repo: string, token: string, pr: PullRequest): PullRequestCall {
   return {
