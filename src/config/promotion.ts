@@ -7,6 +7,7 @@
  *       promotion: {direct: false, requireHealthy: true, values: [replicaCount], autoPromote: {from: stage, after: 30m}}
  *   forge: {type: github, api: https://api.github.com, repo: acme/config, tokenFile: /etc/sluice/forge/token}
  */
+import { FORGE_IDS, isForgeId, type ForgeSpec } from '../forge/registry.js';
 import { Cursor, field, readBool, readDuration, readMap, readString, readStringList } from './reader.js';
 
 export interface PromotionPolicy {
@@ -20,22 +21,12 @@ export interface PromotionPolicy {
   readonly autoPromote?: { readonly from?: string; readonly afterMs: number };
 }
 
-export type ForgeType = 'github' | 'gitlab' | 'gitea' | 'bitbucket';
-
-export interface ForgeSpec {
-  readonly type: ForgeType;
-  /** API base URL, e.g. https://api.github.com, https://gitlab.example.com/api/v4. */
-  readonly api: string;
-  /** `owner/name` (GitHub, Gitea, Bitbucket workspace/slug) or the GitLab project path or id. */
-  readonly repo: string;
-  /** Mounted Secret file with the API token; else SLUICE_FORGE_TOKEN. */
-  readonly tokenFile?: string;
-}
+/** The forge types are the registered forges' ids (src/forge/registry.ts). */
+export type { ForgeId as ForgeType, ForgeSpec } from '../forge/registry.js';
 
 export const DEFAULT_PROMOTION: PromotionPolicy = { direct: false, requireHealthy: true, values: [] };
 
 const KEY_PATH = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
-const FORGES: readonly ForgeType[] = ['github', 'gitlab', 'gitea', 'bitbucket'];
 
 export function readPromotion(c: Cursor): PromotionPolicy {
   if (!c.present) return DEFAULT_PROMOTION;
@@ -58,10 +49,10 @@ export function readForge(c: Cursor): ForgeSpec | undefined {
   const f = readMap(c, ['type', 'api', 'repo', 'tokenFile']);
   const typeCursor = field(c, f, 'type');
   const type = readString(typeCursor, { required: true });
-  if (type !== undefined && !FORGES.includes(type as ForgeType)) typeCursor.fail(`must be one of ${FORGES.join(', ')}`);
+  if (type !== undefined && !isForgeId(type)) typeCursor.fail(`must be one of ${FORGE_IDS.join(', ')}`);
   const api = readString(field(c, f, 'api'), { required: true, pattern: /^https?:\/\/\S+$/, patternReason: 'must be an http(s) URL' });
   const repo = readString(field(c, f, 'repo'), { required: true });
   const tokenFile = readString(field(c, f, 'tokenFile'), { pattern: /^\//, patternReason: 'must be an absolute path (a mounted Secret)' });
-  if (type === undefined || !FORGES.includes(type as ForgeType) || api === undefined || repo === undefined) return undefined;
-  return { type: type as ForgeType, api: api.replace(/\/+$/, ''), repo, ...(tokenFile !== undefined ? { tokenFile } : {}) };
+  if (type === undefined || !isForgeId(type) || api === undefined || repo === undefined) return undefined;
+  return { type, api: api.replace(/\/+$/, ''), repo, ...(tokenFile !== undefined ? { tokenFile } : {}) };
 }

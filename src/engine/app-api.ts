@@ -5,8 +5,8 @@
  * it never races the pass that may be running.
  */
 import type { AppEnv } from '../config/types.js';
-import type { ReleaseApi } from '../history/api.js';
-import { RefusedError } from '../history/errors.js';
+import type { ReleaseApi } from './release-api.js';
+import { RefusedError } from './errors.js';
 import type { ReleaseRecord } from '../history/release.js';
 import { HistoryStore } from '../history/store.js';
 import type { ClusterClient } from '../kube/client.js';

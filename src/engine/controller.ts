@@ -7,7 +7,7 @@
 import type { ClusterClient } from '../kube/client.js';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/registry.js';
-import type { ReleaseApi } from '../history/api.js';
+import type { ReleaseApi } from './release-api.js';
 import type { ReleaseRecord } from '../history/release.js';
 import type { RenderLimits } from '../render/helm/index.js';
 import { AppApi } from './app-api.js';

@@ -7,7 +7,7 @@
  * is written again from what the engine holds should it vanish from the cluster.
  */
 import { randomUUID } from 'node:crypto';
-import { RefusedError } from '../history/errors.js';
+import { RefusedError } from './errors.js';
 import type { AppEnv } from '../config/types.js';
 import { imagesOf, type ReleaseRecord, type ReleaseTrigger, type StoredRelease } from '../history/release.js';
 import type { HealthResult } from '../health/types.js';

@@ -8,7 +8,7 @@
  */
 import type { AppEnv } from '../config/types.js';
 import { assessHealth } from '../health/index.js';
-import { RefusedError } from '../history/errors.js';
+import { RefusedError } from './errors.js';
 import { HistoryStore } from '../history/store.js';
 import type { ClusterClient } from '../kube/client.js';
 import type { KubeObject } from '../kube/types.js';

@@ -13,7 +13,7 @@ import { aggregateHealth } from '../health/index.js';
 import { objectKey, type KubeObject } from '../kube/types.js';
 import type { ChangeSetEntry } from '../sync/changeset.js';
 import type { PruneDecision } from '../sync/prune.js';
-import { RefusedError } from '../history/errors.js';
+import { RefusedError } from './errors.js';
 import type { AppRuntime } from './app-runtime.js';
 import { compare, desiredState, outOfSync, pruneFor, resourceStatuses, type Comparison } from './compare.js';
 import { advance, dropRetry, keepTracking, startRollback, startSync, type Finished, type OperationDeps } from './operations.js';

@@ -6,7 +6,7 @@
  * git still renders it.
  */
 import type { SyncPolicy } from '../config/types.js';
-import { RefusedError } from '../history/errors.js';
+import { RefusedError } from './errors.js';
 import type { ReleaseRecord, ReleaseTrigger } from '../history/release.js';
 
 export type AutoSyncDecision =

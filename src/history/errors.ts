@@ -1,25 +1,8 @@
 /**
  * Errors of the release history: values with a stable string `code` and structured data that
- * callers (engine, HTTP API, CLI) switch on. Messages lead with the subject.
+ * callers (engine, HTTP API, CLI) switch on. An operation the engine refuses is
+ * engine/errors.ts's RefusedError. Messages lead with the subject.
  */
-
-export type RefusalCode = 'not-found' | 'no-target' | 'busy' | 'unprocessable';
-
-/**
- * An operation (rollback, sync, history or diff request) refused: `not-found` — no such app × env
- * or release; `no-target` — nothing to roll back to; `busy` — another operation is running;
- * `unprocessable` — git holds something that cannot be rendered. The HTTP API maps them to 404,
- * 409, 409 and 422.
- */
-export class RefusedError extends Error {
-  constructor(
-    readonly code: RefusalCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'RefusedError';
-  }
-}
 
 /** A release whose compressed manifests exceed what one Secret can hold. */
 export class ReleaseTooLargeError extends Error {

@@ -13,14 +13,13 @@
  * - time to restore: from a change failure or a turn to Degraded (whichever comes first) to Healthy
  *   again — a rollback often catches a bad release before its status ever shows Degraded.
  */
-import type { AppEnvStatus } from '../engine/status.js';
-import type { Finished } from '../engine/operations.js';
+import type { FinishedSync, StatusSample } from './observation.js';
 import type { Metrics } from './registry.js';
 
 export interface PassObservation {
-  readonly previous: AppEnvStatus | undefined;
-  readonly next: AppEnvStatus;
-  readonly finished: readonly Finished[];
+  readonly previous: StatusSample | undefined;
+  readonly next: StatusSample;
+  readonly finished: readonly FinishedSync[];
   /** ms since epoch. */
   readonly now: number;
   /** Commit time (ms) of the config revision this pass used, when known. */
@@ -90,7 +89,7 @@ export class DeliveryMetrics {
     for (const k of this.state.keys()) if (!keys.has(k)) this.state.delete(k);
   }
 
-  private finishedSync(st: AppEnvState, labels: { app: string; env: string }, f: Finished, o: PassObservation): void {
+  private finishedSync(st: AppEnvState, labels: { app: string; env: string }, f: FinishedSync, o: PassObservation): void {
     const { release, op, rollback } = f.active;
     const failed = op.phase === 'Failed';
     const result = failed ? 'failed' : 'succeeded';

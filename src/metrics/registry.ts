@@ -4,10 +4,10 @@
  * revision appears only on the info metric.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { AppEnvStatus, SyncStatus } from '../engine/status.js';
+import { FORGE_IDS } from '../forge/registry.js';
+import { SYNC_STATUSES, type StatusSample } from './observation.js';
 import type { HealthStatus } from '../health/types.js';
 
-const SYNC_STATUSES: readonly SyncStatus[] = ['Synced', 'OutOfSync', 'Unknown', 'Error', 'RolledBack'];
 const HEALTH_STATUSES: readonly HealthStatus[] = ['Healthy', 'Progressing', 'Degraded', 'Suspended', 'Missing', 'Unknown'];
 
 export class Metrics {
@@ -131,7 +131,7 @@ export class Metrics {
   });
   readonly webhookDeliveries = new Counter({
     name: 'sluice_webhook_deliveries_total',
-    help: 'Webhook deliveries by provider (github, gitlab, gitea, bitbucket, harbor, dockerhub, generic) and result (accepted, ignored, unauthorized, invalid).',
+    help: `Webhook deliveries by provider (${[...FORGE_IDS, 'harbor', 'dockerhub', 'generic'].join(', ')}) and result (accepted, ignored, unauthorized, invalid).`,
     labelNames: ['provider', 'result'],
     registers: [this.registry],
   });
@@ -230,7 +230,7 @@ export class Metrics {
   }
 
   /** Keeps the status gauges in step with an app × env's status. */
-  recordStatus(next: AppEnvStatus, previous: AppEnvStatus | undefined): void {
+  recordStatus(next: StatusSample, previous: StatusSample | undefined): void {
     const { app, env } = next;
     if (previous && (previous.revision !== next.revision || previous.namespace !== next.namespace)) {
       this.appInfo.remove({ app, env, namespace: previous.namespace, revision: previous.revision });

@@ -17,7 +17,7 @@ import { GitPushRejectedError } from '../git/errors.js';
 import type { GitWriter } from '../git/writer.js';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/registry.js';
-import { openPullRequest } from './forge.js';
+import { openPullRequest } from '../forge/pull-request.js';
 import { planPromotion, promotionChanges, PromotionError, type PromotionPlan } from './plan.js';
 
 export interface PromoteRequest {

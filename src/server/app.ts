@@ -5,8 +5,8 @@
  */
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { StatusStore } from '../engine/status.js';
-import { parseRollbackRequest, type ReleaseApi, type RollbackRequest } from '../history/api.js';
-import { RefusedError, type RefusalCode } from '../history/errors.js';
+import { parseRollbackRequest, type ReleaseApi, type RollbackRequest } from '../engine/release-api.js';
+import { RefusedError, type RefusalCode } from '../engine/errors.js';
 import type { Metrics } from '../metrics/registry.js';
 import type { BuildApi } from '../build/api.js';
 import { parseBumpRequest, parseSyncRequest, type AppOpsApi, type BumpApi, type SyncOptions } from '../engine/ops-api.js';
@@ -17,7 +17,7 @@ import { silentLogger, type Logger } from '../log/logger.js';
 import { addErrorHandlers } from './errors.js';
 import { addWebhookRoutes, type GitPushHandler, type ImagePushHandler, type WebhookSecrets } from './webhooks.js';
 
-export type { ReleaseApi } from '../history/api.js';
+export type { ReleaseApi } from '../engine/release-api.js';
 
 export interface ServerDeps {
   /** Bearer tokens for /api/v1 (webhook endpoints check their own signatures). */

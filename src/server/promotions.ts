@@ -3,7 +3,7 @@
  * "direct"}`) and `GET /api/v1/promotions` (each promotion and how far it got).
  */
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { ForgeError } from '../promote/forge.js';
+import { ForgeError } from '../forge/pull-request.js';
 import { PromotionError, type PromotionErrorCode } from '../promote/plan.js';
 import type { PromoteRequest, PromotionRecord, PromotionResult } from '../promote/promoter.js';
 

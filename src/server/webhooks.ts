@@ -2,10 +2,10 @@
  * Webhook endpoints. They take no API token: each checks the sender's shared secret itself, and a
  * bad or missing one is 401 with nothing done. Answers never carry internal detail.
  *
- * `POST /api/v1/webhooks/git`: push events from GitHub, GitLab, Gitea/Forgejo and Bitbucket,
- * signed as each forge signs them (src/git/webhook.ts). A push to the config repo refreshes it at
+ * `POST /api/v1/webhooks/git`: push events from the registered forges (src/forge/registry.ts:
+ * GitHub, GitLab, Gitea/Forgejo, Bitbucket), signed as each forge signs them. A push to the config repo refreshes it at
  * once; a push to an app's source repo queues its build. The secret is the provider's own
- * (`SLUICE_WEBHOOK_SECRET_GITHUB`, …) or the shared one.
+ * (its `secretEnv`: `SLUICE_WEBHOOK_SECRET_GITHUB`, …) or the shared one.
  *
  * `POST /api/v1/webhooks/registry`: image pushes from Harbor, Docker Hub or the generic JSON form.
  * The secret (SLUICE_WEBHOOK_SECRET or a mounted file) is sent as `Authorization: Bearer <secret>`
@@ -17,7 +17,8 @@ import { readFileSync } from 'node:fs';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { ExternalBump } from '../build/runner.js';
 import { parseRegistryEvent, type ImagePush } from '../build/registry-webhook.js';
-import { detectProvider, parseGitDelivery, verifySignature, type GitPush } from '../git/webhook.js';
+import { FORGE_IDS, FORGES, forgeTitles, type ForgeId } from '../forge/registry.js';
+import { detectProvider, parseGitDelivery, verifySignature, type GitPush } from '../forge/webhook.js';
 import type { Metrics } from '../metrics/registry.js';
 
 /** Largest webhook body accepted; registry events are a few KiB. */
@@ -32,14 +33,8 @@ export interface GitPushHandler {
   gitPushed(push: GitPush): Promise<{ readonly refreshed: boolean; readonly builds: number }>;
 }
 
-/** The shared secret and per-provider ones (which win for their provider). */
-export interface WebhookSecrets {
-  readonly shared?: string;
-  readonly github?: string;
-  readonly gitlab?: string;
-  readonly gitea?: string;
-  readonly bitbucket?: string;
-}
+/** The shared secret and per-forge ones (which win for their forge), by forge id. */
+export type WebhookSecrets = { readonly shared?: string } & { readonly [K in ForgeId]?: string };
 
 export interface WebhookDeps {
   /** Without a secret for a provider every delivery from it is refused. */
@@ -55,10 +50,10 @@ function secretFrom(env: NodeJS.ProcessEnv, name: string): string | undefined {
   return value || undefined;
 }
 
-/** `SLUICE_WEBHOOK_SECRET` and `SLUICE_WEBHOOK_SECRET_<PROVIDER>`, each or its `_FILE` form. */
+/** `SLUICE_WEBHOOK_SECRET` and each forge's `SLUICE_WEBHOOK_SECRET_<FORGE>`, each or its `_FILE` form. */
 export function loadWebhookSecrets(env: NodeJS.ProcessEnv = process.env): WebhookSecrets {
   const out: Record<string, string> = {};
-  for (const [key, name] of [['shared', 'SLUICE_WEBHOOK_SECRET'], ['github', 'SLUICE_WEBHOOK_SECRET_GITHUB'], ['gitlab', 'SLUICE_WEBHOOK_SECRET_GITLAB'], ['gitea', 'SLUICE_WEBHOOK_SECRET_GITEA'], ['bitbucket', 'SLUICE_WEBHOOK_SECRET_BITBUCKET']]) {
+  for (const [key, name] of [['shared', 'SLUICE_WEBHOOK_SECRET'], ...FORGES.map((f) => [f.id, f.secretEnv])]) {
     const v = secretFrom(env, name);
     if (v) out[key] = v;
   }
@@ -87,13 +82,13 @@ export function addWebhookRoutes(app: Express, deps: WebhookDeps): void {
 function addGitRoute(app: Express, deps: WebhookDeps): void {
   const raw = express.raw({ limit: MAX_WEBHOOK_BYTES, type: () => true });
   const count = (provider: string, result: string) => deps.metrics.webhookDeliveries.inc({ provider, result });
-  for (const provider of ['github', 'gitlab', 'gitea', 'bitbucket']) for (const result of ['accepted', 'ignored', 'invalid', 'unauthorized']) deps.metrics.webhookDeliveries.inc({ provider, result }, 0);
+  for (const provider of FORGE_IDS) for (const result of ['accepted', 'ignored', 'invalid', 'unauthorized']) deps.metrics.webhookDeliveries.inc({ provider, result }, 0);
   app.post('/api/v1/webhooks/git', raw, async (req: Request, res: Response) => {
     const header = (name: string) => req.get(name);
     const provider = detectProvider(header);
     if (!provider) {
       count('unknown', 'invalid');
-      res.status(400).json({ error: 'not a GitHub, GitLab, Gitea/Forgejo or Bitbucket delivery', code: 'unknown-sender' });
+      res.status(400).json({ error: `not a ${forgeTitles()} delivery`, code: 'unknown-sender' });
       return;
     }
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);

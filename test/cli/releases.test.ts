@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { StatusStore } from '../../src/engine/status.js';
-import type { RollbackRequest } from '../../src/history/api.js';
+import type { RollbackRequest } from '../../src/engine/release-api.js';
 import { Metrics } from '../../src/metrics/registry.js';
 import { createApp } from '../../src/server/app.js';
 import { testTokens } from '../support/api-tokens.js';

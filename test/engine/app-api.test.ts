@@ -3,7 +3,7 @@ import { AppApi } from '../../src/engine/app-api.js';
 import { AppRuntime } from '../../src/engine/app-runtime.js';
 import { AppRenderer, subtree, type RepoFiles } from '../../src/engine/render.js';
 import type { Snapshot } from '../../src/engine/types.js';
-import { RefusedError } from '../../src/history/errors.js';
+import { RefusedError } from '../../src/engine/errors.js';
 import { HistoryStore } from '../../src/history/store.js';
 import type { KubeObject } from '../../src/kube/types.js';
 import { InventoryStore } from '../../src/sync/inventory.js';

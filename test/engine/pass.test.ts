@@ -6,7 +6,7 @@ import { ReconcilePasses } from '../../src/engine/pass.js';
 import { subtree } from '../../src/engine/render.js';
 import { StatusStore, type AppEnvStatus } from '../../src/engine/status.js';
 import type { Snapshot } from '../../src/engine/types.js';
-import { RefusedError } from '../../src/history/errors.js';
+import { RefusedError } from '../../src/engine/errors.js';
 import type { ReleaseRecord } from '../../src/history/release.js';
 import type { KubeObject, ObjectRef } from '../../src/kube/types.js';
 import { silentLogger } from '../../src/log/logger.js';

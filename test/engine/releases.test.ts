@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import type { SyncPolicy } from '../../src/config/types.js';
 import type { ReleaseRecord } from '../../src/history/release.js';
 import { autoSyncDecision, retryDelayMs, rollbackTarget, selfHealDelayMs } from '../../src/engine/releases.js';
-import { RefusedError } from '../../src/history/errors.js';
+import { RefusedError } from '../../src/engine/errors.js';
 
 type Short = Pick<ReleaseRecord, 'id' | 'digest' | 'result'> & Partial<Pick<ReleaseRecord, 'health' | 'trigger'>> & { rolledBack?: boolean };
 

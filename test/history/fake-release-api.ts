@@ -2,8 +2,8 @@
  * A fake ReleaseApi for the HTTP route and CLI tests: knows web/dev with releases 2 and 1, and
  * refuses rollback targets by id — 9 not-found, 8 no-target, 7 busy, 6 a plain Error (an outage).
  */
-import type { ReleaseApi, RollbackRequest } from '../../src/history/api.js';
-import { RefusedError } from '../../src/history/errors.js';
+import type { ReleaseApi, RollbackRequest } from '../../src/engine/release-api.js';
+import { RefusedError } from '../../src/engine/errors.js';
 import type { ReleaseRecord } from '../../src/history/release.js';
 
 export function release(id: number, over: Partial<ReleaseRecord> = {}): ReleaseRecord {

@@ -7,7 +7,7 @@ import { parse } from 'yaml';
 import type { AppDiff } from '../../src/engine/diff-report.js';
 import type { AppOpsApi, BumpApi, SyncAnswer, SyncOptions } from '../../src/engine/ops-api.js';
 import { StatusStore } from '../../src/engine/status.js';
-import { RefusedError } from '../../src/history/errors.js';
+import { RefusedError } from '../../src/engine/errors.js';
 import { Metrics } from '../../src/metrics/registry.js';
 import { createApp } from '../../src/server/app.js';
 import { ADMIN, testTokens } from '../support/api-tokens.js';

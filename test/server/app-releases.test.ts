@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StatusStore } from '../../src/engine/status.js';
-import type { ReleaseApi, RollbackRequest } from '../../src/history/api.js';
+import type { ReleaseApi, RollbackRequest } from '../../src/engine/release-api.js';
 import { Metrics } from '../../src/metrics/registry.js';
 import { createApp, MAX_BODY_BYTES } from '../../src/server/app.js';
 import { ADMIN, testTokens } from '../support/api-tokens.js';

@@ -111,7 +111,7 @@ describe('server/webhooks git', () => {
   after(() => new Promise<void>((r) => server.close(() => r())));
   beforeEach(() => pushes.splice(0));
 
-  const payload = (file: string) => readFileSync(path.resolve('test/fixtures/git/webhooks', file));
+  const payload = (file: string) => readFileSync(path.resolve('test/fixtures/forge/webhooks', file));
   const hmac = (secret: string, body: Buffer) => createHmac('sha256', secret).update(body).digest('hex');
   const post = (headers: Record<string, string>, body: Buffer | string) => fetch(`${base}/api/v1/webhooks/git`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 

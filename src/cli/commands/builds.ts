@@ -7,7 +7,7 @@ import { stringify } from 'yaml';
 import { flag, parseArgs, UsageError } from '../args.js';
 import type { Command } from '../command.js';
 import type { BuildList } from '../../build/api.js';
-import { formatBuildsTable } from '../../build/table.js';
+import { formatBuildsTable } from '../tables/builds.js';
 import { API_FLAGS, API_FLAGS_HELP, apiCall, apiClient } from '../api.js';
 
 const USAGE = `Usage: sluice builds [APP] [--state STATE] [--limit N] [--server URL] [--token-file FILE] [-o table|json|yaml]

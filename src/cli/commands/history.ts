@@ -5,10 +5,10 @@
  */
 import { parseArgs, UsageError } from '../args.js';
 import type { Command } from '../command.js';
-import { ReleaseClient } from '../../history/client.js';
+import { ReleaseClient } from '../../server/release-client.js';
 import { API_FLAGS, API_FLAGS_HELP, apiCall, apiClient } from '../api.js';
 import { outputFormat, print } from '../output.js';
-import { formatHistoryTable } from '../../history/table.js';
+import { formatHistoryTable } from '../tables/history.js';
 
 const USAGE = `Usage: sluice history APP ENV [--server URL] [--token-file FILE] [-o table|json|yaml]
 

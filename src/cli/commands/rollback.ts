@@ -6,7 +6,7 @@
  */
 import { flag, parseArgs, UsageError } from '../args.js';
 import type { Command } from '../command.js';
-import { ReleaseClient } from '../../history/client.js';
+import { ReleaseClient } from '../../server/release-client.js';
 import { API_FLAGS, API_FLAGS_HELP, apiCall, apiClient, caller } from '../api.js';
 import { outputFormat, print } from '../output.js';
 

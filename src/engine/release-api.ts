@@ -2,7 +2,7 @@
  * The release API contract between the HTTP server (and the CLI's client) and whatever serves it
  * (the controller), plus the pure validation of a rollback request body.
  */
-import type { ReleaseRecord } from './release.js';
+import type { ReleaseRecord } from '../history/release.js';
 
 export interface RollbackRequest {
   /** Release id to re-apply; absent means "the newest Healthy succeeded release before the current one". */

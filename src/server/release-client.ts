@@ -2,9 +2,9 @@
  * ReleaseClient: the release API over HTTP, as `sluice history` and `sluice rollback` call a
  * running sluice server. It implements ReleaseApi, so a command reads the same either way.
  */
-import { ApiClient } from '../server/client.js';
-import type { ReleaseApi, RollbackRequest } from './api.js';
-import type { ReleaseRecord } from './release.js';
+import { ApiClient } from './client.js';
+import type { ReleaseApi, RollbackRequest } from '../engine/release-api.js';
+import type { ReleaseRecord } from '../history/release.js';
 
 export class ReleaseClient implements ReleaseApi {
   private readonly api: ApiClient;

@@ -1,6 +1,6 @@
 /**
  * Forge clients against a local server that checks each request against the forge's documented
- * shape (test/fixtures/promote/forges.yaml) and answers as the forge does; failures are ForgeErrors.
+ * shape (test/fixtures/forge/pull-requests.yaml) and answers as the forge does; failures are ForgeErrors.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -8,13 +8,13 @@ import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { parse } from 'yaml';
 import type { ForgeSpec } from '../../src/config/types.js';
-import { ForgeError, forgeToken, openPullRequest } from '../../src/promote/forge.js';
+import { ForgeError, forgeToken, openPullRequest } from '../../src/forge/pull-request.js';
 import { listening } from '../support/cli.js';
 
-interface Case { forge: Omit<ForgeSpec, 'api'>; path: string; auth: Record<string, string>; body: Record<string, unknown>; answer: Record<string, unknown>; want: unknown }
+interface Case { name?: string; forge: Omit<ForgeSpec, 'api'>; /** Where the API sits on the server; /api unless said. */ apiPath?: string; path: string; auth: Record<string, string>; body: Record<string, unknown>; answer: Record<string, unknown>; want: unknown }
 
-describe('promote/forge', () => {
-  const cases = parse(readFileSync(path.resolve('test/fixtures/promote/forges.yaml'), 'utf8')) as Case[];
+describe('forge/pull-request', () => {
+  const cases = parse(readFileSync(path.resolve('test/fixtures/forge/pull-requests.yaml'), 'utf8')) as Case[];
   let server: Server;
   let base: string;
   let expect: Case | undefined;
@@ -28,7 +28,7 @@ describe('promote/forge', () => {
         problems = [];
         if (!c) return void res.writeHead(500).end();
         if (req.method !== 'POST') problems.push(`method ${req.method}`);
-        if (req.url !== `/api${c.path}`) problems.push(`path ${req.url}`);
+        if (req.url !== `${c.apiPath ?? '/api'}${c.path}`) problems.push(`path ${req.url}`);
         for (const [k, v] of Object.entries(c.auth)) if (req.headers[k] !== v) problems.push(`header ${k}: ${String(req.headers[k])}`);
         if (!String(req.headers['content-type']).startsWith('application/json')) problems.push('content-type');
         try {
@@ -45,9 +45,9 @@ describe('promote/forge', () => {
   after(() => new Promise<void>((r) => server.close(() => r())));
 
   for (const c of cases) {
-    it(`${c.forge.type}: the documented request, and the pull request's URL from the answer`, async () => {
+    it(`${c.name ?? c.forge.type}: the documented request, and the pull request's URL from the answer`, async () => {
       expect = c;
-      const pr = await openPullRequest({ ...c.forge, api: `${base}/api` }, 'tok-123', { title: 'T', body: 'B', head: 'promote/web/prod/1.4.2', base: 'main' });
+      const pr = await openPullRequest({ ...c.forge, api: `${base}${c.apiPath ?? '/api'}` }, 'tok-123', { title: 'T', body: 'B', head: 'promote/web/prod/1.4.2', base: 'main' });
       assert.deepEqual(problems, []);
       assert.deepEqual(pr, c.want);
     });

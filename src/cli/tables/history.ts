@@ -2,8 +2,8 @@
  * The release history as a text table for `sluice history`, modelled on `helm history`
  * (helm/pkg/cmd/history.go): one row per release, oldest first, columns padded to align.
  */
-import { formatTable, oneLine } from '../cli/table.js';
-import type { ReleaseRecord } from './release.js';
+import { formatTable, oneLine } from '../table.js';
+import type { ReleaseRecord } from '../../history/release.js';
 
 export const HISTORY_COLUMNS = ['REVISION', 'UPDATED', 'STATUS', 'TRIGGER', 'COMMIT', 'IMAGES', 'HEALTH', 'DESCRIPTION'] as const;
 

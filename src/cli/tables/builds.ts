@@ -2,8 +2,8 @@
  * Builds as a text table for `sluice builds`: newest first, like `kubectl get jobs` with what a
  * person asks of a build — which commit, where it stands, what it pushed and whether it deployed.
  */
-import { formatTable, oneLine } from '../cli/table.js';
-import type { BuildView } from './view.js';
+import { formatTable, oneLine } from '../table.js';
+import type { BuildView } from '../../build/view.js';
 
 export const BUILD_COLUMNS = ['ID', 'APP', 'BRANCH', 'COMMIT', 'STATE', 'TAG', 'DURATION', 'DEPLOY', 'MESSAGE'] as const;
 

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
-import { parseRollbackRequest } from '../../src/history/api.js';
-import { fixture } from './fixtures.js';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse } from 'yaml';
+import { parseRollbackRequest } from '../../src/engine/release-api.js';
 
 interface Case { name: string; body: unknown; request?: Record<string, unknown>; error?: string }
 
-describe('history/api', () => {
-  for (const c of fixture<Case[]>('rollback-requests.yaml')) {
+describe('engine/release-api', () => {
+  for (const c of parse(readFileSync(resolve('test/fixtures/engine/rollback-requests.yaml'), 'utf8')) as Case[]) {
     it(c.name, () => {
       const got = parseRollbackRequest(c.body);
       assert.deepEqual(got, c.error === undefined ? { ok: true, request: c.request } : { ok: false, error: c.error });

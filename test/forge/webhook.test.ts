@@ -1,10 +1,10 @@
-/** Git push webhooks: forge detection, signatures as each forge makes them, and push payloads (test/fixtures/git/webhook.yaml). */
+/** Git push webhooks: forge detection, signatures as each forge makes them, and push payloads (test/fixtures/forge/webhook.yaml). */
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { detectProvider, parseGitDelivery, verifySignature, type GitProvider } from '../../src/git/webhook.js';
+import { detectProvider, parseGitDelivery, verifySignature, type GitProvider } from '../../src/forge/webhook.js';
 
 interface Case { name: string; provider: GitProvider; headers: Record<string, string>; file: string; want: unknown }
 
@@ -13,10 +13,10 @@ const SECRET = 'It-is-a-secret-0123456789';
 const BODY = Buffer.from('{"ref":"refs/heads/main"}');
 const sig = (secret: string) => createHmac('sha256', secret).update(BODY).digest('hex');
 
-describe('git/webhook', () => {
-  for (const c of parse(readFileSync(path.resolve('test/fixtures/git/webhook.yaml'), 'utf8')) as Case[]) {
+describe('forge/webhook', () => {
+  for (const c of parse(readFileSync(path.resolve('test/fixtures/forge/webhook.yaml'), 'utf8')) as Case[]) {
     it(c.name, () => {
-      const body = JSON.parse(readFileSync(path.resolve('test/fixtures/git/webhooks', c.file), 'utf8')) as unknown;
+      const body = JSON.parse(readFileSync(path.resolve('test/fixtures/forge/webhooks', c.file), 'utf8')) as unknown;
       assert.equal(detectProvider(headerFn(c.headers)), c.provider);
       assert.deepEqual(parseGitDelivery(c.provider, headerFn(c.headers), body), c.want);
     });
