@@ -14,6 +14,7 @@ import { openapiGroupVersion, openapiRoot } from './openapi.js';
 import type { Json } from './patch/merge.js';
 import { matches, parseSelector, SelectorError } from './selectors.js';
 import { resourceKey, type Obj, type StoreEvent } from './store.js';
+import { asTable, tableVersion, type TableRequest } from './tables/serve.js';
 
 export interface RequestLogEntry {
   readonly time: string;
@@ -124,13 +125,16 @@ export class EmulatorServer {
       const type = this.api.registry.byPlural(r.group, r.version, r.plural);
       if (!type) throw new ApiError(404, 'NotFound', `the server could not find the requested resource`);
       const target: Target = { type, namespace: r.namespace };
-      if (watch) return this.watch(target, q, res);
+      // A Table when the client asks for one (kubectl get), for get, list and watch alike.
+      const tv = req.method === 'GET' && !r.sub ? tableVersion(req.headers.accept) : undefined;
+      const table: TableRequest | undefined = tv && { version: tv, query: q, now: Date.now() };
+      if (watch) return this.watch(target, q, res, table);
       if (r.sub === 'log' && type.kind === 'Pod' && r.name && req.method === 'GET') return this.podLog(target, r.name, q, res);
       const existed = req.method === 'PATCH' && r.name !== undefined && this.api.store.get(resourceKey(type), type.namespaced ? r.namespace : undefined, r.name) !== undefined;
       const result = await this.dispatch(req, target, r, q);
       entry.code = req.method === 'POST' ? 201 : 200;
       if (q.get('dryRun') !== 'All' && (req.method === 'POST' || (req.method === 'PATCH' && !existed && !r.sub))) entry.created = true;
-      send(res, entry.code, result);
+      send(res, entry.code, table ? asTable(this.api.store, type, result as Obj, table) : result);
     } catch (err) {
       const e = toApiError(err);
       entry.code = e.status;
@@ -256,7 +260,7 @@ export class EmulatorServer {
   }
 
   /** A watch stream: an initial ADDED per existing object (or history since resourceVersion), then live events. */
-  private watch(t: Target, q: URLSearchParams, res: ServerResponse): void {
+  private watch(t: Target, q: URLSearchParams, res: ServerResponse, table?: TableRequest): void {
     const labels = parseSelector(q.get('labelSelector'));
     const fields = parseSelector(q.get('fieldSelector'));
     const key = resourceKey(t.type);
@@ -267,7 +271,9 @@ export class EmulatorServer {
     res.flushHeaders();
     // Between end() and 'finish' a store event or bookmark may still come: writing then would error.
     const send = (line: unknown) => !res.writableEnded && res.write(JSON.stringify(line) + '\n');
-    const write = (e: StoreEvent) => send({ type: e.type, object: this.api.present(t.type, e.object) });
+    const present = (o: Obj) => this.api.present(t.type, o);
+    // A Table watch gets each object as a Table of one row, as the API server sends it.
+    const write = (e: StoreEvent) => send({ type: e.type, object: table ? asTable(this.api.store, t.type, present(e.object), { ...table, now: Date.now() }) : present(e.object) });
     const rv = q.get('resourceVersion');
     // Watch-list (client-go WatchListClient): current state as ADDED, then a BOOKMARK marking the end.
     const initial = q.get('sendInitialEvents') === 'true';
