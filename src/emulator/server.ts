@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { Api, selectableFields, type PatchType, type Target } from './api.js';
 import { podLogText } from './job-pods.js';
-import { coreVersions, group, groupList, resourceList, versionInfo } from './discovery.js';
+import { aggregated, AGGREGATED_V2, coreVersions, group, groupList, resourceList, versionInfo, wantsAggregated } from './discovery.js';
 import { ADMIN_PREFIX, handleAdmin } from './admin.js';
 import { ApiError } from './errors.js';
 import { FaultInjector, type FaultAnswer } from './faults.js';
@@ -121,7 +121,7 @@ export class EmulatorServer {
     if (this.requestLog.length > 50_000) this.requestLog.splice(0, 10_000);
     try {
       if (!PROBES.has(url.pathname) && req.headers[NO_FAULTS_HEADER] !== 'off' && (await this.injected(entry, q, res))) return;
-      if (!r) return this.discovery(parts, res, entry);
+      if (!r) return this.discovery(parts, res, entry, req.headers.accept);
       const type = this.api.registry.byPlural(r.group, r.version, r.plural);
       if (!type) throw new ApiError(404, 'NotFound', `the server could not find the requested resource`);
       const target: Target = { type, namespace: r.namespace };
@@ -176,9 +176,14 @@ export class EmulatorServer {
     return verbs[method] ?? method.toLowerCase();
   }
 
-  private discovery(parts: string[], res: ServerResponse, entry: RequestLogEntry): void {
+  private discovery(parts: string[], res: ServerResponse, entry: RequestLogEntry, accept: string | undefined): void {
     const reg = this.api.registry;
     const path = parts.join('/');
+    if ((path === 'api' || path === 'apis') && wantsAggregated(accept)) {
+      res.writeHead(200, { 'Content-Type': AGGREGATED_V2, 'Cache-Control': 'no-cache, private' });
+      res.end(JSON.stringify(aggregated(reg, path === 'api')));
+      return;
+    }
     let body: unknown;
     if (path === 'version') body = versionInfo();
     else if (path === 'api') body = coreVersions();
