@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { Api, selectableFields, type PatchType, type Target } from './api.js';
-import { podLogText } from './job-pods.js';
+import { servePodLog } from './log-endpoint.js';
 import { aggregated, AGGREGATED_V2, coreVersions, group, groupList, resourceList, versionInfo, wantsAggregated } from './discovery.js';
 import { ADMIN_PREFIX, handleAdmin } from './admin.js';
 import { ApiError } from './errors.js';
@@ -129,7 +129,7 @@ export class EmulatorServer {
       const tv = req.method === 'GET' && !r.sub ? tableVersion(req.headers.accept) : undefined;
       const table: TableRequest | undefined = tv && { version: tv, query: q, now: Date.now() };
       if (watch) return this.watch(target, q, res, table);
-      if (r.sub === 'log' && type.kind === 'Pod' && r.name && req.method === 'GET') return this.podLog(target, r.name, q, res);
+      if (r.sub === 'log' && type.kind === 'Pod' && r.name && req.method === 'GET') return servePodLog(this.api, target, r.name, q, res, { clock: Date.now, pollMs: 250 });
       const existed = req.method === 'PATCH' && r.name !== undefined && this.api.store.get(resourceKey(type), type.namespaced ? r.namespace : undefined, r.name) !== undefined;
       const result = await this.dispatch(req, target, r, q);
       entry.code = req.method === 'POST' ? 201 : 200;
@@ -230,22 +230,6 @@ export class EmulatorServer {
       return this.api.patch(t, r.name, type, body, { ...opts, fieldManager: opts.fieldManager ?? (type === 'apply' ? undefined : userAgentManager(req)) });
     }
     throw new ApiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
-  }
-
-  /** `GET …/pods/{name}/log` as text: `container`, `tailLines` (last lines) and `limitBytes` (first bytes) as the kubelet serves them. */
-  private podLog(t: Target, name: string, q: URLSearchParams, res: ServerResponse): void {
-    const pod = this.api.get(t, name);
-    const container = q.get('container') ?? undefined;
-    const names = ((pod.spec as { containers?: { name?: string }[] } | undefined)?.containers ?? []).map((c) => String(c.name));
-    if (container === undefined && names.length > 1) throw new ApiError(400, 'BadRequest', `a container name must be specified for pod ${name}, choose one of: [${names.join(' ')}]`);
-    if (container !== undefined && !names.includes(container)) throw new ApiError(400, 'BadRequest', `container ${container} is not valid for pod ${name}`);
-    let text = podLogText(pod, container);
-    const tail = q.get('tailLines');
-    if (tail !== null) text = Number(tail) <= 0 ? '' : text.split(/(?<=\n)/).slice(-Number(tail)).join('');
-    const limit = q.get('limitBytes');
-    const body = limit !== null ? Buffer.from(text).subarray(0, Number(limit)) : Buffer.from(text);
-    res.writeHead(200, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache, private' });
-    res.end(body);
   }
 
   /** The scale subresource as autoscaling/v1 Scale. */
