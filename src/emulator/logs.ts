@@ -158,8 +158,13 @@ export function containerLog(pod: Obj, containerName: string, now: number, previ
     const end = parseTime(terminated.finishedAt) ?? now;
     return { ok: true, lines: instanceLines(pod, c, start, end, { code: Number(terminated.exitCode ?? 0), at: end }), running: false };
   }
+  // Waiting to restart (CrashLoopBackOff): the kubelet serves the instance that last ran.
+  const last = rec(rec(cs?.lastState).terminated);
+  const lastStart = parseTime(last.startedAt);
+  const lastEnd = parseTime(last.finishedAt);
+  if (lastStart !== undefined && lastEnd !== undefined) return { ok: true, lines: instanceLines(pod, c, lastStart, lastEnd, { code: Number(last.exitCode ?? 0), at: lastEnd }), running: false };
   const reason = String(rec(state.waiting).reason ?? 'ContainerCreating');
-  const why = reason === 'ImagePullBackOff' || reason === 'ErrImagePull' ? 'trying and failing to pull image' : reason;
+  const why = reason === 'ImagePullBackOff' ? 'trying and failing to pull image' : reason === 'ErrImagePull' ? "image can't be pulled" : reason;
   return { ok: false, status: 400, message: `container "${containerName}" in pod "${podName}" is waiting to start: ${why}` };
 }
 

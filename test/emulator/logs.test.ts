@@ -65,9 +65,17 @@ describe('emulator/logs', () => {
     assert.deepEqual(fresh, { ok: false, status: 400, message: 'previous terminated container "c" in pod "p" not found' });
   });
 
+  it('serves the last instance of a container waiting to restart', () => {
+    const looping = pod({ image: 'app:1' }, { waiting: { reason: 'CrashLoopBackOff' } }, { restartCount: 3, lastState: { terminated: { exitCode: 2, startedAt: '2025-12-31T23:59:50Z', finishedAt: '2025-12-31T23:59:51Z' } } });
+    const got = lines(looping, START);
+    assert.equal(got[got.length - 1].text, 'Exiting with code 2');
+  });
+
   it('refuses a container that is waiting to start', () => {
     const r = containerLog(pod({ image: 'registry.invalid/app:1' }, { waiting: { reason: 'ImagePullBackOff' } }), 'c', START);
     assert.deepEqual(r, { ok: false, status: 400, message: 'container "c" in pod "p" is waiting to start: trying and failing to pull image' });
+    const creating = containerLog(pod({ image: 'app:1' }, { waiting: { reason: 'ContainerCreating' } }), 'c', START);
+    assert.deepEqual(creating, { ok: false, status: 400, message: 'container "c" in pod "p" is waiting to start: ContainerCreating' });
   });
 
   describe('options', () => {
