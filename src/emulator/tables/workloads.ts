@@ -129,23 +129,20 @@ export const deployments: Printer = {
 
 const rsColumns = [NAME, col('Desired', 'Replicas is the number of desired replicas.', { type: 'integer' }), col('Current', 'Replicas is the most recently observed number of replicas.', { type: 'integer' }), col('Ready', 'The number of ready replicas for this replica set.', { type: 'integer' }), AGE, CONTAINERS, IMAGES, SELECTOR];
 
-export const replicaSets: Printer = {
-  columns: rsColumns,
-  cells(o, ctx) {
-    const st = status(o);
-    const [names, images] = containerCells(templateSpec(o));
-    return [str(o.metadata.name), replicas(o), int(st.replicas), int(st.readyReplicas), since(o.metadata.creationTimestamp, ctx.now), names, images, formatSelector(spec(o).selector)];
-  },
-};
+/** ReplicaSets and ReplicationControllers print alike but for how their selector is written. */
+function replicaPrinter(selector: (o: Obj) => string): Printer {
+  return {
+    columns: rsColumns,
+    cells(o, ctx) {
+      const st = status(o);
+      const [names, images] = containerCells(templateSpec(o));
+      return [str(o.metadata.name), replicas(o), int(st.replicas), int(st.readyReplicas), since(o.metadata.creationTimestamp, ctx.now), names, images, selector(o)];
+    },
+  };
+}
 
-export const replicationControllers: Printer = {
-  columns: rsColumns,
-  cells(o, ctx) {
-    const st = status(o);
-    const [names, images] = containerCells(templateSpec(o));
-    return [str(o.metadata.name), replicas(o), int(st.replicas), int(st.readyReplicas), since(o.metadata.creationTimestamp, ctx.now), names, images, formatLabels(spec(o).selector)];
-  },
-};
+export const replicaSets = replicaPrinter((o) => formatSelector(spec(o).selector));
+export const replicationControllers = replicaPrinter((o) => formatLabels(spec(o).selector));
 
 export const statefulSets: Printer = {
   columns: [NAME, col('Ready', 'Number of the pod with ready state'), AGE, CONTAINERS, IMAGES],
