@@ -18,9 +18,9 @@ const fixture = (name: string) => resolve('test/fixtures/emulator/tables', name)
 
 /** The words of a table's header line (kubectl pads columns with spaces; multi-word headers keep one space). */
 const header = (out: string) => out.split('\n')[0].trim().split(/\s{2,}/);
-/** The row whose first cell (or second, with -A) is `name`, split into cells. */
+/** The first row with a cell `name`, split into cells. */
 function row(out: string, name: string): string[] {
-  const line = out.split('\n').find((l) => l.split(/\s{2,}/).slice(0, 2).includes(name));
+  const line = out.split('\n').find((l) => l.trim().split(/\s{2,}/).includes(name));
   assert.ok(line, `no row ${name} in:\n${out}`);
   return line.trim().split(/\s{2,}/);
 }
@@ -64,7 +64,7 @@ describe('emulator/kubectl-tables', function () {
     { args: ['deploy'], columns: ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE'], name: 'web', cells: ['web', '2/2', '2', '2', AGE] },
     { args: ['deploy', '-o', 'wide'], columns: ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE', 'CONTAINERS', 'IMAGES', 'SELECTOR'], name: 'web', cells: ['web', '2/2', '2', '2', AGE, 'nginx', 'nginx:1.27.3', 'app=web'] },
     { args: ['pods'], columns: ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'], name: 'front', cells: ['front', '1/1', 'Running', '0', AGE] },
-    { args: ['pods'], columns: ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'], name: 'unpullable', cells: ['unpullable', '0/1', 'ImagePullBackOff', '0', AGE] },
+    { args: ['pods'], columns: ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'], name: 'unpullable', cells: ['unpullable', '0/1', /^(ErrImagePull|ImagePullBackOff)$/, '0', AGE] },
     { args: ['pods', '-o', 'wide'], columns: ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE', 'NOMINATED NODE', 'READINESS GATES'], name: 'front', cells: ['front', '1/1', 'Running', '0', AGE, /^10\.244\.\d+\.\d+$/, /^(<none>|sluice-node(-\d)?)$/, '<none>', '<none>'] },
     { args: ['svc'], columns: ['NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE'], name: 'web', cells: ['web', 'ClusterIP', /^10\.96\.\d+\.\d+$/, '<none>', '80/TCP', AGE] },
     { args: ['cm'], columns: ['NAME', 'DATA', 'AGE'], name: 'settings', cells: ['settings', '3', AGE] },
@@ -72,7 +72,7 @@ describe('emulator/kubectl-tables', function () {
     { args: ['jobs'], columns: ['NAME', 'STATUS', 'COMPLETIONS', 'DURATION', 'AGE'], name: 'migrate', cells: ['migrate', 'Complete', '1/1', AGE, AGE] },
     { args: ['cronjobs'], columns: ['NAME', 'SCHEDULE', 'TIMEZONE', 'SUSPEND', 'ACTIVE', 'LAST SCHEDULE', 'AGE'], name: 'nightly', cells: ['nightly', '0 3 * * *', '<none>', 'False', '0', '<none>', AGE] },
     { args: ['leases'], columns: ['NAME', 'HOLDER', 'AGE'], name: 'sluice-leader', cells: ['sluice-leader', 'sluice-0', AGE] },
-    { args: ['events'], columns: ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE'], name: 'Normal', cells: [/^(\d+s|<unknown>)$/, 'Normal', 'ScalingReplicaSet', 'deployment/web', 'Scaled up replica set web-abc to 2'] },
+    { args: ['events'], columns: ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE'], name: 'lease/sluice-leader', cells: [/^(\d+s|<unknown>)$/, 'Normal', 'LeaderElection', 'lease/sluice-leader', 'sluice-0 became leader'] },
     { args: ['gadgets'], columns: ['NAME', 'SIZE', 'PHASE', 'AGE'], name: 'g1', cells: ['g1', '7', 'Shiny', AGE] },
     { args: ['gd', '-o', 'wide'], columns: ['NAME', 'SIZE', 'PHASE', 'COLOR', 'AGE'], name: 'g1', cells: ['g1', '7', 'Shiny', 'teal', AGE] },
   ];
