@@ -105,27 +105,7 @@ export function jobPodStatus(pod: Obj, job: Obj): J {
   return { phase, hostIP: '172.18.0.2', podIP: '10.244.0.200', startTime: startedAt, qosClass: 'Burstable', containerStatuses: statuses };
 }
 
-const KANIKO_ERROR = 'error building image: error building stage: failed to execute command: waiting for process to exit: exit status 1';
-
-/** A deterministic log for a pod's container, in the style of what runs in it. */
-export function podLogText(pod: Obj, containerName?: string): string {
-  const c = containers(pod).find((x) => containerName === undefined || x.name === containerName);
-  if (!c) return '';
-  const phase = String(rec(pod.status).phase ?? 'Pending');
-  if (phase === 'Pending') return '';
-  if (!isKaniko(c)) return `${String(c.name)}: started\n${phase === 'Running' ? '' : `${String(c.name)}: exited (${phase})\n`}`;
-  const flag = (n: string) => args(c).filter((a) => a.startsWith(`--${n}=`)).map((a) => a.slice(n.length + 3));
-  const lines = [
-    `INFO[0000] Using git context ${flag('context')[0] ?? '?'}`,
-    `INFO[0001] Building Dockerfile ${flag('dockerfile')[0] ?? 'Dockerfile'}`,
-    `INFO[0001] Retrieving image manifest from cache repo ${flag('cache-repo')[0] ?? '-'}`,
-    'INFO[0002] Executing 3 build steps',
-  ];
-  if (phase === 'Running') return lines.join('\n') + '\n';
-  if (phase === 'Failed') return [...lines, 'INFO[0003] RUN make build', 'make: *** [build] Error 1', `error building image: ${KANIKO_ERROR.slice('error building image: '.length)}`].join('\n') + '\n';
-  const digest = buildDigest((pod.metadata.labels ?? {})['job-name'] ?? '');
-  return [...lines, ...flag('destination').flatMap((d) => [`INFO[0004] Pushing image to ${d}`, `INFO[0005] Pushed ${d.replace(/:[^:/]+$/, '')}@${digest}`])].join('\n') + '\n';
-}
+export const KANIKO_ERROR = 'error building image: error building stage: failed to execute command: waiting for process to exit: exit status 1';
 
 export function ownerUids(o: Obj): string[] {
   return ((o.metadata.ownerReferences as { uid?: string }[] | undefined) ?? []).map((r) => String(r.uid));

@@ -12,6 +12,8 @@ export interface ResourceType {
   readonly singular: string;
   readonly namespaced: boolean;
   readonly shortNames?: readonly string[];
+  /** Categories a CRD puts its kind in (`kubectl get <category>`); the built-in kinds' are in discovery.ts. */
+  readonly categories?: readonly string[];
   /** Has a `status` subresource: spec writes ignore status and vice versa. */
   readonly status?: boolean;
   readonly scale?: boolean;
@@ -102,7 +104,7 @@ export class Registry {
 
   /** Registers the served versions of a CRD (apiextensions.k8s.io/v1 shape). */
   registerCrd(crd: Record<string, unknown>): void {
-    const spec = crd.spec as { group: string; scope: string; names: { kind: string; plural: string; singular?: string; shortNames?: string[] }; versions?: { name: string; served?: boolean; subresources?: { status?: unknown; scale?: unknown } }[] };
+    const spec = crd.spec as { group: string; scope: string; names: { kind: string; plural: string; singular?: string; shortNames?: string[]; categories?: string[] }; versions?: { name: string; served?: boolean; subresources?: { status?: unknown; scale?: unknown } }[] };
     this.unregisterCrd(crd);
     for (const v of spec.versions ?? []) {
       if (v.served === false) continue;
@@ -114,6 +116,7 @@ export class Registry {
         singular: spec.names.singular ?? spec.names.kind.toLowerCase(),
         namespaced: spec.scope !== 'Cluster',
         shortNames: spec.names.shortNames,
+        categories: spec.names.categories,
         status: v.subresources?.status !== undefined,
         scale: v.subresources?.scale !== undefined,
       });

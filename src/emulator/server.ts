@@ -5,8 +5,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { Api, selectableFields, type PatchType, type Target } from './api.js';
-import { podLogText } from './job-pods.js';
-import { coreVersions, group, groupList, resourceList, versionInfo } from './discovery.js';
+import { servePodLog } from './log-endpoint.js';
+import { aggregated, AGGREGATED_V2, coreVersions, group, groupList, resourceList, versionInfo, wantsAggregated } from './discovery.js';
 import { ADMIN_PREFIX, handleAdmin } from './admin.js';
 import { ApiError } from './errors.js';
 import { FaultInjector, type FaultAnswer } from './faults.js';
@@ -14,6 +14,7 @@ import { openapiGroupVersion, openapiRoot } from './openapi.js';
 import type { Json } from './patch/merge.js';
 import { matches, parseSelector, SelectorError } from './selectors.js';
 import { resourceKey, type Obj, type StoreEvent } from './store.js';
+import { asTable, tableVersion, type TableRequest } from './tables/serve.js';
 
 export interface RequestLogEntry {
   readonly time: string;
@@ -120,17 +121,20 @@ export class EmulatorServer {
     if (this.requestLog.length > 50_000) this.requestLog.splice(0, 10_000);
     try {
       if (!PROBES.has(url.pathname) && req.headers[NO_FAULTS_HEADER] !== 'off' && (await this.injected(entry, q, res))) return;
-      if (!r) return this.discovery(parts, res, entry);
+      if (!r) return this.discovery(parts, res, entry, req.headers.accept);
       const type = this.api.registry.byPlural(r.group, r.version, r.plural);
       if (!type) throw new ApiError(404, 'NotFound', `the server could not find the requested resource`);
       const target: Target = { type, namespace: r.namespace };
-      if (watch) return this.watch(target, q, res);
-      if (r.sub === 'log' && type.kind === 'Pod' && r.name && req.method === 'GET') return this.podLog(target, r.name, q, res);
+      // A Table when the client asks for one (kubectl get), for get, list and watch alike.
+      const tv = req.method === 'GET' && !r.sub ? tableVersion(req.headers.accept) : undefined;
+      const table: TableRequest | undefined = tv && { version: tv, query: q, now: Date.now() };
+      if (watch) return this.watch(target, q, res, table);
+      if (r.sub === 'log' && type.kind === 'Pod' && r.name && req.method === 'GET') return servePodLog(this.api, target, r.name, q, res, { clock: Date.now, pollMs: 250 });
       const existed = req.method === 'PATCH' && r.name !== undefined && this.api.store.get(resourceKey(type), type.namespaced ? r.namespace : undefined, r.name) !== undefined;
       const result = await this.dispatch(req, target, r, q);
       entry.code = req.method === 'POST' ? 201 : 200;
       if (q.get('dryRun') !== 'All' && (req.method === 'POST' || (req.method === 'PATCH' && !existed && !r.sub))) entry.created = true;
-      send(res, entry.code, result);
+      send(res, entry.code, table ? asTable(this.api.store, type, result as Obj, table) : result);
     } catch (err) {
       const e = toApiError(err);
       entry.code = e.status;
@@ -172,9 +176,14 @@ export class EmulatorServer {
     return verbs[method] ?? method.toLowerCase();
   }
 
-  private discovery(parts: string[], res: ServerResponse, entry: RequestLogEntry): void {
+  private discovery(parts: string[], res: ServerResponse, entry: RequestLogEntry, accept: string | undefined): void {
     const reg = this.api.registry;
     const path = parts.join('/');
+    if ((path === 'api' || path === 'apis') && wantsAggregated(accept)) {
+      res.writeHead(200, { 'Content-Type': AGGREGATED_V2, 'Cache-Control': 'no-cache, private' });
+      res.end(JSON.stringify(aggregated(reg, path === 'api')));
+      return;
+    }
     let body: unknown;
     if (path === 'version') body = versionInfo();
     else if (path === 'api') body = coreVersions();
@@ -223,22 +232,6 @@ export class EmulatorServer {
     throw new ApiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
   }
 
-  /** `GET …/pods/{name}/log` as text: `container`, `tailLines` (last lines) and `limitBytes` (first bytes) as the kubelet serves them. */
-  private podLog(t: Target, name: string, q: URLSearchParams, res: ServerResponse): void {
-    const pod = this.api.get(t, name);
-    const container = q.get('container') ?? undefined;
-    const names = ((pod.spec as { containers?: { name?: string }[] } | undefined)?.containers ?? []).map((c) => String(c.name));
-    if (container === undefined && names.length > 1) throw new ApiError(400, 'BadRequest', `a container name must be specified for pod ${name}, choose one of: [${names.join(' ')}]`);
-    if (container !== undefined && !names.includes(container)) throw new ApiError(400, 'BadRequest', `container ${container} is not valid for pod ${name}`);
-    let text = podLogText(pod, container);
-    const tail = q.get('tailLines');
-    if (tail !== null) text = Number(tail) <= 0 ? '' : text.split(/(?<=\n)/).slice(-Number(tail)).join('');
-    const limit = q.get('limitBytes');
-    const body = limit !== null ? Buffer.from(text).subarray(0, Number(limit)) : Buffer.from(text);
-    res.writeHead(200, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache, private' });
-    res.end(body);
-  }
-
   /** The scale subresource as autoscaling/v1 Scale. */
   private async scale(req: IncomingMessage, t: Target, name: string, method: string, opts: { fieldManager?: string }): Promise<unknown> {
     if (method !== 'GET') {
@@ -256,7 +249,7 @@ export class EmulatorServer {
   }
 
   /** A watch stream: an initial ADDED per existing object (or history since resourceVersion), then live events. */
-  private watch(t: Target, q: URLSearchParams, res: ServerResponse): void {
+  private watch(t: Target, q: URLSearchParams, res: ServerResponse, table?: TableRequest): void {
     const labels = parseSelector(q.get('labelSelector'));
     const fields = parseSelector(q.get('fieldSelector'));
     const key = resourceKey(t.type);
@@ -267,7 +260,9 @@ export class EmulatorServer {
     res.flushHeaders();
     // Between end() and 'finish' a store event or bookmark may still come: writing then would error.
     const send = (line: unknown) => !res.writableEnded && res.write(JSON.stringify(line) + '\n');
-    const write = (e: StoreEvent) => send({ type: e.type, object: this.api.present(t.type, e.object) });
+    const present = (o: Obj) => this.api.present(t.type, o);
+    // A Table watch gets each object as a Table of one row, as the API server sends it.
+    const write = (e: StoreEvent) => send({ type: e.type, object: table ? asTable(this.api.store, t.type, present(e.object), { ...table, now: Date.now() }) : present(e.object) });
     const rv = q.get('resourceVersion');
     // Watch-list (client-go WatchListClient): current state as ADDED, then a BOOKMARK marking the end.
     const initial = q.get('sendInitialEvents') === 'true';
