@@ -5,21 +5,17 @@
  */
 import { UsageError } from './args.js';
 import type { Command } from './command.js';
-
-const COMMANDS = ['controller', 'demo', 'emulator', 'apps', 'status', 'diff', 'sync', 'history', 'rollback', 'promote', 'bump', 'builds', 'logs', 'render', 'health'] as const;
+import { COMMANDS, isCommand } from './commands/index.js';
 
 async function load(name: string): Promise<Command | undefined> {
-  if (!(COMMANDS as readonly string[]).includes(name)) return undefined;
+  if (!isCommand(name)) return undefined;
   const mod = (await import(`./commands/${name}.js`)) as { command: Command };
   return mod.command;
 }
 
-async function usage(): Promise<string> {
+function usage(): string {
   const lines = ['Usage: sluice <command> [flags]', '', 'Commands:'];
-  for (const name of COMMANDS) {
-    const c = await load(name);
-    if (c) lines.push(`  ${name.padEnd(12)}${c.summary}`);
-  }
+  for (const [name, summary] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(12)}${summary}`);
   lines.push('', 'Run "sluice <command> --help" for a command\'s flags.');
   return lines.join('\n');
 }
@@ -27,12 +23,12 @@ async function usage(): Promise<string> {
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write((await usage()) + '\n');
+    process.stdout.write(usage() + '\n');
     return name ? 0 : 2;
   }
   const cmd = await load(name);
   if (!cmd) {
-    process.stderr.write(`sluice: unknown command "${name}"\n\n${await usage()}\n`);
+    process.stderr.write(`sluice: unknown command "${name}"\n\n${usage()}\n`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
