@@ -3,9 +3,14 @@
  * sluice command-line entry point. Each command lives in `commands/<name>.ts` and exports a
  * `command: Command`; they are loaded on demand so `sluice diff` never pays for the controller.
  */
+import * as nodeModule from 'node:module';
 import { UsageError } from './args.js';
 import type { Command } from './command.js';
 import { COMMANDS, isCommand } from './commands/index.js';
+
+// Node 22+ keeps the compiled code of modules on disk, so the next run skips parsing them (the
+// commands and the engine load after this line). Node 20 has no such cache: nothing happens there.
+(nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 async function load(name: string): Promise<Command | undefined> {
   if (!isCommand(name)) return undefined;
