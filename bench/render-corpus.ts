@@ -11,11 +11,14 @@
  *       handed out again (`generated`), as the controller keeps them; median of three per chart;
  *     - warm, generating anew: warm caches but no kept values, as `sluice render` run again or
  *       `helm template`: RSA keys are made on every call;
- *  3. the ratios, the time sluice spent generating RSA keys (timed around node:crypto, keys still
+ *  3. per process: `sluice render` spawned once per chart (Node start-up, module loading and cold
+ *     caches included, as a user runs it), against the same helm runs;
+ *  4. the ratios, the time sluice spent generating RSA keys (timed around node:crypto, keys still
  *     generated), the median per chart, sluice's peak RSS, the slowest charts with --top N, and
  *     unless --no-compare the number of charts whose output is identical to helm's as data.
  *   node dist/bench/render-corpus.js [--limit N] [--top N] [--no-compare]
  */
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
@@ -47,6 +50,8 @@ interface Timing {
   /** Load + render with warm caches, generating anew. */
   freshMs: number;
   helmMs: number;
+  /** `sluice render` spawned for this chart alone. */
+  processMs: number;
 }
 
 /** Loads and renders one chart in this process; returns the wall time in ms and what it generated. */
@@ -91,6 +96,17 @@ function collector(): () => void {
 function helmOnce(helm: string, dir: string): number {
   const t0 = performance.now();
   runHelm(helm, dir, FLAGS);
+  return performance.now() - t0;
+}
+
+/** `sluice render` as its own process, as a user runs it in place of `helm template`. */
+function sluiceProcessOnce(dir: string): number {
+  const t0 = performance.now();
+  try {
+    execFileSync(process.execPath, [resolve('dist/src/cli/main.js'), 'render', dir, '--release', FLAGS.release, '--namespace', FLAGS.namespace], { stdio: ['ignore', 'ignore', 'ignore'], maxBuffer: 256 * 1024 * 1024 });
+  } catch {
+    // a chart helm also refuses; still timed
+  }
   return performance.now() - t0;
 }
 
@@ -145,7 +161,7 @@ async function main(): Promise<void> {
   const warms = [0, 1, 2].map(() => pass((dir, i) => sluiceOnce(dir, kept[i] ?? {}).ms));
   const warm = { ms: dirs.map((_, i) => median(warms.map((w) => w.ms[i]))), keygen: Math.max(...warms.map((w) => w.keygen)) };
   const fresh = pass((dir) => sluiceOnce(dir).ms);
-  const timings: Timing[] = dirs.map((dir, i) => ({ dir, coldMs: cold.ms[i], warmMs: warm.ms[i], freshMs: fresh.ms[i], helmMs: helmOnce(helm, dir) }));
+  const timings: Timing[] = dirs.map((dir, i) => ({ dir, coldMs: cold.ms[i], warmMs: warm.ms[i], freshMs: fresh.ms[i], helmMs: helmOnce(helm, dir), processMs: sluiceProcessOnce(dir) }));
   const sum = (f: (t: Timing) => number, ts = timings): number => ts.reduce((n, t) => n + f(t), 0);
   // Sprig's genPrivateKey/genCA make RSA keys (4096/2048 bits) in both tools; those charts measure key generation.
   const keygen = timings.filter((t) => t.helmMs > 1000);
@@ -157,6 +173,7 @@ async function main(): Promise<void> {
     const h = sum((t) => t.helmMs, ts);
     rows.push([`${label} (${ts.length})`, `helm template ${h.toFixed(0)} ms; sluice cold ${ratio(h, sum((t) => t.coldMs, ts))}, warm ${ratio(h, sum((t) => t.warmMs, ts))}, warm generating anew ${ratio(h, sum((t) => t.freshMs, ts))}`]);
   }
+  rows.push(['per process', `helm template ${sum((t) => t.helmMs, plain).toFixed(0)} ms, sluice render ${ratio(sum((t) => t.helmMs, plain), sum((t) => t.processMs, plain))} over ${plain.length} charts without RSA keygen; median per chart helm ${median(plain.map((t) => t.helmMs)).toFixed(0)} ms, sluice ${median(plain.map((t) => t.processMs)).toFixed(0)} ms`]);
   rows.push(['sluice in RSA keygen', `cold ${cold.keygen.toFixed(0)} ms, warm ${warm.keygen.toFixed(0)} ms, warm generating anew ${fresh.keygen.toFixed(0)} ms (helm's own keygen share is not measurable from outside)`]);
   const med = (f: (t: Timing) => number): string => median(timings.map(f)).toFixed(1);
   rows.push(['median per chart', `helm ${med((t) => t.helmMs)} ms; sluice cold ${med((t) => t.coldMs)} ms (${med((t) => t.helmMs / t.coldMs)}x), warm ${med((t) => t.warmMs)} ms (${med((t) => t.helmMs / t.warmMs)}x)`]);

@@ -184,12 +184,12 @@ describe('emulator/faults', function () {
     assert.equal((watch.body.object as Record<string, unknown>).code, 410);
   });
 
-  it('takes its plan from the --fault-* flags of `sluice emulator`', () => {
+  it('takes its plan from the --fault-* flags of `sluice emulator`', async () => {
     const spec = Object.fromEntries(['fault-error-rate', 'fault-throttle-rate', 'fault-latency', 'fault-watch-cut-after', 'fault-seed'].map((k) => [k, {}]));
-    const plan = faultPlanFromArgs(parseArgs(['--fault-error-rate', '0.1', '--fault-throttle-rate=0.05', '--fault-latency', '20ms', '--fault-watch-cut-after', '2s', '--fault-seed', '42'], spec));
+    const plan = await faultPlanFromArgs(parseArgs(['--fault-error-rate', '0.1', '--fault-throttle-rate=0.05', '--fault-latency', '20ms', '--fault-watch-cut-after', '2s', '--fault-seed', '42'], spec));
     assert.deepEqual(plan, parseFaultPlan({ errorRate: 0.1, throttleRate: 0.05, latencyMs: 20, watchCutAfterMs: 2000, seed: 42 }));
-    assert.throws(() => faultPlanFromArgs(parseArgs(['--fault-error-rate', '1.5'], spec)), (e: unknown) => e instanceof UsageError && /errorRate" must be between 0 and 1/.test(e.message));
-    assert.throws(() => faultPlanFromArgs(parseArgs(['--fault-seed', 'x'], spec)), UsageError);
+    await assert.rejects(faultPlanFromArgs(parseArgs(['--fault-error-rate', '1.5'], spec)), (e: unknown) => e instanceof UsageError && /errorRate" must be between 0 and 1/.test(e.message));
+    await assert.rejects(faultPlanFromArgs(parseArgs(['--fault-seed', 'x'], spec)), UsageError);
   });
 
   describe('the real kubectl', () => {

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { DEFAULT_SYNC_POLICY } from '../../src/config/index.js';
 import type { AppEnv } from '../../src/config/types.js';
 import type { Comparison } from '../../src/engine/compare.js';
-import { diffReport, formatDiff } from '../../src/engine/diff-report.js';
+import { diffReport } from '../../src/engine/diff-report.js';
+import { formatDiff } from '../../src/cli/diff-text.js';
 import type { KubeObject } from '../../src/kube/types.js';
 import { stamp } from '../../src/sync/ownership.js';
 

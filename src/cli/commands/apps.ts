@@ -40,4 +40,4 @@ async function run(argv: string[]): Promise<number> {
   });
 }
 
-export const command: Command = { summary: 'List apps and environments with their status', usage: USAGE, run };
+export const command: Command = { usage: USAGE, run };

@@ -47,7 +47,6 @@ async function run(argv: string[]): Promise<number> {
 }
 
 export const command: Command = {
-  summary: 'List builds of the build runner',
   usage: USAGE,
   run,
 };

@@ -33,4 +33,4 @@ async function run(argv: string[]): Promise<number> {
   });
 }
 
-export const command: Command = { summary: "Commit an image tag into an environment's image.yaml", usage: USAGE, run };
+export const command: Command = { usage: USAGE, run };

@@ -2,9 +2,10 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { flag, parseArgs, parseDuration, UsageError } from '../args.js';
+import { untilSignal } from '../signals.js';
 import type { Command } from '../command.js';
 import type { LogLevel } from '../../log/logger.js';
-import { defaultSluiceOptions, startSluice, type SluiceOptions } from '../../runtime/sluice.js';
+import type { SluiceOptions } from '../../runtime/sluice.js';
 
 const USAGE = `Usage: sluice controller --repo URL|PATH [flags]
 
@@ -49,7 +50,8 @@ function positiveInt(text: string | undefined, name: string, fallback: number): 
   return n;
 }
 
-export function controllerOptionsFromArgs(argv: string[]): SluiceOptions {
+export async function controllerOptionsFromArgs(argv: string[]): Promise<SluiceOptions> {
+  const { defaultSluiceOptions } = await import('../../runtime/sluice.js');
   const args = parseArgs(argv, FLAGS);
   const repo = flag(args, 'repo');
   if (!repo) throw new UsageError('--repo is required');
@@ -75,20 +77,12 @@ export function controllerOptionsFromArgs(argv: string[]): SluiceOptions {
   };
 }
 
-/** Resolves when SIGINT or SIGTERM arrives. */
-export function untilSignal(): Promise<string> {
-  return new Promise((resolve) => {
-    const on = (sig: string) => () => resolve(sig);
-    process.once('SIGINT', on('SIGINT'));
-    process.once('SIGTERM', on('SIGTERM'));
-  });
-}
-
 export const command: Command = {
-  summary: 'Run the reconciler against a config repo',
   usage: USAGE,
   async run(argv) {
-    const options = controllerOptionsFromArgs(argv);
+    const options = await controllerOptionsFromArgs(argv);
+    // The runtime is loaded only when a controller starts, so `--help` stays quick.
+    const { startSluice } = await import('../../runtime/sluice.js');
     const sluice = await startSluice(options);
     process.stderr.write(`sluice controller listening on ${sluice.url}\n`);
     await untilSignal();

@@ -9,14 +9,9 @@ import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import git from 'isomorphic-git';
 import { flag, parseArgs, UsageError } from '../args.js';
 import type { Command } from '../command.js';
-import { startEmulator } from '../../emulator/index.js';
-import { defaultControllerOptions } from '../../engine/controller.js';
-import { startSluice } from '../../runtime/sluice.js';
-import { TokenSet } from '../../server/auth.js';
-import { untilSignal } from './controller.js';
+import { untilSignal } from '../signals.js';
 
 const USAGE = `Usage: sluice demo [--port 8080] [--dir DIR]
 
@@ -56,6 +51,7 @@ export async function createDemoRepo(dir: string): Promise<string> {
   const repoDir = join(dir, 'config');
   await mkdir(repoDir, { recursive: true });
   await cp(exampleRepoDir(), repoDir, { recursive: true });
+  const { default: git } = await import('isomorphic-git');
   await git.init({ fs, dir: repoDir, defaultBranch: 'main' });
   for (const filepath of await listFiles(repoDir)) await git.add({ fs, dir: repoDir, filepath });
   await git.commit({ fs, dir: repoDir, message: 'Initial config from the sluice demo example', author: { name: 'sluice demo', email: 'demo@sluice.dev' } });
@@ -63,7 +59,6 @@ export async function createDemoRepo(dir: string): Promise<string> {
 }
 
 export const command: Command = {
-  summary: 'Run emulator + example config repo + controller on this machine',
   usage: USAGE,
   async run(argv) {
     const args = parseArgs(argv, { port: {}, dir: {} });
@@ -71,6 +66,13 @@ export const command: Command = {
     if (!Number.isInteger(port) || port < 0) throw new UsageError('--port must be a port number');
     const dir = resolve(flag(args, 'dir') ?? (await mkdtemp(join(tmpdir(), 'sluice-demo-'))));
     await mkdir(dir, { recursive: true });
+    // Loaded on start, not at import: `sluice --help` must not pay for the emulator and controller.
+    const [{ startEmulator }, { defaultControllerOptions }, { startSluice }, { TokenSet }] = await Promise.all([
+      import('../../emulator/index.js'),
+      import('../../engine/controller.js'),
+      import('../../runtime/sluice.js'),
+      import('../../server/auth.js'),
+    ]);
     const emulator = await startEmulator({ port: 0, simulateKubelet: true });
     const kubeconfig = join(dir, 'kubeconfig');
     await emulator.writeKubeconfig(kubeconfig);

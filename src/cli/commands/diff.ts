@@ -8,7 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { flag, flagList, parseArgs, UsageError, type ParsedArgs } from '../args.js';
 import { API_FLAGS, API_FLAGS_HELP, apiCall, apiClient } from '../api.js';
 import { outputFormat, print } from '../output.js';
-import { formatDiff, type AppDiff } from '../../engine/diff-report.js';
+import { formatDiff } from '../diff-text.js';
+import type { AppDiff } from '../../engine/diff-report.js';
 import type { Command } from '../command.js';
 import { diffSets } from '../../diff/diff.js';
 import { ManifestError, parseManifests } from '../../diff/manifests.js';
@@ -88,7 +89,6 @@ async function run(argv: string[]): Promise<number> {
 }
 
 export const command: Command = {
-  summary: 'Show what a sync would change (exit 1 when drifted)',
   usage: USAGE,
   run,
 };

@@ -5,8 +5,7 @@
  */
 import { flag, flagBool, parseArgs, parseDuration, UsageError, type ParsedArgs } from '../args.js';
 import type { Command } from '../command.js';
-import { startEmulator } from '../../emulator/index.js';
-import { FaultPlanError, parseFaultPlan, type FaultPlan } from '../../emulator/faults.js';
+import type { FaultPlan } from '../../emulator/faults.js';
 
 const USAGE = `Usage: sluice emulator [--port P] [--kubeconfig-out FILE] [--simulate-kubelet] [--kubelet-tick MS] [--fault-… ]
 
@@ -51,7 +50,8 @@ const FAULT_FLAGS: Record<string, { field: keyof FaultPlan; duration?: boolean }
 };
 
 /** The fault plan the `--fault-*` flags ask for. */
-export function faultPlanFromArgs(args: ParsedArgs): FaultPlan {
+export async function faultPlanFromArgs(args: ParsedArgs): Promise<FaultPlan> {
+  const { FaultPlanError, parseFaultPlan } = await import('../../emulator/faults.js');
   const partial: Record<string, number> = {};
   for (const [name, { field, duration }] of Object.entries(FAULT_FLAGS)) {
     const text = flag(args, name);
@@ -74,7 +74,8 @@ async function run(argv: string[]): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, got ${flag(args, 'port')}`);
   const tick = Number(flag(args, 'kubelet-tick') ?? '200');
   if (!(tick > 0)) throw new UsageError('--kubelet-tick must be a positive number of milliseconds');
-  const faults = faultPlanFromArgs(args);
+  const faults = await faultPlanFromArgs(args);
+  const { startEmulator } = await import('../../emulator/index.js');
   const emulator = await startEmulator({ port, simulateKubelet: flagBool(args, 'simulate-kubelet'), kubeletTickMs: tick, faults });
   const out = flag(args, 'kubeconfig-out');
   if (out) await emulator.writeKubeconfig(out);
@@ -88,7 +89,6 @@ async function run(argv: string[]): Promise<number> {
 }
 
 export const command: Command = {
-  summary: 'Run the Kubernetes API emulator',
   usage: USAGE,
   run,
 };

@@ -43,7 +43,6 @@ async function run(argv: string[]): Promise<number> {
 }
 
 export const command: Command = {
-  summary: 'Print the health of live objects saved in a file',
   usage: USAGE,
   run,
 };

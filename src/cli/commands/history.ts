@@ -36,7 +36,6 @@ async function run(argv: string[]): Promise<number> {
 }
 
 export const command: Command = {
-  summary: 'Show the release history of an app in an environment',
   usage: USAGE,
   run,
 };

@@ -27,7 +27,6 @@ async function run(argv: string[]): Promise<number> {
 }
 
 export const command: Command = {
-  summary: "Print a build's log",
   usage: USAGE,
   run,
 };

@@ -8,7 +8,7 @@ import { flag, flagBool, parseArgs, UsageError } from '../args.js';
 import type { Command } from '../command.js';
 import { API_FLAGS, API_FLAGS_HELP, apiCall, apiClient, caller } from '../api.js';
 import { outputFormat, print } from '../output.js';
-import { formatDiff } from '../../engine/diff-report.js';
+import { formatDiff } from '../diff-text.js';
 import type { PromotionResult } from '../../promote/promoter.js';
 
 const USAGE = `Usage: sluice promote APP --to ENV [--from ENV] [--dry-run] [--direct] [--server URL] [--token-file FILE] [-o table|json|yaml]
@@ -52,4 +52,4 @@ async function run(argv: string[]): Promise<number> {
   });
 }
 
-export const command: Command = { summary: 'Promote an app from one environment to the next', usage: USAGE, run };
+export const command: Command = { usage: USAGE, run };

@@ -6,8 +6,6 @@
 import { readFile } from 'node:fs/promises';
 import { flagList, parseArgs, UsageError } from '../args.js';
 import type { Command } from '../command.js';
-import { formatManifests, RenderError, renderChart } from '../../render/helm/index.js';
-import { loadChartDir } from '../../render/helm/load-dir.js';
 
 const USAGE = `Usage: sluice render CHART_DIR --release NAME --namespace NS [flags]
 
@@ -36,6 +34,8 @@ const SPEC = {
 };
 
 async function run(argv: string[]): Promise<number> {
+  // Loaded here, not at the top: `sluice --help` and the other commands never pay for the engine.
+  const [{ formatManifests, RenderError, renderChart }, { loadChartDir }] = await Promise.all([import('../../render/helm/index.js'), import('../../render/helm/load-dir.js')]);
   const args = parseArgs(argv, SPEC);
   if (args.positionals.length !== 1) throw new UsageError('exactly one CHART_DIR is required');
   const one = (k: string): string | undefined => args.flags.get(k)?.[0];
@@ -67,4 +67,4 @@ async function run(argv: string[]): Promise<number> {
   }
 }
 
-export const command: Command = { summary: 'Render a Helm chart like `helm template`', usage: USAGE, run };
+export const command: Command = { usage: USAGE, run };

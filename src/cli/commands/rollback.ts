@@ -47,7 +47,6 @@ async function run(argv: string[]): Promise<number> {
 }
 
 export const command: Command = {
-  summary: 'Roll an app in an environment back to an earlier release',
   usage: USAGE,
   run,
 };

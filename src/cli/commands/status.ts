@@ -51,4 +51,4 @@ async function run(argv: string[]): Promise<number> {
   });
 }
 
-export const command: Command = { summary: "Show an app's status per environment", usage: USAGE, run };
+export const command: Command = { usage: USAGE, run };

@@ -7,7 +7,7 @@ import { flagBool, parseArgs, UsageError } from '../args.js';
 import type { Command } from '../command.js';
 import { API_FLAGS, API_FLAGS_HELP, apiCall, apiClient, caller } from '../api.js';
 import { outputFormat, print } from '../output.js';
-import { formatDiff } from '../../engine/diff-report.js';
+import { formatDiff } from '../diff-text.js';
 import type { SyncAnswer } from '../../engine/ops-api.js';
 
 const USAGE = `Usage: sluice sync APP ENV [--prune] [--dry-run] [--server URL] [--token-file FILE] [-o table|json|yaml]
@@ -42,4 +42,4 @@ async function run(argv: string[]): Promise<number> {
   });
 }
 
-export const command: Command = { summary: 'Sync an app in an environment now', usage: USAGE, run };
+export const command: Command = { usage: USAGE, run };

@@ -4,7 +4,6 @@
  * template set being executed, with Helm's recursion guard), and lookup (a pluggable hook that
  * returns an empty map when rendering offline, as `helm template` does).
  */
-import { stringify as tomlStringify } from 'smol-toml';
 import { defineFunc, type FuncMap, type GoMap, type GoValue, isNil } from '../gotemplate/value.js';
 import { type ExecGuard, LimitExceeded, type TemplateSet } from '../gotemplate/template.js';
 import { marshalJson } from '../sprig/json.js';
@@ -12,6 +11,7 @@ import { sprigFuncs } from '../sprig/index.js';
 import { toYaml } from './to-yaml.js';
 import { decodeYaml } from './yaml-decode.js';
 import { jsonToGo } from './strvals.js';
+import { smolToml } from '../packages.js';
 
 /** Answers `lookup apiVersion kind namespace name`; name "" lists (returns a List-shaped map). */
 export type LookupFn = (apiVersion: string, kind: string, namespace: string, name: string) => GoMap;
@@ -48,7 +48,7 @@ export function helmFuncs(lookup?: LookupFn): FuncMap {
   defineFunc(m, 'fromJsonArray', 1, (s) => fromJson(String(s ?? ''), true));
   defineFunc(m, 'toToml', 1, (v) => {
     try {
-      return tomlStringify(toPlain(v) as Record<string, unknown>);
+      return smolToml().stringify(toPlain(v) as Record<string, unknown>);
     } catch (e) {
       return (e as Error).message;
     }

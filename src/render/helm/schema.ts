@@ -3,7 +3,8 @@
  * schema checks the coalesced values, each subchart's schema checks its own scope, and all
  * failures are reported together, one `- path: reason` line each, grouped by chart name.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
+import { ajvModule } from '../packages.js';
 import type { GoMap, GoValue } from '../gotemplate/value.js';
 import { marshalJson } from '../sprig/json.js';
 import { type Chart, text } from './chart.js';
@@ -12,7 +13,8 @@ import { RenderError } from './errors.js';
 
 // Without Ajv's code optimiser compiling takes about half the time, and a chart's first render
 // pays for the compile while validating the values is a small part of any render.
-const ajv = new Ajv({ strict: false, allErrors: true, verbose: true, validateSchema: false, validateFormats: false, code: { optimize: false } });
+let ajvInstance: Ajv | undefined;
+const ajv = (): Ajv => (ajvInstance ??= new (ajvModule().Ajv)({ strict: false, allErrors: true, verbose: true, validateSchema: false, validateFormats: false, code: { optimize: false } }));
 /**
  * Compiled validators by the schema text's digest: compiling is far dearer than validating, and a
  * chart loaded again (next revision, another environment) brings the same schema as new bytes.
@@ -30,8 +32,8 @@ function compile(chart: Chart, schema: Uint8Array): ValidateFunction {
       throw new RenderError('ESCHEMA', `${chart.metadata.name}: values.schema.json is not valid JSON: ${(e as Error).message}`, { file: 'values.schema.json' });
     }
     const { $schema: _ignored, $id: _id, ...rest } = doc;
-    const fn = ajv.compile(rest);
-    ajv.removeSchema(rest);
+    const fn = ajv().compile(rest);
+    ajv().removeSchema(rest);
     return fn;
   });
 }

@@ -11,7 +11,8 @@
  */
 import { createPrivateKey, generateKeyPairSync, type KeyObject, privateEncrypt, randomBytes, constants } from 'node:crypto';
 import { isIP } from 'node:net';
-import forge from 'node-forge';
+import type forge from 'node-forge';
+import { nodeForge } from '../packages.js';
 import { type FuncMap, type GoValue, GoStruct, defineFunc } from '../gotemplate/value.js';
 import { argInt, argString } from './args.js';
 import { ArgTypeError } from './errors.js';
@@ -37,7 +38,7 @@ interface RsaKey {
 function newKey(): RsaKey {
   const native = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
   const pem = native.export({ type: 'pkcs1', format: 'pem' }).toString();
-  return { forge: forge.pki.privateKeyFromPem(pem) as forge.pki.rsa.PrivateKey, native };
+  return { forge: nodeForge().pki.privateKeyFromPem(pem) as forge.pki.rsa.PrivateKey, native };
 }
 
 function parseKey(pem: string): RsaKey {
@@ -45,7 +46,7 @@ function parseKey(pem: string): RsaKey {
   if (/BEGIN (EC|OPENSSH) PRIVATE KEY/.test(pem)) throw new Error('error parsing private key: only RSA keys are supported');
   let key: forge.pki.rsa.PrivateKey;
   try {
-    key = forge.pki.privateKeyFromPem(pem) as forge.pki.rsa.PrivateKey;
+    key = nodeForge().pki.privateKeyFromPem(pem) as forge.pki.rsa.PrivateKey;
   } catch (e) {
     throw new Error(`error parsing private key: ${(e as Error).message}`, { cause: e });
   }
@@ -103,8 +104,8 @@ function serial(): string {
 }
 
 function sign(t: Template, key: RsaKey, issuer: forge.pki.Certificate | null, issuerKey: RsaKey): Certificate {
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.setRsaPublicKey(key.forge.n, key.forge.e);
+  const cert = nodeForge().pki.createCertificate();
+  cert.publicKey = nodeForge().pki.setRsaPublicKey(key.forge.n, key.forge.e);
   cert.serialNumber = serial();
   const now = new Date();
   cert.validity.notBefore = now;
@@ -121,8 +122,8 @@ function sign(t: Template, key: RsaKey, issuer: forge.pki.Certificate | null, is
   const altNames = [...t.dns.map((value) => ({ type: 2, value })), ...t.ips.map((ip) => ({ type: 7, ip }))];
   if (altNames.length > 0) ext.push({ name: 'subjectAltName', altNames });
   cert.setExtensions(ext);
-  cert.sign(opensslSigner(issuerKey.native) as unknown as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
-  return new Certificate(forge.pki.certificateToPem(cert), forge.pki.privateKeyToPem(key.forge));
+  cert.sign(opensslSigner(issuerKey.native) as unknown as forge.pki.rsa.PrivateKey, nodeForge().md.sha256.create());
+  return new Certificate(nodeForge().pki.certificateToPem(cert), nodeForge().pki.privateKeyToPem(key.forge));
 }
 
 function genCA(cn: string, days: number, key: RsaKey): Certificate {
@@ -138,7 +139,7 @@ function genSigned(cn: string, ips: GoValue, dns: GoValue, days: number, ca: Cer
   let caCert: forge.pki.Certificate;
   if (!/-----BEGIN CERTIFICATE-----/.test(ca.Cert)) throw new Error('unable to decode certificate');
   try {
-    caCert = forge.pki.certificateFromPem(ca.Cert);
+    caCert = nodeForge().pki.certificateFromPem(ca.Cert);
   } catch (e) {
     throw new Error(`error parsing certificate: decodedSignerCert.Bytes: ${(e as Error).message}`, { cause: e });
   }
@@ -154,7 +155,7 @@ function buildCustomCert(b64cert: string, b64key: string): Certificate {
   const key = Buffer.from(b64key, 'base64').toString('utf8');
   if (!/-----BEGIN [A-Z ]+-----/.test(cert)) throw new Error('unable to decode certificate');
   try {
-    forge.pki.certificateFromPem(cert);
+    nodeForge().pki.certificateFromPem(cert);
   } catch (e) {
     throw new Error(`error parsing certificate: decodedCert.Bytes: ${(e as Error).message}`, { cause: e });
   }

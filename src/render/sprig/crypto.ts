@@ -4,7 +4,7 @@
  * (AES-256-CBC, zero-padded password as key, PKCS#7 padding, random IV prepended, base64).
  */
 import { createCipheriv, createDecipheriv, createHmac, generateKeyPairSync, randomBytes, scryptSync } from 'node:crypto';
-import bcryptjs from 'bcryptjs';
+import { bcrypt } from '../packages.js';
 import { type FuncMap, defineFunc } from '../gotemplate/value.js';
 import { argInt, argString } from './args.js';
 import { register as registerCerts } from './certs.js';
@@ -95,11 +95,11 @@ export function genPrivateKey(type: string): string {
 }
 
 export function register(m: FuncMap): void {
-  defineFunc(m, 'bcrypt', 1, (s) => bcryptjs.hashSync(argString(s), 10).replace(/^\$2b\$/, '$2a$'));
+  defineFunc(m, 'bcrypt', 1, (s) => bcrypt().hashSync(argString(s), 10).replace(/^\$2b\$/, '$2a$'));
   defineFunc(m, 'htpasswd', 2, (u, p) => {
     const user = argString(u);
     if (user.includes(':')) return `invalid username: ${user}`;
-    return `${user}:${bcryptjs.hashSync(argString(p), 10).replace(/^\$2b\$/, '$2a$')}`;
+    return `${user}:${bcrypt().hashSync(argString(p), 10).replace(/^\$2b\$/, '$2a$')}`;
   });
   defineFunc(m, 'genPrivateKey', 1, (t) => genPrivateKey(argString(t)));
   defineFunc(m, 'derivePassword', 5, (c, t, p, u, s) => derivePassword(argInt(c), argString(t), argString(p), argString(u), argString(s)));

@@ -5,7 +5,8 @@
  * regexReplaceAll (`$1x` names the group "1x"), and Regexp.Split. Plain variants report a bad
  * pattern the same way the must* variants do (Sprig panics, Go's executor turns that into an error).
  */
-import { type Matcher, RE2JS } from 're2js';
+import type { Matcher, RE2JS } from 're2js';
+import { re2 } from '../packages.js';
 import { type FuncMap, defineFunc } from '../gotemplate/value.js';
 import { argInt, argString } from './args.js';
 
@@ -39,7 +40,7 @@ function compileOnly(expr: string): RE2JS {
 function compile(expr: string): RE2JS {
   let re = cache.get(expr);
   if (!re) {
-    re = RE2JS.compile(expr);
+    re = re2().RE2JS.compile(expr);
     if (cache.size > 500) cache.clear();
     cache.set(expr, re);
   }
