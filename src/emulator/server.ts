@@ -14,6 +14,7 @@ import { openapiGroupVersion, openapiRoot } from './openapi.js';
 import type { Json } from './patch/merge.js';
 import { matches, parseSelector, SelectorError } from './selectors.js';
 import { resourceKey, type Obj, type StoreEvent } from './store.js';
+import { errorText } from '../common/error-text.js';
 
 export interface RequestLogEntry {
   readonly time: string;
@@ -313,7 +314,7 @@ export class EmulatorServer {
 function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof SelectorError) return new ApiError(400, 'BadRequest', err.message);
-  return new ApiError(500, 'InternalError', err instanceof Error ? err.message : String(err));
+  return new ApiError(500, 'InternalError', errorText(err));
 }
 
 /** The default field manager, derived from the user agent as the API server does (`kubectl` → `kubectl`). */

@@ -12,7 +12,8 @@
 import type { HealthResult } from '../health/types.js';
 import type { ClusterClient } from '../kube/client.js';
 import { refOf, subject, type KubeObject } from '../kube/types.js';
-import { errorMessage, rethrowTransient } from './call-errors.js';
+import { errorText } from '../common/error-text.js';
+import { rethrowTransient } from './call-errors.js';
 import type { ChangeSetEntry } from './changeset.js';
 import { checkHook, hookId, startHook } from './hook-run.js';
 import type { HookPhase } from './hooks.js';
@@ -172,8 +173,8 @@ async function prune(ctx: OperationContext, op: SyncOperation): Promise<void> {
       op.changes.push({ subject: subject(ref), action: 'deleted' });
     } catch (err) {
       rethrowTransient(err);
-      op.changes.push({ subject: subject(ref), action: 'failed', error: errorMessage(err) });
-      failure ??= `prune ${subject(ref)}: ${errorMessage(err)}`;
+      op.changes.push({ subject: subject(ref), action: 'failed', error: errorText(err) });
+      failure ??= `prune ${subject(ref)}: ${errorText(err)}`;
     }
   }
   op.pruned = true;

@@ -11,6 +11,7 @@ import {
   NumberNode, PipeNode, StringNode, VariableNode,
 } from './node.js';
 import { type FuncSpec, type GoValue, GoStruct, isGoMap, isNil, truth, typeOf } from './value.js';
+import { errorText } from '../../common/error-text.js';
 
 const MISSING = Symbol('missing');
 type Final = GoValue | typeof MISSING;
@@ -146,7 +147,7 @@ function evalCall(s: ExecState, dot: GoValue, spec: FuncSpec, builtin: boolean, 
   } catch (e) {
     s.at(node);
     if (e instanceof ExecFailure || isStackOverflow(e)) throw e;
-    const msg = e instanceof TemplateError || e instanceof Error ? e.message : String(e);
+    const msg = errorText(e);
     // A bound reached inside the call (an include nested too deep) stays a bound in the wrapped error.
     return s.errorf(`error calling ${name}: ${msg}`, e, isLimit(e));
   }
