@@ -11,7 +11,6 @@ import type { FetchResult } from './source.js';
 
 export { systemClock, type Clock } from '../common/clock.js';
 
-
 /** First retry delay after a failure (default 1 s) and the longest delay (default 5 min); doubles per failure. */
 export type BackoffOptions = Pick<Backoff, 'initialMs' | 'maxMs'>;
 
