@@ -13,6 +13,7 @@ import { areaGraph, areaImports, cycles, importSpecifiers, mutualPairs, type Are
  * / config → kube` and the other areas' place in it: leaves first, each row naming only rows above it.
  */
 const ALLOWED: Readonly<Record<string, readonly string[]>> = {
+  common: [],
   kube: [],
   log: [],
   render: [],
@@ -35,6 +36,8 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
 };
 
 const SRC = 'src';
+/** The leaf helpers (backoff, clock, error text) every area may import, and which import nothing. */
+const BELOW_ALL = 'common';
 
 function describeEdges(edges: readonly AreaImport[], from: string, to: string): string {
   const files = edges.filter((e) => e.from === from && e.to === to).map((e) => `${e.file} imports ${e.specifier}`);
@@ -65,7 +68,7 @@ describe('architecture', () => {
   });
 
   it('every import between areas is one the table allows', () => {
-    const against = [...new Set(edges.filter((e) => ALLOWED[e.from] !== undefined && !ALLOWED[e.from].includes(e.to)).map((e) => `${e.from}→${e.to}`))];
+    const against = [...new Set(edges.filter((e) => ALLOWED[e.from] !== undefined && !ALLOWED[e.from].includes(e.to) && e.to !== BELOW_ALL).map((e) => `${e.from}→${e.to}`))];
     assert.deepEqual(against.map((k) => describeEdges(edges, ...(k.split('→') as [string, string]))), []);
   });
 

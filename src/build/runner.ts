@@ -9,6 +9,7 @@
  * calls it every `checkIntervalMs`.
  */
 import { randomBytes } from 'node:crypto';
+import { backoffDelay, type Backoff } from '../common/backoff.js';
 import type { BuildSettings, BuildSpec } from '../config/types.js';
 import { repoIdentity, redactUrl } from '../git/location.js';
 import { buildJob } from './job.js';
@@ -25,7 +26,8 @@ export const LOG_LIMIT_BYTES = 256 * 1024;
 /** Finished builds kept for the API. */
 const KEEP_FINISHED = 200;
 const FIELD_MANAGER = 'sluice-build-runner';
-const BUMP_RETRY_MS = { initial: 2_000, max: 300_000 };
+/** Retry of a failed image tag bump: 2 s doubling to 5 min. */
+export const BUMP_RETRY: Backoff = { initialMs: 2_000, maxMs: 300_000 };
 /** kaniko logs are line-oriented; this many lines is well over 256 KiB for any real build. */
 const LOG_TAIL_LINES = 20_000;
 
@@ -329,7 +331,7 @@ export class BuildRunner {
       this.ports.log.log('info', r.changed ? 'image tag bumped' : 'image tag already set', { app: req.app, env: req.env, tag: req.tag, build: req.buildId, revision: r.sha });
     } catch (err) {
       const attempts = (extras.bump?.attempts ?? 0) + 1;
-      const delay = Math.min(BUMP_RETRY_MS.initial * 2 ** (attempts - 1), BUMP_RETRY_MS.max);
+      const delay = backoffDelay(attempts, BUMP_RETRY);
       extras.bump = { state: 'failed', error: message(err), attempts, nextAt: this.now() + delay };
       this.ports.metrics?.configCommits.inc({ kind: 'bump', app: req.app, env: req.env, result: 'failed' });
       this.ports.log.log('error', 'image tag bump failed', { app: req.app, env: req.env, tag: req.tag, build: req.buildId, error: message(err), retryInMs: delay });

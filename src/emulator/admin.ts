@@ -11,6 +11,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FaultPlanError, type FaultInjector } from './faults.js';
+import { errorText } from '../common/error-text.js';
 
 export const ADMIN_PREFIX = '/emulator/v1/';
 
@@ -32,7 +33,7 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   try {
     return text.trim() ? JSON.parse(text) : {};
   } catch (err) {
-    throw new FaultPlanError(`the body is not JSON: ${(err as Error).message}`);
+    throw new FaultPlanError(`the body is not JSON: ${errorText(err)}`);
   }
 }
 
@@ -57,6 +58,6 @@ export async function handleAdmin(req: IncomingMessage, res: ServerResponse, pat
     }
     send(res, what === 'faults' || what === 'wipe' ? 405 : 404, { error: `${method} ${path} is not an emulator admin endpoint` });
   } catch (err) {
-    send(res, err instanceof FaultPlanError ? 400 : 500, { error: err instanceof Error ? err.message : String(err) });
+    send(res, err instanceof FaultPlanError ? 400 : 500, { error: errorText(err) });
   }
 }

@@ -13,6 +13,7 @@ import { clone, isMap, mergePatch, strategicMerge, type Json } from './patch/mer
 import { groupVersion, type Registry, type ResourceType } from './registry.js';
 import { matches, parseSelector } from './selectors.js';
 import { resourceKey, type Obj, type Store } from './store.js';
+import { errorText } from '../common/error-text.js';
 
 export type PatchType = 'merge' | 'json' | 'strategic' | 'apply';
 
@@ -183,7 +184,7 @@ export class Api {
       else if (type === 'merge') next = mergePatch(base, patch);
       else next = strategicMerge(base, patch as { [k: string]: Json });
     } catch (err) {
-      throw new ApiError(422, 'Invalid', `the patch could not be applied: ${err instanceof Error ? err.message : String(err)}`);
+      throw new ApiError(422, 'Invalid', `the patch could not be applied: ${errorText(err)}`);
     }
     const body = next as Obj;
     this.validate(t, body, name);

@@ -15,6 +15,7 @@ import type { Json } from './patch/merge.js';
 import { matches, parseSelector, SelectorError } from './selectors.js';
 import { resourceKey, type Obj, type StoreEvent } from './store.js';
 import { asTable, tableVersion, type TableRequest } from './tables/serve.js';
+import { errorText } from '../common/error-text.js';
 
 export interface RequestLogEntry {
   readonly time: string;
@@ -308,7 +309,7 @@ export class EmulatorServer {
 function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof SelectorError) return new ApiError(400, 'BadRequest', err.message);
-  return new ApiError(500, 'InternalError', err instanceof Error ? err.message : String(err));
+  return new ApiError(500, 'InternalError', errorText(err));
 }
 
 /** The default field manager, derived from the user agent as the API server does (`kubectl` → `kubectl`). */

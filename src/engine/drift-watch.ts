@@ -9,6 +9,7 @@
  * bookkeeping across concurrent syncs) would be more code and more ways to miss real drift than
  * the one extra cheap compare per sync costs.
  */
+import { systemClock, type Clock } from '../common/clock.js';
 import type { ClusterClient, WatchEvent, WatchHandle } from '../kube/client.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import { LABEL_APP, LABEL_ENV } from '../sync/ownership.js';
@@ -19,10 +20,12 @@ export interface DriftWatcherOptions {
   readonly debounceMs: number;
   /** A kind the server did not serve is looked up again no sooner than this (its CRD may arrive). */
   readonly rediscoverMs?: number;
+  /** Time for the debounce and rediscovery (tests step a fake one). */
+  readonly clock?: Clock;
 }
 
 export function defaultDriftWatcherOptions(): Required<DriftWatcherOptions> {
-  return { debounceMs: 250, rediscoverMs: 30_000 };
+  return { debounceMs: 250, rediscoverMs: 30_000, clock: systemClock };
 }
 
 export interface WatchedKind {
@@ -55,7 +58,7 @@ export class DriftWatcher {
   private readonly unserved = new Map<string, number>();
   /** context → reported `type rv` (insertion-ordered, trimmed to SEEN_LIMIT). */
   private readonly seen = new Map<string, Set<string>>();
-  private readonly pending = new Map<string, { timer: NodeJS.Timeout; event: WatchEvent }>();
+  private readonly pending = new Map<string, { timer: unknown; event: WatchEvent }>();
   private stopped = false;
 
   constructor(
@@ -87,7 +90,7 @@ export class DriftWatcher {
     for (const [id, k] of wanted) {
       if (current.has(id)) continue;
       const lastMiss = this.unserved.get(`${context} ${id}`);
-      if (lastMiss !== undefined && Date.now() - lastMiss < this.options.rediscoverMs) continue;
+      if (lastMiss !== undefined && this.options.clock.now() - lastMiss < this.options.rediscoverMs) continue;
       const entry: Entry = { cancelled: false };
       current.set(id, entry);
       void this.start(context, id, k, entry);
@@ -104,7 +107,7 @@ export class DriftWatcher {
       }
     }
     this.watches.clear();
-    for (const p of this.pending.values()) clearTimeout(p.timer);
+    for (const p of this.pending.values()) this.options.clock.clearTimeout(p.timer);
     this.pending.clear();
   }
 
@@ -120,7 +123,7 @@ export class DriftWatcher {
       if (!(await client.resource(k.apiVersion, k.kind))) {
         log.log('info', 'drift watch skipped: kind not served');
         this.forget(context, id, entry);
-        this.unserved.set(`${context} ${id}`, Date.now());
+        this.unserved.set(`${context} ${id}`, this.options.clock.now());
         return;
       }
     } catch (err) {
@@ -150,7 +153,7 @@ export class DriftWatcher {
       pending.event = e;
       return;
     }
-    const timer = setTimeout(() => this.fire(key), this.options.debounceMs);
+    const timer = this.options.clock.setTimeout(() => this.fire(key), this.options.debounceMs);
     this.pending.set(key, { timer, event: e });
   }
 

@@ -5,6 +5,7 @@
  * plus sluice's quarantine: a release that was rolled back is never re-applied automatically while
  * git still renders it.
  */
+import { backoffDelay } from '../common/backoff.js';
 import type { SyncPolicy } from '../config/types.js';
 import { RefusedError } from './errors.js';
 import type { ReleaseRecord, ReleaseTrigger } from '../history/release.js';
@@ -60,7 +61,7 @@ export function rollbackTarget(records: readonly ReleaseRecord[], to?: number): 
 /** Delay before retry `attempt` (1-based) of a failed sync: Argo CD's exponential backoff. */
 export function retryDelayMs(policy: SyncPolicy, attempt: number): number {
   const { backoffMs, factor, maxBackoffMs } = policy.retry;
-  return Math.min(maxBackoffMs, backoffMs * factor ** Math.max(0, attempt - 1));
+  return backoffDelay(attempt, { initialMs: backoffMs, maxMs: maxBackoffMs, factor });
 }
 
 /**
@@ -71,6 +72,6 @@ export const SELF_HEAL = { baseMs: 2_000, maxMs: 300_000, resetAfterMs: 600_000 
 
 export function selfHealDelayMs(count: number, lastAt: number, now: number): number {
   if (count === 0 || now - lastAt > SELF_HEAL.resetAfterMs) return 0;
-  const wait = Math.min(SELF_HEAL.maxMs, SELF_HEAL.baseMs * 2 ** (count - 1));
+  const wait = backoffDelay(count, { initialMs: SELF_HEAL.baseMs, maxMs: SELF_HEAL.maxMs });
   return Math.max(0, lastAt + wait - now);
 }

@@ -2,7 +2,10 @@
  * A keyed work queue in the style of client-go's workqueue: a key is queued at most once, a key is
  * never processed by two workers at once (re-adding it while it runs re-queues it after), and at
  * most `concurrency` keys run in parallel. Delayed adds (`addAfter`) back retries and requeues.
+ * Time comes from an injectable Clock so tests step it instead of sleeping.
  */
+import { systemClock, type Clock } from '../common/clock.js';
+
 export type Worker = (key: string) => Promise<void>;
 
 export interface QueueObserver {
@@ -16,7 +19,7 @@ export class WorkQueue {
   private readonly queuedAt = new Map<string, number>();
   private readonly running = new Set<string>();
   private readonly dirty = new Set<string>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers = new Map<string, unknown>();
   private active = 0;
   private stopped = false;
   private idleWaiters: (() => void)[] = [];
@@ -25,6 +28,7 @@ export class WorkQueue {
     private readonly worker: Worker,
     private readonly concurrency: number,
     private readonly observer: QueueObserver = {},
+    private readonly clock: Clock = systemClock,
   ) {}
 
   add(key: string): void {
@@ -34,7 +38,7 @@ export class WorkQueue {
       return;
     }
     if (this.queuedAt.has(key)) return;
-    this.queuedAt.set(key, Date.now());
+    this.queuedAt.set(key, this.clock.now());
     this.queue.push(key);
     this.observer.onDepth?.(this.queue.length);
     this.pump();
@@ -43,11 +47,10 @@ export class WorkQueue {
   /** Adds the key after a delay; an earlier pending delayed add for the key wins. */
   addAfter(key: string, delayMs: number): void {
     if (this.stopped || this.timers.has(key)) return;
-    const t = setTimeout(() => {
+    const t = this.clock.setTimeout(() => {
       this.timers.delete(key);
       this.add(key);
     }, delayMs);
-    t.unref();
     this.timers.set(key, t);
   }
 
@@ -64,7 +67,7 @@ export class WorkQueue {
   /** Stops taking work; resolves once running keys have finished. */
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const t of this.timers.values()) clearTimeout(t);
+    for (const t of this.timers.values()) this.clock.clearTimeout(t);
     this.timers.clear();
     this.queue.length = 0;
     this.queuedAt.clear();
@@ -74,7 +77,8 @@ export class WorkQueue {
   private pump(): void {
     while (this.active < this.concurrency && this.queue.length > 0) {
       const key = this.queue.shift() as string;
-      const waited = Date.now() - (this.queuedAt.get(key) ?? Date.now());
+      const now = this.clock.now();
+      const waited = now - (this.queuedAt.get(key) ?? now);
       this.queuedAt.delete(key);
       this.observer.onDepth?.(this.queue.length);
       this.observer.onStart?.(key, waited);

@@ -4,30 +4,15 @@
  * (1 s → 2 s → … → 5 min, reset on success) while the last good sha is kept. Time comes from an
  * injectable Clock so tests run without sleeping.
  */
+import { backoffDelay as delayOf, type Backoff } from '../common/backoff.js';
+import { asError } from '../common/error-text.js';
+import { systemClock, type Clock } from '../common/clock.js';
 import type { FetchResult } from './source.js';
 
-export interface Clock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+export { systemClock, type Clock } from '../common/clock.js';
 
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => {
-    const t = setTimeout(fn, ms);
-    t.unref();
-    return t;
-  },
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-};
-
-export interface BackoffOptions {
-  /** First retry delay after a failure. Default 1 s. */
-  readonly initialMs: number;
-  /** Longest delay. Default 5 min. */
-  readonly maxMs: number;
-}
+/** First retry delay after a failure (default 1 s) and the longest delay (default 5 min); doubles per failure. */
+export type BackoffOptions = Pick<Backoff, 'initialMs' | 'maxMs'>;
 
 export interface PollerOptions {
   /** Delay between polls while healthy. Default 30 s. */
@@ -42,7 +27,7 @@ export function defaultPollerOptions(): PollerOptions {
 
 /** Delay before the next try after `failures` consecutive failures (≥ 1): initial × 2^(n-1), capped. */
 export function backoffDelay(failures: number, opts: BackoffOptions): number {
-  return Math.min(opts.initialMs * 2 ** Math.max(0, failures - 1), opts.maxMs);
+  return delayOf(failures, { initialMs: opts.initialMs, maxMs: opts.maxMs });
 }
 
 /** What a poller needs from a GitSource. */
@@ -131,7 +116,7 @@ export class RepoPoller {
       this.current = { lastGoodSha: sha, failures: 0, nextPollInMs: this.options.intervalMs };
       for (const l of this.listeners) l.onRevision?.(sha, changed);
     } catch (err) {
-      const error = err instanceof Error ? err : new Error(String(err));
+      const error = asError(err);
       const failures = this.current.failures + 1;
       this.current = { lastGoodSha: this.current.lastGoodSha, lastError: error, failures, nextPollInMs: backoffDelay(failures, this.options.backoff) };
       for (const l of this.listeners) l.onError?.(error, this.current);

@@ -5,6 +5,7 @@
 import type { KubeObject } from '../kube/types.js';
 import { HealthCheckError, conditions, toConditions, type Condition } from './fields.js';
 import { result, type HealthResult } from './types.js';
+import { errorText } from '../common/error-text.js';
 
 const CONDITIONS_ANNOTATION = 'autoscaling.alpha.kubernetes.io/conditions';
 const WAITING = result('Progressing', 'Waiting to Autoscale');
@@ -33,7 +34,7 @@ function v1Conditions(obj: KubeObject): Condition[] {
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new HealthCheckError(obj.kind, `.metadata.annotations[${CONDITIONS_ANNOTATION}]`, `invalid JSON: ${(err as Error).message}`);
+    throw new HealthCheckError(obj.kind, `.metadata.annotations[${CONDITIONS_ANNOTATION}]`, `invalid JSON: ${errorText(err)}`);
   }
   if (!Array.isArray(parsed)) throw new HealthCheckError(obj.kind, `.metadata.annotations[${CONDITIONS_ANNOTATION}]`, 'expected a JSON list');
   return toConditions(parsed, obj.kind, `metadata.annotations[${CONDITIONS_ANNOTATION}]`);

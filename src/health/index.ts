@@ -20,6 +20,7 @@ import { replicaSetHealth } from './replicaset.js';
 import { serviceHealth } from './service.js';
 import { statefulSetHealth } from './statefulset.js';
 import { isWorse, result, type HealthCheck, type HealthResult } from './types.js';
+import { errorText } from '../common/error-text.js';
 
 export { HEALTH_ORDER, isWorse, type HealthCheck, type HealthResult, type HealthStatus } from './types.js';
 export { HealthCheckError } from './fields.js';
@@ -77,7 +78,7 @@ export function assessHealth(obj: KubeObject | null | undefined, custom?: Custom
     return check(obj);
   } catch (err) {
     // A check that cannot read the object reports Unknown with the reason, as gitops-engine does.
-    return result('Unknown', err instanceof Error ? err.message : String(err));
+    return result('Unknown', errorText(err));
   }
 }
 

@@ -9,6 +9,8 @@
  * Unlike an informer it keeps no full cache, only each object's identity, labels and
  * resourceVersion: enough to report what changed while it was disconnected after a relist.
  */
+import { backoffDelay as exponential, jitterDown } from '../common/backoff.js';
+import { asError as toError } from '../common/error-text.js';
 import type { WatchEvent, WatchHandle } from './client.js';
 import { KubeApiError } from './errors.js';
 import type { KubeObject } from './types.js';
@@ -52,8 +54,7 @@ export function defaultReflectorOptions(): ReflectorOptions {
 
 /** Delay before retry number `attempt` (1-based): exponential, capped, with up to 20% jitter off. */
 export function backoffDelay(attempt: number, options: ReflectorOptions, random: () => number = Math.random): number {
-  const base = Math.min(options.maxBackoffMs, options.initialBackoffMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(base * (1 - 0.2 * random()));
+  return jitterDown(exponential(attempt, { initialMs: options.initialBackoffMs, maxMs: options.maxBackoffMs }), 0.2, random);
 }
 
 function keyOf(o: KubeObject): string {
@@ -144,7 +145,7 @@ export class Reflector implements WatchHandle {
       this.onEvent(e);
     } catch (err) {
       // A consumer's bug must not end the watch; it is reported, not swallowed.
-      this.report(err instanceof Error ? err : new Error(String(err)));
+      this.report(toError(err));
     }
   }
 

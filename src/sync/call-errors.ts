@@ -4,10 +4,6 @@ import type { KubeObject } from '../kube/types.js';
 import { FIELD_MANAGER } from './inventory.js';
 import type { OperationContext } from './operation-state.js';
 
-export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 /**
  * An API server that is unreachable, overloaded or throttling, or a write that lost an
  * optimistic-concurrency race, says nothing about the sync: the operation stays where it is, the

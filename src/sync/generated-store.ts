@@ -9,6 +9,7 @@ import type { KubeObject } from '../kube/types.js';
 import type { GeneratedValues } from '../render/helm/index.js';
 import { FIELD_MANAGER } from './inventory.js';
 import { stateLabels, type Owner } from './ownership.js';
+import { errorText } from '../common/error-text.js';
 
 export const GENERATED_SECRET_TYPE = 'sluice.dev/generated.v1';
 
@@ -40,7 +41,7 @@ export class GeneratedStore {
     try {
       parsed = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8'));
     } catch (e) {
-      throw new GeneratedDecodeError(owner, `data.values is not JSON: ${(e as Error).message}`);
+      throw new GeneratedDecodeError(owner, `data.values is not JSON: ${errorText(e)}`);
     }
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed) || !Object.values(parsed).every((v) => typeof v === 'string')) {
       throw new GeneratedDecodeError(owner, 'data.values is not a map of strings');

@@ -7,7 +7,8 @@
  * back; failing runs the failure path (SyncFail hooks, retry with backoff), which re-runs it openly.
  */
 import { refOf, subject, type KubeObject } from '../kube/types.js';
-import { applyObject, errorMessage, rethrowTransient } from './call-errors.js';
+import { errorText } from '../common/error-text.js';
+import { applyObject, rethrowTransient } from './call-errors.js';
 import type { HookPhase } from './hooks.js';
 import type { HookState, OperationContext, StepCheck, SyncOperation } from './operation-state.js';
 import { SYNC_ID_ANNOTATION, type SyncTask } from './plan.js';
@@ -53,9 +54,9 @@ export async function startHook(ctx: OperationContext, op: SyncOperation, task: 
     return undefined;
   } catch (err) {
     rethrowTransient(err);
-    op.changes.push({ subject: subject(ref), action: 'failed', error: errorMessage(err) });
-    status('Failed', errorMessage(err));
-    return `${phase} hook ${subject(ref)}: ${errorMessage(err)}`;
+    op.changes.push({ subject: subject(ref), action: 'failed', error: errorText(err) });
+    status('Failed', errorText(err));
+    return `${phase} hook ${subject(ref)}: ${errorText(err)}`;
   }
 }
 
@@ -105,7 +106,7 @@ export async function checkHook(ctx: OperationContext, op: SyncOperation, task: 
       await ctx.client.delete(ref);
     } catch (err) {
       rethrowTransient(err);
-      op.changes.push({ subject: subject(ref), action: 'failed', error: `deleting finished hook: ${errorMessage(err)}` });
+      op.changes.push({ subject: subject(ref), action: 'failed', error: `deleting finished hook: ${errorText(err)}` });
     }
   }
   return ok ? { state: 'done' } : { state: 'failed', kind: 'hook', message: `${s} failed${h.message ? `: ${h.message}` : ''}` };

@@ -10,7 +10,8 @@
  * bound single hooks and waves within `syncTimeout` (timeouts.ts).
  */
 import { refOf, subject } from '../kube/types.js';
-import { errorMessage, rethrowTransient } from './call-errors.js';
+import { errorText } from '../common/error-text.js';
+import { rethrowTransient } from './call-errors.js';
 import { checkHook, hookId, startHook } from './hook-run.js';
 import type { FailureKind, OperationContext, StepCheck, SyncOperation } from './operation-state.js';
 import { pruneOrder } from './order.js';
@@ -112,8 +113,8 @@ async function prune(ctx: OperationContext, op: SyncOperation): Promise<void> {
       op.changes.push({ subject: subject(ref), action: 'deleted' });
     } catch (err) {
       rethrowTransient(err);
-      op.changes.push({ subject: subject(ref), action: 'failed', error: errorMessage(err) });
-      failure ??= `prune ${subject(ref)}: ${errorMessage(err)}`;
+      op.changes.push({ subject: subject(ref), action: 'failed', error: errorText(err) });
+      failure ??= `prune ${subject(ref)}: ${errorText(err)}`;
     }
   }
   op.pruned = true;

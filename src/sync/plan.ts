@@ -1,11 +1,12 @@
 /**
  * The sync plan (after gitops-engine's sync tasks): the desired resources and the hooks of one sync,
  * cut into steps — PreSync hooks, then the Sync phase wave by wave (resources and Sync hooks
- * together), then PostSync hooks — each step in apply order. SyncFail hooks are kept aside for a
- * failed sync. Pure: data in, data out.
+ * together), then PostSync hooks — each step in apply order, a Namespace or CRD moved into the step
+ * of its first dependent (dependencies.ts). SyncFail hooks are kept aside for a failed sync. Pure: data in, data out.
  */
 import { objectKey, refOf, type KubeObject } from '../kube/types.js';
 import { deletePolicies, hookKind, hookName, type HookDeletePolicy, type HookPhase } from './hooks.js';
+import { hoistDependencies } from './dependencies.js';
 import { compareForApply } from './order.js';
 import { syncWave } from './waves.js';
 
@@ -70,23 +71,18 @@ function hookTasks(hooks: readonly KubeObject[], syncId: string): SyncTask[] {
 
 export function planSync(resources: readonly KubeObject[], hooks: readonly KubeObject[], syncId: string): SyncPlan {
   const tasks: SyncTask[] = [...resources.map((obj) => ({ obj, key: objectKey(refOf(obj)) })), ...hookTasks(hooks, syncId)];
-  const byStep = new Map<string, { phase: StepPhase; wave: number; tasks: SyncTask[] }>();
-  const syncFail: SyncTask[] = [];
-  for (const t of tasks) {
-    if (t.hook?.phase === 'SyncFail') {
-      syncFail.push(t);
-      continue;
-    }
-    const phase: StepPhase = (t.hook?.phase as StepPhase | undefined) ?? 'Sync';
-    const wave = syncWave(t.obj);
-    const id = `${phase}\0${wave}`;
-    let step = byStep.get(id);
-    if (!step) byStep.set(id, (step = { phase, wave, tasks: [] }));
-    step.tasks.push(t);
+  const syncFail = tasks.filter((t) => t.hook?.phase === 'SyncFail');
+  const placed = tasks
+    .filter((t) => t.hook?.phase !== 'SyncFail')
+    .map((task) => ({ obj: task.obj, task, phase: (task.hook?.phase as StepPhase | undefined) ?? 'Sync', wave: syncWave(task.obj) }))
+    .sort((a, b) => PHASE_ORDER[a.phase] - PHASE_ORDER[b.phase] || a.wave - b.wave || compareForApply(a.obj, b.obj));
+  // Namespaces and CRDs move into the step of their first dependent, even across waves and phases.
+  const steps: { phase: StepPhase; wave: number; tasks: SyncTask[] }[] = [];
+  for (const p of hoistDependencies(placed)) {
+    const last = steps.at(-1);
+    if (last && last.phase === p.phase && last.wave === p.wave) last.tasks.push(p.task);
+    else steps.push({ phase: p.phase, wave: p.wave, tasks: [p.task] });
   }
-  const steps = [...byStep.values()]
-    .sort((a, b) => PHASE_ORDER[a.phase] - PHASE_ORDER[b.phase] || a.wave - b.wave)
-    .map((s) => ({ ...s, tasks: inApplyOrder(s.tasks) }));
   return { steps, syncFail: inApplyOrder(syncFail) };
 }
 

@@ -6,7 +6,8 @@
  * (something deletes it each time) fails the step after MAX_RECREATIONS rather than fighting it.
  */
 import { refOf, subject } from '../kube/types.js';
-import { applyObject, errorMessage, rethrowTransient } from './call-errors.js';
+import { errorText } from '../common/error-text.js';
+import { applyObject, rethrowTransient } from './call-errors.js';
 import type { OperationContext, StepCheck, SyncOperation } from './operation-state.js';
 import type { SyncTask } from './plan.js';
 
@@ -28,8 +29,8 @@ export async function applyResource(ctx: OperationContext, op: SyncOperation, ta
     return undefined;
   } catch (err) {
     rethrowTransient(err);
-    op.changes.push({ subject: subject(ref), action: 'failed', error: errorMessage(err) });
-    return errorMessage(err);
+    op.changes.push({ subject: subject(ref), action: 'failed', error: errorText(err) });
+    return errorText(err);
   }
 }
 

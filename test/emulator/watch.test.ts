@@ -51,6 +51,9 @@ async function write(api: KubernetesObjectApi, w: Write): Promise<void> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The object written last to show a stream has said everything (see the cases loop). */
+const MARKER = 'zz-marker';
+
 async function until(check: () => boolean, ms = 3000): Promise<void> {
   const end = Date.now() + ms;
   while (!check() && Date.now() < end) await sleep(10);
@@ -92,9 +95,15 @@ describe('emulator/watch', () => {
         const stream = await open(kc, path, { labelSelector: c.query.labelSelector, resourceVersion: c.query.resourceVersion ? mark : undefined });
         for (const w of c.after) await write(api, w);
         await until(() => stream.lines.length >= c.events.length || stream.ended);
-        await sleep(50);
+        // Instead of sleeping to see that nothing more comes: a marker written last arrives after
+        // every event still due (a watch delivers in resourceVersion order). It matches every query here.
+        if (!stream.ended) {
+          await write(api, { apply: MARKER, namespace: c.query.namespace, labels: { 'sluice.dev/app': 'web' } });
+          await until(() => stream.lines.includes(`ADDED ${MARKER}`) || stream.ended);
+          assert.ok(stream.lines.includes(`ADDED ${MARKER}`) || stream.ended, 'the marker arrived');
+        }
         stream.abort();
-        assert.deepEqual(stream.lines, c.events);
+        assert.deepEqual(stream.lines.filter((l) => l !== `ADDED ${MARKER}`), c.events);
         if (c.events[0]?.startsWith('ERROR')) assert.ok(stream.ended, 'the stream ends after an error event');
       } finally {
         await emu.close();

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { WorkQueue } from '../../src/engine/workqueue.js';
+import { FakeClock, settle } from '../support/fake-clock.js';
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve!: () => void;
@@ -29,7 +30,7 @@ describe('engine/workqueue', () => {
     q.add('b'); // queued behind? b starts immediately (2 workers), so this marks it dirty
     assert.deepEqual(runs, ['a', 'b']);
     for (const g of gates.values()) g.resolve();
-    await new Promise((r) => setTimeout(r, 10));
+    await settle();
     assert.deepEqual(runs.sort(), ['a', 'a', 'b', 'b']);
     for (const g of gates.values()) g.resolve();
     await q.idle();
@@ -42,7 +43,7 @@ describe('engine/workqueue', () => {
     const q = new WorkQueue(async () => {
       active++;
       peak = Math.max(peak, active);
-      await new Promise((r) => setTimeout(r, 5));
+      await settle(2); // stays in flight for a few turns, so workers overlap
       active--;
     }, 3);
     for (let i = 0; i < 20; i++) q.add(`k${i}`);
@@ -64,14 +65,32 @@ describe('engine/workqueue', () => {
 
   it('runs delayed adds once, and nothing after stop', async () => {
     const done: string[] = [];
-    const q = new WorkQueue(async (key) => void done.push(key), 1);
+    const clock = new FakeClock();
+    const q = new WorkQueue(async (key) => void done.push(key), 1, {}, clock);
     q.addAfter('x', 5);
-    q.addAfter('x', 5);
-    await new Promise((r) => setTimeout(r, 30));
+    q.addAfter('x', 50); // an earlier pending delayed add wins
+    assert.deepEqual(clock.pending(), [5]);
+    await clock.advance(4);
+    assert.deepEqual(done, []);
+    await clock.advance(1);
     assert.deepEqual(done, ['x']);
     q.addAfter('y', 5);
     await q.stop();
-    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(clock.pending(), [], 'stop() cancels delayed adds');
+    await clock.advance(20);
     assert.deepEqual(done, ['x']);
+  });
+
+  it('reports how long a key waited in the queue, on its clock', async () => {
+    const clock = new FakeClock(10_000);
+    const waited: [string, number][] = [];
+    const gate = deferred();
+    const q = new WorkQueue(async (key) => (key === 'a' ? gate.promise : undefined), 1, { onStart: (key, ms) => waited.push([key, ms]) }, clock);
+    q.add('a');
+    q.add('b');
+    await clock.advance(1_500);
+    gate.resolve();
+    await q.idle();
+    assert.deepEqual(waited, [['a', 0], ['b', 1_500]]);
   });
 });

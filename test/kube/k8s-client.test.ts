@@ -62,6 +62,20 @@ describe('kube/k8s-client watch', () => {
     return r;
   }
 
+  /**
+   * Everything the stream had to say so far: a marker object is written last and, since a watch
+   * delivers in resourceVersion order, any event still due arrives before the marker's. Stands in
+   * for sleeping "long enough" to see that no stray event follows. Returns the lines without it.
+   */
+  let markers = 0;
+  async function drained(r: Recorder): Promise<string[]> {
+    const name = `zz-marker-${++markers}`;
+    await apply(cm(name));
+    await until(() => r.lines.includes(`ADDED ${name}`));
+    assert.ok(r.lines.includes(`ADDED ${name}`), 'the marker arrived');
+    return r.lines.filter((l) => !l.endsWith(` ${name}`));
+  }
+
   beforeEach(async () => {
     emu = await startEmulator();
     proxy = await PartitionProxy.start(emu.port);
@@ -81,9 +95,9 @@ describe('kube/k8s-client watch', () => {
     await apply(cm('a', { k: '2' }));
     await writer.delete({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name: 'a' });
     await until(() => r.lines.length >= 3);
-    await sleep(50);
+    const lines = await drained(r);
     r.handle?.stop();
-    assert.deepEqual(r.lines, ['ADDED a', 'MODIFIED a', 'DELETED a']);
+    assert.deepEqual(lines, ['ADDED a', 'MODIFIED a', 'DELETED a']);
     assert.deepEqual(r.errors, []);
   });
 
@@ -95,10 +109,10 @@ describe('kube/k8s-client watch', () => {
     await until(() => watchRequests() > requests);
     await apply(cm('x', { k: '2' }));
     await until(() => r.lines.length >= 1);
-    await sleep(50);
+    const lines = await drained(r);
     r.handle?.stop();
     // Resuming without the resourceVersion would replay `ADDED x` first.
-    assert.deepEqual(r.lines, ['MODIFIED x']);
+    assert.deepEqual(lines, ['MODIFIED x']);
   });
 
   it('relists after a partition outlived the history (410) and reports what changed meanwhile', async () => {
@@ -115,9 +129,9 @@ describe('kube/k8s-client watch', () => {
     emu.compact();
     proxy.heal();
     await until(() => r.lines.length >= 3);
-    await sleep(50);
+    const lines = await drained(r);
     r.handle?.stop();
-    assert.deepEqual(r.lines, ['MODIFIED p1', 'DELETED p2', 'ADDED p3']);
+    assert.deepEqual(lines, ['MODIFIED p1', 'DELETED p2', 'ADDED p3']);
     assert.ok(lists() > listsBefore, 'caught up by a relist');
     assert.ok(r.errors.every((e) => e instanceof KubeApiError && e.unreachable), r.errors.map((e) => e.message).join('; '));
     assert.match(r.errors[0].message, /^ConfigMap (watch|list) failed: cluster unreachable/);

@@ -43,6 +43,21 @@ describe('observability against a real Prometheus', function () {
   let prom: Prometheus;
   const firing = new Map<string, Record<string, string>[]>();
 
+  /** Scrapes of sluice that Prometheus holds from the last ten minutes. */
+  async function scrapes(): Promise<number> {
+    return Number((await prom.query('count_over_time(up{job="sluice"}[10m])')).data?.result[0]?.value[1] ?? 0);
+  }
+
+  /**
+   * Waits until Prometheus has scraped sluice `n` more times. Prometheus keeps real time, so no fake
+   * clock can stand in; waiting for the scrapes themselves instead of sleeping a fixed 3 s holds on
+   * a loaded machine and costs no more than the scrapes on a fast one.
+   */
+  async function moreScrapes(n: number): Promise<void> {
+    const from = await scrapes();
+    await eventually(`${n} more scrapes of sluice`, async () => (await scrapes()) >= from + n, 30_000);
+  }
+
   before(async function () {
     assert.ok(prometheusInstalled(), 'the Debian package prometheus (with promtool) is needed: .ci/run installs it');
     const rules = join(env.dir, 'rules-for-test.yaml');
@@ -68,7 +83,7 @@ describe('observability against a real Prometheus', function () {
     await s.work.pull();
     await prom.setTargets([new URL(s.sluice.url).host]);
     await eventually('Prometheus scrapes sluice', async () => (await prom.query('up{job="sluice"} == 1')).data?.result.length === 1, 30_000);
-    await new Promise((r) => setTimeout(r, 3_000));
+    await moreScrapes(3);
 
     // A deployment, then a release that goes Degraded and is rolled back.
     await s.work.write('environments/dev/guestbook/values.yaml', 'greeting: "Hello again"\n');
@@ -107,7 +122,7 @@ describe('observability against a real Prometheus', function () {
       return ['SluiceRollback', 'SluiceAppDegraded', 'SluiceSyncFailing', 'SluiceBuildFailures', 'SluiceRenderErrors'].every((n) => firing.has(n));
     }, 60_000);
     // A few more scrapes after the last event, so every rate window holds two samples of it.
-    await new Promise((r) => setTimeout(r, 3_000));
+    await moreScrapes(3);
   });
 
   after(async () => {

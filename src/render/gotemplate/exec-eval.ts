@@ -5,12 +5,13 @@
  */
 import { STRING_FIRST_PARAM } from './builtins.js';
 import { ExecFailure, TemplateError, isLimit, isStackOverflow } from './errors.js';
-import type { ExecState } from './exec.js';
+import type { EvalState } from './exec-env.js';
 import {
   type ArgNode, BoolNode, ChainNode, CommandNode, DotNode, FieldNode, IdentifierNode, type Node, NilNode,
   NumberNode, PipeNode, StringNode, VariableNode,
 } from './node.js';
 import { type FuncSpec, type GoValue, GoStruct, isGoMap, isNil, truth, typeOf } from './value.js';
+import { errorText } from '../../common/error-text.js';
 
 const MISSING = Symbol('missing');
 type Final = GoValue | typeof MISSING;
@@ -21,7 +22,7 @@ interface Slot {
   iface: boolean;
 }
 
-export function evalPipeline(s: ExecState, dot: GoValue, pipe: PipeNode): GoValue {
+export function evalPipeline(s: EvalState, dot: GoValue, pipe: PipeNode): GoValue {
   s.at(pipe);
   let value: Final = MISSING;
   for (const cmd of pipe.cmds) value = evalCommand(s, dot, cmd, value);
@@ -33,11 +34,11 @@ export function evalPipeline(s: ExecState, dot: GoValue, pipe: PipeNode): GoValu
   return v;
 }
 
-function notAFunction(s: ExecState, args: ArgNode[], final: Final): void {
+function notAFunction(s: EvalState, args: ArgNode[], final: Final): void {
   if (args.length > 1 || final !== MISSING) s.errorf(`can't give argument to non-function ${args[0]}`);
 }
 
-function evalCommand(s: ExecState, dot: GoValue, cmd: CommandNode, final: Final): GoValue {
+function evalCommand(s: EvalState, dot: GoValue, cmd: CommandNode, final: Final): GoValue {
   const first = cmd.args[0];
   if (first instanceof FieldNode) return evalFieldNode(s, dot, first, cmd.args, final);
   if (first instanceof ChainNode) return evalChainNode(s, dot, first, cmd.args, final);
@@ -61,19 +62,19 @@ function evalLiteral(dot: GoValue, n: Node): GoValue {
   return null;
 }
 
-function evalFieldNode(s: ExecState, dot: GoValue, field: FieldNode, args: ArgNode[], final: Final): GoValue {
+function evalFieldNode(s: EvalState, dot: GoValue, field: FieldNode, args: ArgNode[], final: Final): GoValue {
   s.at(field);
   return evalFieldChain(s, dot, { v: dot, iface: false }, field, field.ident, args, final);
 }
 
-function evalChainNode(s: ExecState, dot: GoValue, chain: ChainNode, args: ArgNode[], final: Final): GoValue {
+function evalChainNode(s: EvalState, dot: GoValue, chain: ChainNode, args: ArgNode[], final: Final): GoValue {
   s.at(chain);
   if (chain.node instanceof NilNode) s.errorf(`indirection through explicit nil in ${chain}`);
   const pipe = evalArg(s, dot, chain.node);
   return evalFieldChain(s, dot, { v: pipe, iface: false }, chain, chain.field, args, final);
 }
 
-function evalVariableNode(s: ExecState, dot: GoValue, variable: VariableNode, args: ArgNode[], final: Final): GoValue {
+function evalVariableNode(s: EvalState, dot: GoValue, variable: VariableNode, args: ArgNode[], final: Final): GoValue {
   s.at(variable);
   const value = s.varValue(variable.ident[0]);
   if (variable.ident.length === 1) {
@@ -83,14 +84,14 @@ function evalVariableNode(s: ExecState, dot: GoValue, variable: VariableNode, ar
   return evalFieldChain(s, dot, { v: value, iface: false }, variable, variable.ident.slice(1), args, final);
 }
 
-function evalFieldChain(s: ExecState, dot: GoValue, receiver: Slot, node: Node, ident: string[], args: ArgNode[], final: Final): GoValue {
+function evalFieldChain(s: EvalState, dot: GoValue, receiver: Slot, node: Node, ident: string[], args: ArgNode[], final: Final): GoValue {
   let r = receiver;
   for (let i = 0; i < ident.length - 1; i++) r = evalField(s, dot, ident[i], node, [], MISSING, r);
   return evalField(s, dot, ident[ident.length - 1], node, args, final, r).v;
 }
 
 /** Go's evalField: a method or field of a struct, or a key of a map. */
-function evalField(s: ExecState, dot: GoValue, name: string, node: Node, args: ArgNode[], final: Final, receiver: Slot): Slot {
+function evalField(s: EvalState, dot: GoValue, name: string, node: Node, args: ArgNode[], final: Final, receiver: Slot): Slot {
   const r = receiver.v;
   if (isNil(r)) {
     // A nil that came out of a map is a nil interface{}; a bare nil is Go's invalid value.
@@ -121,7 +122,7 @@ function evalField(s: ExecState, dot: GoValue, name: string, node: Node, args: A
   return s.errorf(`can't evaluate field ${name} in type ${typ}`);
 }
 
-function evalFunction(s: ExecState, dot: GoValue, node: IdentifierNode, cmd: Node, args: ArgNode[], final: Final): GoValue {
+function evalFunction(s: EvalState, dot: GoValue, node: IdentifierNode, cmd: Node, args: ArgNode[], final: Final): GoValue {
   s.at(node);
   const found = s.env.findFunc(node.ident);
   if (!found) return s.errorf(`${JSON.stringify(node.ident)} is not a defined function`);
@@ -129,7 +130,7 @@ function evalFunction(s: ExecState, dot: GoValue, node: IdentifierNode, cmd: Nod
 }
 
 /** Go's evalCall: arity check, and/or short-circuit, argument evaluation, call, error wrapping. */
-function evalCall(s: ExecState, dot: GoValue, spec: FuncSpec, builtin: boolean, node: Node, name: string, argNodes: ArgNode[], final: Final): GoValue {
+function evalCall(s: EvalState, dot: GoValue, spec: FuncSpec, builtin: boolean, node: Node, name: string, argNodes: ArgNode[], final: Final): GoValue {
   const args = argNodes.slice(1);
   const numIn = args.length + (final !== MISSING ? 1 : 0);
   if (spec.variadic) {
@@ -146,14 +147,14 @@ function evalCall(s: ExecState, dot: GoValue, spec: FuncSpec, builtin: boolean, 
   } catch (e) {
     s.at(node);
     if (e instanceof ExecFailure || isStackOverflow(e)) throw e;
-    const msg = e instanceof TemplateError || e instanceof Error ? e.message : String(e);
+    const msg = errorText(e);
     // A bound reached inside the call (an include nested too deep) stays a bound in the wrapped error.
     return s.errorf(`error calling ${name}: ${msg}`, e, isLimit(e));
   }
 }
 
 /** and/or evaluate arguments left to right and return the deciding one (Go 1.18+). */
-function andOr(s: ExecState, dot: GoValue, name: string, args: ArgNode[], final: Final): GoValue {
+function andOr(s: EvalState, dot: GoValue, name: string, args: ArgNode[], final: Final): GoValue {
   let v: GoValue = null;
   for (const a of args) {
     v = evalArg(s, dot, a);
@@ -163,7 +164,7 @@ function andOr(s: ExecState, dot: GoValue, name: string, args: ArgNode[], final:
 }
 
 /** Go's evalArg for an interface{} parameter (evalEmptyInterface). */
-function evalArg(s: ExecState, dot: GoValue, n: ArgNode): GoValue {
+function evalArg(s: EvalState, dot: GoValue, n: ArgNode): GoValue {
   s.at(n);
   if (n instanceof FieldNode) return evalFieldNode(s, dot, n, [n], MISSING);
   if (n instanceof VariableNode) return evalVariableNode(s, dot, n, [], MISSING);
@@ -174,7 +175,7 @@ function evalArg(s: ExecState, dot: GoValue, n: ArgNode): GoValue {
 }
 
 /** Go's evalArg for a string parameter: literals must be strings; values are type-checked. */
-function evalStringArg(s: ExecState, dot: GoValue, n: ArgNode): GoValue {
+function evalStringArg(s: EvalState, dot: GoValue, n: ArgNode): GoValue {
   s.at(n);
   if (n instanceof NilNode) return s.errorf('cannot assign nil to string');
   if (n instanceof BoolNode || n instanceof NumberNode || n instanceof DotNode) return s.errorf(`expected string; found ${n}`);

@@ -9,20 +9,13 @@ import { formatValue } from './fmt.js';
 import {
   ActionNode, BranchNode, BreakNode, ContinueNode, ListNode, type Node, TemplateNode, TextNode, type Tree,
 } from './node.js';
-import { type FuncSpec, type GoValue, isGoMap, isNil, mapView, sortedKeys, truth } from './value.js';
+import { type GoValue, isGoMap, isNil, mapView, sortedKeys, truth } from './value.js';
 import { evalPipeline } from './exec-eval.js';
+import type { EvalState, ExecEnv } from './exec-env.js';
 import { quote } from './fmt-verbs.js';
 
 export { MAX_EXEC_DEPTH } from './guard.js';
-
-export type MissingKey = 'default' | 'zero' | 'error';
-
-/** What the executor needs from the template set. */
-export interface ExecEnv {
-  lookup(name: string): Tree | undefined;
-  findFunc(name: string): { spec: FuncSpec; builtin: boolean } | undefined;
-  readonly missingKey: MissingKey;
-}
+export type { ExecEnv, MissingKey } from './exec-env.js';
 
 interface Variable {
   name: string;
@@ -30,7 +23,7 @@ interface Variable {
 }
 
 /** Go's state: the template being run, the output, the variable stack and the current node. */
-export class ExecState {
+export class ExecState implements EvalState {
   // Declared, not class fields: see the note on Node in node.ts (V8 in Node 20 defines class fields slowly).
   declare node: Node | null;
   declare vars: Variable[];

@@ -4,8 +4,8 @@
  */
 import {
   ItemType, KEYWORDS, type Lexer, RIGHT, type StateFn, TRIM, atRightDelim, hasRightTrimMarker, isAlphaNumeric,
-  isSpace, lexRightDelim,
-} from './lexer.js';
+  isSpace, skipLeadingSpace,
+} from './lex-state.js';
 
 /** lexInsideAction scans the elements inside action delimiters. */
 export const lexInsideAction: StateFn = (l) => {
@@ -203,4 +203,21 @@ const lexRawQuote: StateFn = (l) => {
   l.skip(x + 1 - l.pos);
   l.emit(ItemType.RawString);
   return lexInsideAction;
+};
+
+/** lexRightDelim scans the right delimiter, which is known to be present, possibly with a trim marker. */
+export const lexRightDelim: StateFn = (l) => {
+  const [, trimSpace] = atRightDelim(l);
+  if (trimSpace) {
+    l.skip(TRIM.length);
+    l.ignore();
+  }
+  l.skip(RIGHT.length);
+  l.emit(ItemType.RightDelim);
+  if (trimSpace) {
+    skipLeadingSpace(l);
+    l.ignore();
+  }
+  l.insideAction = false;
+  return l.text; // lexText
 };

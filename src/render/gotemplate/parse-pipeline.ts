@@ -11,6 +11,7 @@ import {
 import { ParseFailure } from './errors.js';
 import { quote } from './fmt-verbs.js';
 import { TokenReader } from './parse-tokens.js';
+import { errorText } from '../../common/error-text.js';
 
 /**
  * Nesting limit for parenthesized pipelines. Go's maxStackDepth is 10000 (parse.go); a JavaScript
@@ -161,7 +162,7 @@ export class ExpressionParser extends TokenReader {
       return new NumberNode(it.pos, it.line, it.val, float ? null : n.int, float ? n.float : null);
     } catch (e) {
       if (e instanceof ParseFailure) throw e;
-      return this.errorf((e as Error).message);
+      return this.errorf(errorText(e));
     }
   }
 

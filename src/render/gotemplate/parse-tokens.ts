@@ -7,6 +7,7 @@ import { type Item, ItemType } from './lexer.js';
 import { unquote } from './literals.js';
 import { type Tree } from './node.js';
 import { quote } from './fmt-verbs.js';
+import { errorText } from '../../common/error-text.js';
 
 /** Shared by the parsers of one text: items, cursor and the trees defined so far. */
 export interface Source {
@@ -78,7 +79,7 @@ export class TokenReader {
     try {
       return unquote(it.val);
     } catch (e) {
-      return this.errorf((e as Error).message);
+      return this.errorf(errorText(e));
     }
   }
 }

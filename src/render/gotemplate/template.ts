@@ -10,6 +10,7 @@ import { ExecGuard } from './guard.js';
 import { Tree } from './node.js';
 import { isEmptyTree, parse } from './parser.js';
 import { type FuncMap, type FuncSpec, type GoValue } from './value.js';
+import { errorText } from '../../common/error-text.js';
 
 export { TemplateError } from './errors.js';
 export { CHECK_EVERY, defaultExecLimits, ExecGuard, type ExecLimits, MAX_EXEC_DEPTH } from './guard.js';
@@ -106,7 +107,7 @@ export class TemplateSet {
       if (quiet && (e instanceof ParseFailure || isStackOverflow(e))) return undefined;
       if (e instanceof ParseFailure) throw new TemplateError('EPARSE', e.message, { template: e.template, line: e.line }, { cause: e });
       // Control structures nested thousands deep exhaust the JavaScript stack (Go has no limit there).
-      if (isStackOverflow(e)) throw new TemplateError('EPARSE', `template: ${name}: ${(e as Error).message} (nesting too deep)`, { template: name }, { cause: e });
+      if (isStackOverflow(e)) throw new TemplateError('EPARSE', `template: ${name}: ${errorText(e)} (nesting too deep)`, { template: name }, { cause: e });
       throw e;
     }
   }
@@ -140,7 +141,7 @@ export class TemplateSet {
       if (e instanceof ExecFailure) throw new TemplateError(e.limit ? 'ELIMIT' : 'EEXEC', e.message, e.data, { cause: e.cause ?? e });
       // The depth bound is meant to stop first; a stack smaller than it assumes still ends in ELIMIT, not a crash.
       if (isStackOverflow(e)) {
-        throw new TemplateError('ELIMIT', `template: ${name}: ${(e as Error).message} (template nesting too deep for the JavaScript stack)`, { template: name }, { cause: e });
+        throw new TemplateError('ELIMIT', `template: ${name}: ${errorText(e)} (template nesting too deep for the JavaScript stack)`, { template: name }, { cause: e });
       }
       throw e;
     } finally {

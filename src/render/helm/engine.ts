@@ -15,6 +15,7 @@ import { GENERATING_FUNCS, type GeneratedLedger } from './generated.js';
 import { bindTemplateFuncs, HelmFuncError, helmFuncs, type LookupFn, type RenderRun } from './funcs.js';
 import { defaultRenderLimits, type RenderLimits } from './limits.js';
 import { ChartObject, Files } from './objects.js';
+import { errorText } from '../../common/error-text.js';
 
 interface Renderable {
   tpl: string;
@@ -165,7 +166,7 @@ function wrap(e: unknown, name: string, what: string): RenderError {
     const at = innermost(e);
     return new RenderError(code, e.message, { file: at.file ?? at.template ?? name, line: at.line, column: at.column }, { cause: e });
   }
-  if (e instanceof HelmFuncError || e instanceof RangeError) return new RenderError('ETEMPLATE', `${name}: ${what}: ${(e as Error).message}`, { file: name }, { cause: e });
+  if (e instanceof HelmFuncError || e instanceof RangeError) return new RenderError('ETEMPLATE', `${name}: ${what}: ${e.message}`, { file: name }, { cause: e });
   if (e instanceof RenderError) return e;
   throw e;
 }

@@ -12,6 +12,7 @@ import { toYaml } from './to-yaml.js';
 import { decodeYaml } from './yaml-decode.js';
 import { jsonToGo } from './strvals.js';
 import { smolToml } from '../packages.js';
+import { errorText } from '../../common/error-text.js';
 
 /** Answers `lookup apiVersion kind namespace name`; name "" lists (returns a List-shaped map). */
 export type LookupFn = (apiVersion: string, kind: string, namespace: string, name: string) => GoMap;
@@ -50,7 +51,7 @@ export function helmFuncs(lookup?: LookupFn): FuncMap {
     try {
       return smolToml().stringify(toPlain(v) as Record<string, unknown>);
     } catch (e) {
-      return (e as Error).message;
+      return errorText(e);
     }
   });
   defineFunc(m, 'required', 2, (warn, val) => {
@@ -71,7 +72,7 @@ function fromYaml(s: string): GoMap {
     if (typeof v !== 'object' || Array.isArray(v)) return { Error: `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${Array.isArray(v) ? 'array' : typeof v === 'string' ? 'string' : typeof v} into Go value of type map[string]interface {}` };
     return v as GoMap;
   } catch (e) {
-    return { Error: (e as Error).message };
+    return { Error: errorText(e) };
   }
 }
 
@@ -82,7 +83,7 @@ function fromYamlArray(s: string): GoValue[] {
     if (!Array.isArray(v)) return [`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal object into Go value of type []interface {}`];
     return v;
   } catch (e) {
-    return [(e as Error).message];
+    return [errorText(e)];
   }
 }
 
@@ -94,7 +95,7 @@ function fromJson(s: string, array: boolean): GoValue {
     if (typeof v !== 'object' || Array.isArray(v)) return { Error: `json: cannot unmarshal ${Array.isArray(v) ? 'array' : typeof v} into Go value of type map[string]interface {}` };
     return v;
   } catch (e) {
-    return array ? [(e as Error).message] : { Error: (e as Error).message };
+    return array ? [errorText(e)] : { Error: errorText(e) };
   }
 }
 

@@ -16,6 +16,7 @@ import { renderLimits, type RenderLimits } from './limits.js';
 import { Capabilities } from './objects.js';
 import { validateValues } from './schema.js';
 import { userValues, type ValuesInput } from './values-input.js';
+import { errorText } from '../../common/error-text.js';
 
 export { type Chart, loadChart } from './chart.js';
 export { RenderError } from './errors.js';
@@ -75,13 +76,13 @@ export function renderChart(original: Chart, options: RenderOptions): RenderResu
   try {
     caps = new Capabilities(options.kubeVersion, options.apiVersions);
   } catch (e) {
-    throw new RenderError('EVALUES', `invalid kube version: ${(e as Error).message}`, {}, { cause: e });
+    throw new RenderError('EVALUES', `invalid kube version: ${errorText(e)}`, {}, { cause: e });
   }
   let values: GoMap;
   try {
     values = coalesceValues(chart, vals);
   } catch (e) {
-    throw new RenderError('EVALUES', (e as Error).message, {}, { cause: e });
+    throw new RenderError('EVALUES', errorText(e), {}, { cause: e });
   }
   validateValues(chart, values);
   const top: GoMap = {

@@ -10,6 +10,7 @@ import { marshalJson } from '../sprig/json.js';
 import { type Chart, text } from './chart.js';
 import { DigestCache, digestOf } from './digest-cache.js';
 import { RenderError } from './errors.js';
+import { errorText } from '../../common/error-text.js';
 
 // Without Ajv's code optimiser compiling takes about half the time, and a chart's first render
 // pays for the compile while validating the values is a small part of any render.
@@ -29,7 +30,7 @@ function compile(chart: Chart, schema: Uint8Array): ValidateFunction {
     try {
       doc = JSON.parse(text(schema)) as Record<string, unknown>;
     } catch (e) {
-      throw new RenderError('ESCHEMA', `${chart.metadata.name}: values.schema.json is not valid JSON: ${(e as Error).message}`, { file: 'values.schema.json' });
+      throw new RenderError('ESCHEMA', `${chart.metadata.name}: values.schema.json is not valid JSON: ${errorText(e)}`, { file: 'values.schema.json' });
     }
     const { $schema: _ignored, $id: _id, ...rest } = doc;
     const fn = ajv().compile(rest);

@@ -5,6 +5,7 @@
  * they start with 0, everything else a string.
  */
 import type { GoMap, GoValue } from '../gotemplate/value.js';
+import { errorText } from '../../common/error-text.js';
 
 /** Helm's MaxIndex and MaxNestedNameLevel guards. */
 export const MAX_INDEX = 65536;
@@ -126,7 +127,7 @@ class Parser {
     try {
       v = JSON.parse(text.slice(0, end));
     } catch (e) {
-      throw new StrvalsError((e as Error).message);
+      throw new StrvalsError(errorText(e));
     }
     this.sc.pos += [...text.slice(0, end)].length;
     this.emptyVal();

@@ -3,6 +3,7 @@
  * files are kept; PAX/GNU long names are honoured; paths escaping the archive are rejected.
  */
 import { gunzipSync } from 'node:zlib';
+import { errorText } from '../../common/error-text.js';
 
 export class TarError extends Error {}
 
@@ -14,7 +15,7 @@ export function readTgz(data: Uint8Array): Map<string, Uint8Array> {
   try {
     buf = gunzipSync(data, { maxOutputLength: MAX_UNPACKED_BYTES });
   } catch (e) {
-    throw new TarError(`archive is not a valid gzip stream: ${(e as Error).message}`);
+    throw new TarError(`archive is not a valid gzip stream: ${errorText(e)}`);
   }
   const files = new Map<string, Uint8Array>();
   let off = 0;

@@ -17,6 +17,7 @@ import { type FuncMap, type GoValue, GoStruct, defineFunc } from '../gotemplate/
 import { argInt, argString } from './args.js';
 import { ArgTypeError } from './errors.js';
 import { asList } from './lists.js';
+import { errorText } from '../../common/error-text.js';
 
 /** Sprig's `certificate` struct. */
 export class Certificate extends GoStruct {
@@ -48,7 +49,7 @@ function parseKey(pem: string): RsaKey {
   try {
     key = nodeForge().pki.privateKeyFromPem(pem) as forge.pki.rsa.PrivateKey;
   } catch (e) {
-    throw new Error(`error parsing private key: ${(e as Error).message}`, { cause: e });
+    throw new Error(`error parsing private key: ${errorText(e)}`, { cause: e });
   }
   // forge accepted it, so it is RSA; OpenSSL reads the same PEM for signing.
   return { forge: key, native: createPrivateKey(pem) };
@@ -141,7 +142,7 @@ function genSigned(cn: string, ips: GoValue, dns: GoValue, days: number, ca: Cer
   try {
     caCert = nodeForge().pki.certificateFromPem(ca.Cert);
   } catch (e) {
-    throw new Error(`error parsing certificate: decodedSignerCert.Bytes: ${(e as Error).message}`, { cause: e });
+    throw new Error(`error parsing certificate: decodedSignerCert.Bytes: ${errorText(e)}`, { cause: e });
   }
   if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(ca.Key)) throw new Error('unable to decode key');
   return sign(baseTemplate(cn, ips, dns, days), key, caCert, parseKey(ca.Key));
@@ -157,7 +158,7 @@ function buildCustomCert(b64cert: string, b64key: string): Certificate {
   try {
     nodeForge().pki.certificateFromPem(cert);
   } catch (e) {
-    throw new Error(`error parsing certificate: decodedCert.Bytes: ${(e as Error).message}`, { cause: e });
+    throw new Error(`error parsing certificate: decodedCert.Bytes: ${errorText(e)}`, { cause: e });
   }
   parseKey(key);
   return new Certificate(cert, key);

@@ -11,7 +11,7 @@ import { type FuncMap, type GoValue, defineFunc } from '../gotemplate/value.js';
 import { argString } from './args.js';
 import { ArgTypeError } from './errors.js';
 import { formatDuration, parseDuration, roundDuration } from './duration.js';
-import { parseLayout } from './golayout.js';
+import { parseLayout } from './golayout-parse.js';
 import { GoTime, loadLocation } from './gotime.js';
 
 const ZERO_TIME_NS = -62135596800000000000n;

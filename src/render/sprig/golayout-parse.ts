@@ -3,11 +3,9 @@
  * elements, fractional seconds, AM/PM, numeric offsets and zone abbreviations. Errors use Go's
  * text: `parsing time "V" as "L": cannot parse "REST" as "ELEM"`.
  */
-import { GoTime, type Zone, zoneAt } from './gotime.js';
-import { tokenize } from './golayout.js';
-
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+import { LONG_DAYS as DAYS, LONG_MONTHS as MONTHS, tokenize } from './golayout-tokens.js';
+import { GoTime } from './gotime.js';
+import { type Zone, zoneAt } from './gozone.js';
 
 interface Parsed {
   year: number; month: number; day: number; hour: number; minute: number; second: number; nano: number;

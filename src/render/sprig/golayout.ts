@@ -1,46 +1,14 @@
 /**
- * Go's reference-time layouts ("Mon Jan 2 15:04:05 MST 2006"): the layout tokenizer (a port of
- * time/format.go nextStdChunk), Time.Format, and time.ParseInLocation for the common elements.
+ * Go's Time.Format for reference-time layouts ("Mon Jan 2 15:04:05 MST 2006"); the tokenizer and
+ * name tables are in golayout-tokens.ts, time.ParseInLocation in golayout-parse.ts.
  */
-import type { GoTime, Zone } from './gotime.js';
+import { LONG_DAYS, LONG_MONTHS, tokenize } from './golayout-tokens.js';
+import type { Zone } from './gozone.js';
 
-const LONG_MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-const LONG_DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-
-/** Layout elements, longest first where one is a prefix of another (as nextStdChunk checks). */
-const TOKENS = [
-  'January', 'Jan', 'Monday', 'Mon', 'MST', '2006', '002', '01', '02', '03', '04', '05', '06', '__2', '_2', '15',
-  '1', '2', '3', '4', '5', 'PM', 'pm', '-07:00:00', '-070000', '-07:00', '-0700', '-07',
-  'Z07:00:00', 'Z070000', 'Z07:00', 'Z0700', 'Z07',
-];
-
-export type Chunk = { lit: string } | { std: string };
-
-function startsLower(s: string): boolean {
-  return s.length > 0 && s[0] >= 'a' && s[0] <= 'z';
-}
-
-/** Splits a layout into literal text and elements. */
-export function tokenize(layout: string): Chunk[] {
-  const out: Chunk[] = [];
-  let lit = '';
-  for (let i = 0; i < layout.length; ) {
-    const rest = layout.slice(i);
-    const frac = /^[.,](0+|9+)(?![0-9])/.exec(rest);
-    let tok = frac ? frac[0] : TOKENS.find((t) => rest.startsWith(t));
-    if (tok === '_2' && rest.startsWith('_2006')) tok = undefined; // "_" then the year
-    if ((tok === 'Jan' || tok === 'Mon') && startsLower(rest.slice(3))) tok = undefined;
-    if (tok === undefined) {
-      lit += layout[i++];
-      continue;
-    }
-    if (lit) out.push({ lit });
-    lit = '';
-    out.push({ std: tok });
-    i += tok.length;
-  }
-  if (lit) out.push({ lit });
-  return out;
+/** What formatting reads of a time (GoTime has it): its calendar fields and zone. */
+export interface CalendarTime {
+  fields(): { year: number; month: number; day: number; hour: number; minute: number; second: number; nano: number; weekday: number; yday: number };
+  zone(): Zone;
 }
 
 const pad = (n: number, w: number): string => String(n).padStart(w, '0');
@@ -55,7 +23,7 @@ function offsetText(z: Zone, std: string): string {
 }
 
 /** Go's Time.Format. */
-export function formatLayout(t: GoTime, layout: string): string {
+export function formatLayout(t: CalendarTime, layout: string): string {
   const f = t.fields();
   const z = t.zone();
   const h12 = f.hour % 12 === 0 ? 12 : f.hour % 12;
@@ -99,4 +67,3 @@ export function formatLayout(t: GoTime, layout: string): string {
     .join('');
 }
 
-export { parseLayout } from './golayout-parse.js';

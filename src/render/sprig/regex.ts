@@ -9,6 +9,7 @@ import type { Matcher, RE2JS } from 're2js';
 import { re2 } from '../packages.js';
 import { type FuncMap, defineFunc } from '../gotemplate/value.js';
 import { argInt, argString } from './args.js';
+import { errorText } from '../../common/error-text.js';
 
 /** Compiled patterns; templates repeat the same few patterns across many renders. */
 const cache = new Map<string, RE2JS>();
@@ -18,7 +19,7 @@ function mustCompile(expr: string): RE2JS {
   try {
     return compile(expr);
   } catch (e) {
-    throw new Error(`regexp: Compile(\`${expr}\`): ${(e as Error).message}`, { cause: e });
+    throw new Error(`regexp: Compile(\`${expr}\`): ${errorText(e)}`, { cause: e });
   }
 }
 

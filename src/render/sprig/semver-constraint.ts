@@ -3,7 +3,7 @@
  * per-operator checks, including the "dirty" (wildcard/partial) handling that makes `>1.x`
  * mean ">= 2.0.0" and `^0.2` mean ">=0.2.0 <0.3.0".
  */
-import { SemverVersion, comparePrerelease } from './semver.js';
+import { SemverVersion, comparePrerelease } from './semver-version.js';
 
 const CV = String.raw`v?([0-9|x|X|\*]+)(\.[0-9|x|X|\*]+)?(\.[0-9|x|X|\*]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?`;
 const CV_NOGROUP = CV.replace(/\((?!\?)/g, '(?:');

@@ -5,6 +5,7 @@
 import { type FuncMap, type GoMap, defineFunc } from '../gotemplate/value.js';
 import { argMap, argString } from './args.js';
 import { ArgTypeError } from './errors.js';
+import { errorText } from '../../common/error-text.js';
 
 interface GoUrl {
   scheme: string;
@@ -100,7 +101,7 @@ export function register(m: FuncMap): void {
     try {
       u = parseUrl(argString(s));
     } catch (e) {
-      throw new Error(`unable to parse url: ${(e as Error).message}`, { cause: e });
+      throw new Error(`unable to parse url: ${errorText(e)}`, { cause: e });
     }
     return { scheme: u.scheme, host: u.host, hostname: hostname(u.host), path: u.path, query: u.rawQuery, opaque: u.opaque, fragment: u.fragment, userinfo: u.userinfo };
   });
