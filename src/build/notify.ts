@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import nodemailer from 'nodemailer';
 import type { BuildNotify } from '../config/types.js';
 import type { Logger } from '../log/logger.js';
+import { errorText } from '../common/error-text.js';
 
 export interface FailureNotice {
   readonly app: string;
@@ -69,9 +70,6 @@ export interface NotifierDeps {
   readonly timeoutMs?: number;
 }
 
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 /** Host only: an incoming-webhook URL's path is its secret. */
 function hostOf(url: string): string {
@@ -110,7 +108,7 @@ export class Notifier {
     try {
       url = this.settings.webhook ?? this.readSecret(this.settings.webhookFile as string);
     } catch (err) {
-      return { channel: 'webhook', ok: false, error: `webhook URL unreadable: ${message(err)}` };
+      return { channel: 'webhook', ok: false, error: `webhook URL unreadable: ${errorText(err)}` };
     }
     let last = '';
     // One retry: a webhook endpoint blips; more would delay nothing useful (the build log stays in the API).
@@ -122,7 +120,7 @@ export class Notifier {
         last = `${hostOf(url)} answered HTTP ${res.status}`;
         if (res.status < 500) break;
       } catch (err) {
-        last = `${hostOf(url)}: ${(err as { cause?: { message?: string } }).cause?.message ?? message(err)}`;
+        last = `${hostOf(url)}: ${(err as { cause?: { message?: string } }).cause?.message ?? errorText(err)}`;
       }
     }
     return { channel: 'webhook', ok: false, error: last };
@@ -143,7 +141,7 @@ export class Notifier {
       }
       return { channel: 'smtp', ok: true };
     } catch (err) {
-      return { channel: 'smtp', ok: false, error: `${smtp.host}:${smtp.port}: ${message(err)}` };
+      return { channel: 'smtp', ok: false, error: `${smtp.host}:${smtp.port}: ${errorText(err)}` };
     }
   }
 }

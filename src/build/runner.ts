@@ -19,6 +19,7 @@ import { appsForImage, type ImagePush } from './registry-webhook.js';
 import { BuildQueue, type Build } from './queue.js';
 import { recoveredBuild, type BuildExtras, type BuildView, type SourceView, buildView } from './view.js';
 import { imageTag } from './tag.js';
+import { errorText } from '../common/error-text.js';
 
 export type { BuildCluster, BuildConfig, BuildFailure, BuildRunnerOptions, BuildRunnerPorts, BumpRequest, BumpResult, ExternalBump, SourcePush } from './ports.js';
 
@@ -31,9 +32,6 @@ export const BUMP_RETRY: Backoff = { initialMs: 2_000, maxMs: 300_000 };
 /** kaniko logs are line-oriented; this many lines is well over 256 KiB for any real build. */
 const LOG_TAIL_LINES = 20_000;
 
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 export class BuildRunner {
   private config: BuildConfig | undefined;
@@ -151,8 +149,8 @@ export class BuildRunner {
         out.push({ app: spec.app, env: spec.env, tag: push.tag, commit: r.sha, changed: r.changed });
       } catch (err) {
         this.ports.metrics?.configCommits.inc({ kind: 'bump', app: spec.app, env: spec.env, result: 'failed' });
-        this.ports.log.log('error', 'image tag bump from a registry push failed', { app: spec.app, env: spec.env, tag: push.tag, provider, error: message(err) });
-        out.push({ app: spec.app, env: spec.env, tag: push.tag, error: message(err) });
+        this.ports.log.log('error', 'image tag bump from a registry push failed', { app: spec.app, env: spec.env, tag: push.tag, provider, error: errorText(err) });
+        out.push({ app: spec.app, env: spec.env, tag: push.tag, error: errorText(err) });
       }
     }
     return out;
@@ -193,8 +191,8 @@ export class BuildRunner {
       this.recoverError = undefined;
       return true;
     } catch (err) {
-      if (this.recoverError !== message(err)) this.ports.log.log('warn', 'build jobs could not be listed; builds wait for the cluster', { namespace: settings.namespace, error: message(err) });
-      this.recoverError = message(err);
+      if (this.recoverError !== errorText(err)) this.ports.log.log('warn', 'build jobs could not be listed; builds wait for the cluster', { namespace: settings.namespace, error: errorText(err) });
+      this.recoverError = errorText(err);
       return false;
     }
   }
@@ -210,8 +208,8 @@ export class BuildRunner {
     } catch (err) {
       end?.({ result: 'error' });
       const prev = this.sources.get(sourceKey(spec.app, branch));
-      if (prev?.error !== message(err)) this.ports.log.log('warn', 'source repo check failed', { app: spec.app, repo, branch, error: message(err) });
-      this.sources.set(sourceKey(spec.app, branch), this.sourceView(spec, branch, { head: prev?.head, error: message(err) }));
+      if (prev?.error !== errorText(err)) this.ports.log.log('warn', 'source repo check failed', { app: spec.app, repo, branch, error: errorText(err) });
+      this.sources.set(sourceKey(spec.app, branch), this.sourceView(spec, branch, { head: prev?.head, error: errorText(err) }));
       return undefined;
     }
   }
@@ -257,7 +255,7 @@ export class BuildRunner {
         extras.job = job.metadata.name;
         this.ports.log.log('info', 'build started', { app: build.app, build: build.id, commit: build.sha, branch: build.branch, job: extras.job });
       } catch (err) {
-        await this.finish(config, build, { state: 'Failed', reason: `cannot start the build Job: ${message(err)}` });
+        await this.finish(config, build, { state: 'Failed', reason: `cannot start the build Job: ${errorText(err)}` });
       }
     }
   }
@@ -278,7 +276,7 @@ export class BuildRunner {
         Object.assign(extras, { node: outcome.node ?? extras.node, pod: outcome.pod ?? extras.pod, waiting: outcome.state === 'Running' ? outcome.waiting : undefined });
         if (outcome.state !== 'Running') await this.finish(config, build, outcome);
       } catch (err) {
-        this.ports.log.log('warn', 'build Job could not be read', { app: build.app, build: build.id, error: message(err) });
+        this.ports.log.log('warn', 'build Job could not be read', { app: build.app, build: build.id, error: errorText(err) });
       }
     }
   }
@@ -332,9 +330,9 @@ export class BuildRunner {
     } catch (err) {
       const attempts = (extras.bump?.attempts ?? 0) + 1;
       const delay = backoffDelay(attempts, BUMP_RETRY);
-      extras.bump = { state: 'failed', error: message(err), attempts, nextAt: this.now() + delay };
+      extras.bump = { state: 'failed', error: errorText(err), attempts, nextAt: this.now() + delay };
       this.ports.metrics?.configCommits.inc({ kind: 'bump', app: req.app, env: req.env, result: 'failed' });
-      this.ports.log.log('error', 'image tag bump failed', { app: req.app, env: req.env, tag: req.tag, build: req.buildId, error: message(err), retryInMs: delay });
+      this.ports.log.log('error', 'image tag bump failed', { app: req.app, env: req.env, tag: req.tag, build: req.buildId, error: errorText(err), retryInMs: delay });
     }
   }
 
@@ -343,7 +341,7 @@ export class BuildRunner {
     try {
       return await this.ports.commitTime(spec.repo, build.branch, build.sha);
     } catch (err) {
-      this.ports.log.log('warn', 'source commit time unknown; no lead-time sample for this build', { app: build.app, build: build.id, error: message(err) });
+      this.ports.log.log('warn', 'source commit time unknown; no lead-time sample for this build', { app: build.app, build: build.id, error: errorText(err) });
       return undefined;
     }
   }
@@ -356,7 +354,7 @@ export class BuildRunner {
       const text = await this.ports.cluster.podLog(ns, pod, { tailLines: LOG_TAIL_LINES });
       return text === undefined ? undefined : tailBytes(text, LOG_LIMIT_BYTES);
     } catch (err) {
-      return `(log unavailable: ${message(err)})\n`;
+      return `(log unavailable: ${errorText(err)})\n`;
     }
   }
 

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { flag, UsageError, type FlagSpec, type ParsedArgs } from './args.js';
 import { ApiClient, ApiError, defaultServerUrl } from '../server/client.js';
+import { errorText } from '../common/error-text.js';
 
 export const API_FLAGS: Record<string, FlagSpec> = { server: {}, 'token-file': {} };
 
@@ -19,7 +20,7 @@ export function apiClient(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env
     try {
       token = readFileSync(file, 'utf8').trim();
     } catch (err) {
-      throw new UsageError(`--token-file ${file}: ${(err as Error).message}`);
+      throw new UsageError(`--token-file ${file}: ${errorText(err)}`);
     }
   }
   return new ApiClient(flag(args, 'server') ?? defaultServerUrl(env), token || undefined);

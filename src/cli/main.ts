@@ -7,6 +7,7 @@ import * as nodeModule from 'node:module';
 import { UsageError } from './args.js';
 import type { Command } from './command.js';
 import { COMMANDS, isCommand } from './commands/index.js';
+import { errorText } from '../common/error-text.js';
 
 // Node 22+ keeps the compiled code of modules on disk, so the next run skips parsing them (the
 // commands and the engine load after this line). Node 20 has no such cache: nothing happens there.
@@ -47,7 +48,7 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`sluice ${name}: ${err.message}\n\n${cmd.usage}\n`);
       return 2;
     }
-    process.stderr.write(`sluice ${name}: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`sluice ${name}: ${errorText(err)}\n`);
     return 2;
   }
 }

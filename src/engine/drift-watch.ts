@@ -14,6 +14,7 @@ import type { ClusterClient, WatchEvent, WatchHandle } from '../kube/client.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import { LABEL_APP, LABEL_ENV } from '../sync/ownership.js';
 import { statusKey } from './status.js';
+import { errorText } from '../common/error-text.js';
 
 export interface DriftWatcherOptions {
   /** Events for one app × env within this window become one onDrift call. */
@@ -128,7 +129,7 @@ export class DriftWatcher {
       }
     } catch (err) {
       // Unreachable cluster: forget the entry so the next track() tries again.
-      log.log('warn', 'drift watch discovery failed', { error: err instanceof Error ? err.message : String(err) });
+      log.log('warn', 'drift watch discovery failed', { error: errorText(err) });
       this.forget(context, id, entry);
       return;
     }
@@ -177,7 +178,7 @@ export class DriftWatcher {
     try {
       this.onDrift(key, p.event);
     } catch (err) {
-      this.log.log('error', 'drift handler failed', { key, error: err instanceof Error ? err.message : String(err) });
+      this.log.log('error', 'drift handler failed', { key, error: errorText(err) });
     }
   }
 }

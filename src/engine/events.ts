@@ -17,6 +17,7 @@ import { summarize } from '../sync/changeset.js';
 import { FIELD_MANAGER, inventoryName } from '../sync/inventory.js';
 import type { Finished } from './operations.js';
 import { LABEL_APP, LABEL_ENV } from '../sync/ownership.js';
+import { errorText } from '../common/error-text.js';
 
 export type EventReason = 'Synced' | 'SyncFailed' | 'Pruned' | 'RolledBack' | 'RollbackFailed' | 'Promoted' | 'HistoryRewritten';
 
@@ -70,7 +71,7 @@ export class EventRecorder {
       const obj = eventObject(e, this.namespace, inventory?.metadata.uid, new Date(this.now()), randomBytes(8).toString('hex'));
       await client.apply(obj, { fieldManager: FIELD_MANAGER, force: true });
     } catch (err) {
-      this.log.log('warn', 'event not recorded', { app: e.app, env: e.env, reason: e.reason, error: err instanceof Error ? err.message : String(err) });
+      this.log.log('warn', 'event not recorded', { app: e.app, env: e.env, reason: e.reason, error: errorText(err) });
     }
   }
 }

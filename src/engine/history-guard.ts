@@ -14,6 +14,7 @@ import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/registry.js';
 import type { AppEvent } from './events.js';
 import { statusKey, type ConditionInput } from './status.js';
+import { errorText } from '../common/error-text.js';
 
 /** True when `oid` descends from `ancestor`; throws when that cannot be told. */
 export type AncestryCheck = (oid: string, ancestor: string) => Promise<boolean>;
@@ -124,7 +125,7 @@ export class HistoryGuard<S extends { readonly sha: string }> {
     try {
       return { descends: await this.deps.ancestry(head, ancestor) };
     } catch (err) {
-      return { descends: false, unknown: err instanceof Error ? err.message : String(err) };
+      return { descends: false, unknown: errorText(err) };
     }
   }
 }

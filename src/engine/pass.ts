@@ -27,6 +27,7 @@ import { reconcile, type ReconcileResult } from './reconcile.js';
 import { AppRenderer, type RenderOutcome, type RepoFiles } from './render.js';
 import type { AppEnvStatus, StatusStore } from './status.js';
 import type { Snapshot } from './types.js';
+import { errorText } from '../common/error-text.js';
 
 export interface PassOptions {
   /** Namespace for sluice's own state (inventories, history, generated values). */
@@ -62,9 +63,6 @@ export interface PassDeps {
   readonly now?: () => number;
 }
 
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 export class ReconcilePasses {
   private readonly runtimes = new Map<string, AppRuntime>();
@@ -149,10 +147,10 @@ export class ReconcilePasses {
       if (Number.isFinite(next)) this.deps.requeue(key, Math.max(next, 200));
     } catch (err) {
       // The cluster was unreachable or refused a read: show it, change nothing, retry soon.
-      this.reconcileLog.failed(key, errorMessage(err), { app: target.app, env: target.env, revision: snap.sha });
+      this.reconcileLog.failed(key, errorText(err), { app: target.app, env: target.env, revision: snap.sha });
       // Requests asked for during this pass get the reason instead of waiting forever.
       for (const req of [...rt.requests.splice(0), ...rt.syncs.splice(0)]) req.reject(err instanceof Error ? err : new Error(String(err)));
-      this.record(this.decorate(key, errorStatus(target, previous, snap.sha, errorMessage(err)), previous), undefined);
+      this.record(this.decorate(key, errorStatus(target, previous, snap.sha, errorText(err)), previous), undefined);
       this.deps.requeue(key, Math.min(this.options.pollIntervalMs, 10_000));
     } finally {
       end();

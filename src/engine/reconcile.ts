@@ -20,6 +20,7 @@ import { advance, dropRetry, keepTracking, startRollback, startSync, type Finish
 import { autoSyncDecision, lastFromGit, quarantineFor, rollbackTarget, SELF_HEAL, selfHealDelayMs, type AutoSyncDecision } from './releases.js';
 import type { RenderOutcome } from './render.js';
 import type { AppEnvStatus, ResourceStatus, RolledBackStatus } from './status.js';
+import { errorText } from '../common/error-text.js';
 
 export type ReconcileDeps = OperationDeps;
 
@@ -89,7 +90,7 @@ async function autoRollback(pass: Pass, from: ReleaseRecord, reason: string): Pr
     // The failed release counts as the current one, whatever else the history holds.
     to = rollbackTarget([from, ...(rt.records ?? []).filter((r) => r.id !== from.id)]);
   } catch (err) {
-    pass.note = `automatic rollback impossible: ${(err as Error).message}`;
+    pass.note = `automatic rollback impossible: ${errorText(err)}`;
     return;
   }
   // Kept until the rollback has started, so a pass cut short by the API server does not lose it.

@@ -20,6 +20,7 @@ import { HistoryGuard } from './history-guard.js';
 import { subtree, type RepoFiles } from './render.js';
 import { statusKey } from './status.js';
 import type { ConfigRevision, RepoReader, Snapshot } from './types.js';
+import { errorText } from '../common/error-text.js';
 
 export interface RevisionsOptions {
   /** Config repo URL or path, and the branch tracked. */
@@ -56,9 +57,6 @@ function safeIdentity(url: string): string {
   }
 }
 
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 export class Revisions {
   private snapshot: Snapshot | undefined;
@@ -101,7 +99,7 @@ export class Revisions {
           // A failure is logged and must not stop the heads after it (a rejected chain skips them).
           this.chain = this.chain
             .then(() => this.onRevision(sha, changed))
-            .catch((err: unknown) => this.deps.log.log('error', 'config revision not taken', { revision: sha, error: errorMessage(err) }))
+            .catch((err: unknown) => this.deps.log.log('error', 'config revision not taken', { revision: sha, error: errorText(err) }))
             .finally(resolve);
         },
         onError: (err, state) => {
@@ -203,7 +201,7 @@ export class Revisions {
         } catch (err) {
           end({ result: 'error' });
           metrics.gitUp.set({ repo }, 0);
-          this.gitLog.failed(`${repo}\0${ref}`, errorMessage(err), { repo, ref });
+          this.gitLog.failed(`${repo}\0${ref}`, errorText(err), { repo, ref });
           throw err;
         }
       },
@@ -242,8 +240,8 @@ export class Revisions {
       this.deps.log.log('info', 'new revision', { revision: sha, targets: targets.size });
       this.announce({ sha, config, files });
     } catch (err) {
-      this.deps.log.log('error', 'config rejected', { revision: sha, error: errorMessage(err) });
-      this.configError = `config at ${sha.slice(0, 7)} rejected, keeping ${this.snapshot?.sha.slice(0, 7) ?? 'nothing'}: ${errorMessage(err)}`;
+      this.deps.log.log('error', 'config rejected', { revision: sha, error: errorText(err) });
+      this.configError = `config at ${sha.slice(0, 7)} rejected, keeping ${this.snapshot?.sha.slice(0, 7) ?? 'nothing'}: ${errorText(err)}`;
       this.deps.problem();
     }
   }
@@ -253,7 +251,7 @@ export class Revisions {
       try {
         listener(revision);
       } catch (err) {
-        this.deps.log.log('error', 'config listener failed', { revision: revision.sha, error: errorMessage(err) });
+        this.deps.log.log('error', 'config listener failed', { revision: revision.sha, error: errorText(err) });
       }
     }
   }
@@ -267,7 +265,7 @@ export class Revisions {
       const sourceAt = sourceCommitTime(info.message);
       return { committedAt: info.timestamp * 1000, ...(sourceAt !== undefined ? { sourceCommittedAt: sourceAt } : {}) };
     } catch (err) {
-      this.deps.log.log('warn', 'commit metadata unreadable; no lead-time sample for it', { revision: sha, error: errorMessage(err) });
+      this.deps.log.log('warn', 'commit metadata unreadable; no lead-time sample for it', { revision: sha, error: errorText(err) });
       return {};
     }
   }

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { forgeById, type ForgeSpec } from './registry.js';
 import type { OpenedPullRequest, PullRequest, PullRequestCall } from './types.js';
+import { errorText } from '../common/error-text.js';
 
 export type { OpenedPullRequest, PullRequest } from './types.js';
 
@@ -39,7 +40,7 @@ export async function openPullRequest(forge: ForgeSpec, token: string, pr: PullR
   try {
     res = await fetch(call.url, { method: 'POST', headers: { ...call.headers, 'content-type': 'application/json', 'user-agent': 'sluice' }, body: JSON.stringify(call.body), signal: AbortSignal.timeout(timeoutMs) });
   } catch (err) {
-    throw new ForgeError(forge.type, 0, (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message);
+    throw new ForgeError(forge.type, 0, (err as { cause?: { message?: string } }).cause?.message ?? errorText(err));
   }
   const text = await res.text();
   if (!res.ok) throw new ForgeError(forge.type, res.status, text.slice(0, 300));

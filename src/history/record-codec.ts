@@ -5,6 +5,7 @@
  */
 import { ReleaseDecodeError } from './errors.js';
 import type { ReleaseRecord, ReleaseResult, ReleaseTrigger } from './release.js';
+import { errorText } from '../common/error-text.js';
 
 const TRIGGERS: ReadonlySet<string> = new Set<ReleaseTrigger>(['auto-sync', 'manual-sync', 'self-heal', 'auto-rollback', 'manual-rollback']);
 const RESULTS: ReadonlySet<string> = new Set<ReleaseResult>(['Running', 'Succeeded', 'Failed']);
@@ -16,7 +17,7 @@ export function parseRecord(json: string | undefined, subject: string): ReleaseR
   try {
     value = JSON.parse(json);
   } catch (err) {
-    throw new ReleaseDecodeError(subject, `release record is not JSON: ${(err as Error).message}`);
+    throw new ReleaseDecodeError(subject, `release record is not JSON: ${errorText(err)}`);
   }
   const problem = recordProblem(value);
   if (problem) throw new ReleaseDecodeError(subject, `release record ${problem}`);

@@ -8,6 +8,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { HealthStatus } from '../health/types.js';
 import { groupOf, isKubeObject, objectKey, refOf, type KubeObject } from '../kube/types.js';
 import { ReleaseDecodeError } from './errors.js';
+import { errorText } from '../common/error-text.js';
 
 export type ReleaseTrigger = 'auto-sync' | 'manual-sync' | 'self-heal' | 'auto-rollback' | 'manual-rollback';
 export type ReleaseResult = 'Running' | 'Succeeded' | 'Failed';
@@ -134,7 +135,7 @@ export function decodeRelease(bytes: Uint8Array, subject: string): KubeObject[] 
   try {
     parsed = JSON.parse(gunzipSync(bytes).toString('utf8'));
   } catch (err) {
-    throw new ReleaseDecodeError(subject, `manifests are not gzipped JSON: ${(err as Error).message}`);
+    throw new ReleaseDecodeError(subject, `manifests are not gzipped JSON: ${errorText(err)}`);
   }
   if (!Array.isArray(parsed) || !parsed.every(isKubeObject)) throw new ReleaseDecodeError(subject, 'manifests are not a list of Kubernetes objects');
   return parsed;

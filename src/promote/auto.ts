@@ -10,6 +10,7 @@ import type { ConfigRevision } from '../engine/types.js';
 import type { AppEnvStatus } from '../engine/status.js';
 import type { Logger } from '../log/logger.js';
 import type { PromoteRequest } from './promoter.js';
+import { errorText } from '../common/error-text.js';
 
 export interface AutoPromoterDeps {
   readonly revision: () => ConfigRevision | undefined;
@@ -60,7 +61,7 @@ export class AutoPromoter {
           await this.deps.promote({ app: app.name, to: target.name, from, by: 'sluice:auto-promote' });
           started.push(doneKey);
         } catch (err) {
-          this.deps.log.log('warn', 'auto-promotion refused', { app: app.name, env: target.name, from, tag, error: err instanceof Error ? err.message : String(err) });
+          this.deps.log.log('warn', 'auto-promotion refused', { app: app.name, env: target.name, from, tag, error: errorText(err) });
         }
       }
     }

@@ -16,6 +16,7 @@ import { addPromotionRoutes, type PromotionApi } from './promotions.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import { addErrorHandlers } from './errors.js';
 import { addWebhookRoutes, type GitPushHandler, type ImagePushHandler, type WebhookSecrets } from './webhooks.js';
+import { errorText } from '../common/error-text.js';
 
 export type { ReleaseApi } from '../engine/release-api.js';
 
@@ -176,7 +177,7 @@ function sendError(res: Response, err: unknown): void {
     return;
   }
   // Not a refusal but a failure (cluster unreachable, corrupt release): the caller sees what broke.
-  res.status(500).json({ error: err instanceof Error ? err.message : String(err), code: 'failed' });
+  res.status(500).json({ error: errorText(err), code: 'failed' });
 }
 
 /** Body-parser failures (not JSON, over the size limit) are the caller's mistake: 400 with the reason. */

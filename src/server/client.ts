@@ -2,6 +2,7 @@
  * ApiClient: calls a running sluice server's API, as the CLI commands do. Errors say whether the
  * server refused (with its message), could not be reached, or is not a sluice server.
  */
+import { errorText } from '../common/error-text.js';
 
 export const DEFAULT_SERVER_URL = 'http://127.0.0.1:8080';
 
@@ -77,7 +78,7 @@ export class ApiClient {
     try {
       res = await fetch(url, this.token ? { ...init, headers: { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${this.token}` } } : init);
     } catch (err) {
-      const cause = (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message;
+      const cause = (err as { cause?: { message?: string } }).cause?.message ?? errorText(err);
       throw new ApiError('unreachable', url, `cannot reach sluice at ${this.base}: ${cause}`);
     }
     const answer = { url, method: init.method, res, text: await res.text() };

@@ -6,6 +6,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { ForgeError } from '../forge/pull-request.js';
 import { PromotionError, type PromotionErrorCode } from '../promote/plan.js';
 import type { PromoteRequest, PromotionRecord, PromotionResult } from '../promote/promoter.js';
+import { errorText } from '../common/error-text.js';
 
 export interface PromotionApi {
   promote(req: PromoteRequest): Promise<PromotionResult>;
@@ -51,7 +52,7 @@ export function addPromotionRoutes(app: Express, promotions: PromotionApi | unde
     } catch (err) {
       if (err instanceof PromotionError) res.status(STATUS[err.code]).json({ error: err.message, code: err.code });
       else if (err instanceof ForgeError) res.status(502).json({ error: err.message, code: err.code });
-      else res.status(500).json({ error: err instanceof Error ? err.message : String(err), code: 'failed' });
+      else res.status(500).json({ error: errorText(err), code: 'failed' });
     }
   }, badBody);
 }

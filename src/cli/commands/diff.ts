@@ -15,6 +15,7 @@ import { diffSets } from '../../diff/diff.js';
 import { ManifestError, parseManifests } from '../../diff/manifests.js';
 import { unifiedDiff } from '../../diff/unified.js';
 import type { KubeObject } from '../../kube/types.js';
+import { errorText } from '../../common/error-text.js';
 
 const USAGE = `Usage: sluice diff APP ENV [--server URL] [--token-file FILE] [-o table|json|yaml]
        sluice diff --desired FILE --live FILE [--manager NAME] [--ignore GROUP/KIND:POINTER]...
@@ -43,7 +44,7 @@ async function load(file: string): Promise<KubeObject[]> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new ManifestError(file, 0, (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message);
+    throw new ManifestError(file, 0, (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : errorText(err));
   }
   return parseManifests(text, file);
 }

@@ -8,6 +8,7 @@ import { flagList, parseArgs, UsageError } from '../args.js';
 import type { Command } from '../command.js';
 import { ManifestError, parseManifests } from '../../diff/manifests.js';
 import { assessHealth } from '../../health/index.js';
+import { errorText } from '../../common/error-text.js';
 
 const USAGE = `Usage: sluice health -f FILE [-f FILE]...
 
@@ -33,7 +34,7 @@ async function run(argv: string[]): Promise<number> {
         lines.push(`${obj.kind}/${obj.metadata.name ?? ''}\t${h.status}\t${h.message.replace(/\s+/g, ' ')}`);
       }
     } catch (err) {
-      const message = err instanceof ManifestError ? err.message : `${file}: ${(err as Error).message}`;
+      const message = err instanceof ManifestError ? err.message : `${file}: ${errorText(err)}`;
       process.stderr.write(`sluice health: ${message}\n`);
       return 2;
     }

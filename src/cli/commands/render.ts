@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { flagList, parseArgs, UsageError } from '../args.js';
 import type { Command } from '../command.js';
+import { errorText } from '../../common/error-text.js';
 
 const USAGE = `Usage: sluice render CHART_DIR --release NAME --namespace NS [flags]
 
@@ -60,7 +61,7 @@ async function run(argv: string[]): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof RenderError || (err as NodeJS.ErrnoException).code === 'ENOENT') {
-      process.stderr.write(`Error: ${(err as Error).message}\n`);
+      process.stderr.write(`Error: ${errorText(err)}\n`);
       return 1;
     }
     throw err;
