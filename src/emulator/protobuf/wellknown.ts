@@ -59,14 +59,14 @@ export function formatDuration(nanos: number): string {
 }
 
 export function parseDuration(value: string): number {
-  const m = /^([+-])?((?:\d+(?:\.\d*)?|\.\d+)(?:h|m|s|ms|us|µs|μs|ns))+$/.exec(value);
-  if (!m && value !== '0') throw new ProtobufError(`"${value}" is not a duration`);
+  if (!/^[+-]?((\d+(\.\d*)?|\.\d+)(h|m|s|ms|us|µs|μs|ns))+$/.test(value) && value !== '0') throw new ProtobufError(`"${value}" is not a duration`);
   let total = 0;
   for (const part of value.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ms|us|µs|μs|ns|h|m|s)/g)) total += Number(part[1]) * (UNITS.find(([u]) => u === part[2]) as [string, number])[1];
   return Math.round(value.startsWith('-') ? -total : total);
 }
 
-function jsonBytes(bytes: Uint8Array, what: string): Json {
+/** Embedded JSON bytes (a RawExtension, FieldsV1); empty bytes are null. */
+export function jsonBytes(bytes: Uint8Array, what: string): Json {
   if (bytes.length === 0) return null;
   try {
     return JSON.parse(Buffer.from(bytes).toString('utf8')) as Json;
@@ -126,5 +126,3 @@ export function encodeWellKnown(type: WellKnown, value: Json, path: string): Uin
       return w.tag(1, WireType.Bytes).bytes(str(JSON.stringify(value))).finish();
   }
 }
-
-export { jsonBytes };

@@ -1,5 +1,5 @@
 /**
- * Protobuf messages of k8s.io/api apps/v1: Deployments, ReplicaSets, StatefulSets, DaemonSets and ControllerRevisions.
+ * Protobuf messages of k8s.io/api apps/v1: deployments, ReplicaSets, StatefulSets, DaemonSets and ControllerRevisions.
  * Field numbers as the published API definitions (generated.proto, types.go) give them; the
  * notation is described in ../table.ts. Cross-package types are written `pkg.Message`.
  */

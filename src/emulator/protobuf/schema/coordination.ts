@@ -1,5 +1,5 @@
 /**
- * Protobuf messages of k8s.io/api coordination/v1: Leases.
+ * Protobuf messages of k8s.io/api coordination/v1: leases.
  * Field numbers as the published API definitions (generated.proto, types.go) give them; the
  * notation is described in ../table.ts. Cross-package types are written `pkg.Message`.
  */

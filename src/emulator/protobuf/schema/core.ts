@@ -1,5 +1,5 @@
 /**
- * Protobuf messages of k8s.io/api core/v1: Namespaces, ConfigMaps, Secrets, ServiceAccounts, Services, Pods (the whole PodSpec tree), Events, Nodes, Endpoints and PVCs.
+ * Protobuf messages of k8s.io/api core/v1: namespaces, ConfigMaps, Secrets, ServiceAccounts, Services, Pods (the whole PodSpec tree), Events, Nodes, Endpoints and PVCs.
  * Field numbers as the published API definitions (generated.proto, types.go) give them; the
  * notation is described in ../table.ts. Cross-package types are written `pkg.Message`.
  */

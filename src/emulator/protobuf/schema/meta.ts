@@ -1,5 +1,5 @@
 /**
- * Protobuf messages of k8s.io/apimachinery pkg/apis/meta/v1: The metadata every object carries, list metadata, Status (errors) and DeleteOptions.
+ * Protobuf messages of k8s.io/apimachinery pkg/apis/meta/v1: the metadata every object carries, list metadata, Status (errors) and DeleteOptions.
  * Field numbers as the published API definitions (generated.proto, types.go) give them; the
  * notation is described in ../table.ts. Cross-package types are written `pkg.Message`.
  */
