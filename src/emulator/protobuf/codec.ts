@@ -55,7 +55,11 @@ export class Codec {
     const out: JsonMap = {};
     for (const field of spec.fields) {
       const v = values.get(field);
-      if (v === undefined) continue;
+      if (v === undefined) {
+        // A nil list/map without omitempty: encoding/json writes null.
+        if (field.keepZero && (field.repeated || field.map)) out[field.json] = null;
+        continue;
+      }
       if (field.inline && isMap(v)) Object.assign(out, v);
       else if (field.omitZero && (v === null || (isMap(v) && Object.keys(v).length === 0))) continue;
       else if (field.type.kind === 'scalar' && !field.keepZero && !field.repeated && !field.map && isZero(v)) continue;

@@ -4,12 +4,21 @@
  * client prefers protobuf and the kind has a message, as the API server negotiates them.
  */
 import type { Json, JsonMap } from '../patch/json.js';
+import { admissionregistration } from './schema/admissionregistration.js';
 import { apps } from './schema/apps.js';
 import { autoscaling } from './schema/autoscaling.js';
+import { autoscalingv2 } from './schema/autoscalingv2.js';
 import { batch } from './schema/batch.js';
 import { coordination } from './schema/coordination.js';
 import { core } from './schema/core.js';
+import { discovery } from './schema/discovery.js';
+import { events } from './schema/events.js';
 import { meta } from './schema/meta.js';
+import { networking } from './schema/networking.js';
+import { policy } from './schema/policy.js';
+import { rbac } from './schema/rbac.js';
+import { scheduling } from './schema/scheduling.js';
+import { storage } from './schema/storage.js';
 import { Codec } from './codec.js';
 import { hasMagic, unwrap, wrap } from './envelope.js';
 import { messageOf } from './kinds.js';
@@ -21,7 +30,7 @@ export { protobufKinds } from './kinds.js';
 
 export const PROTOBUF_MEDIA_TYPE = 'application/vnd.kubernetes.protobuf';
 
-export const MESSAGES = compile({ meta, core, apps, batch, coordination, autoscaling });
+export const MESSAGES = compile({ meta, core, apps, batch, coordination, autoscaling, autoscalingv2, networking, rbac, policy, scheduling, storage, discovery, events, admissionregistration });
 
 // A RawExtension holds JSON, or (written by a protobuf client) an enveloped object.
 const codec: Codec = new Codec(MESSAGES, (raw) => (hasMagic(raw) ? decodeObject(raw) : JSON.parse(Buffer.from(raw).toString('utf8')) as Json));

@@ -7,7 +7,8 @@
  *   see wellknown.ts), or a message: `Name` in the same package, `pkg.Name` in another.
  * - `T[]` a repeated field; `{T}` a map with string keys (entries: key = 1, value = 2).
  * - `!` the JSON form keeps a zero value (a Go pointer, or a field without omitempty): without it
- *   a scalar's zero value ("", 0, false) means "not set" and is left out, as encoding/json does.
+ *   a scalar's zero value ("", 0, false) means "not set" and is left out, as encoding/json does;
+ *   on a list or map (no omitempty) an absent one is `null`, as Go writes a nil slice.
  * - `~` omitzero: a zero message/time is left out (without it a zero time is `null`, as Go writes it).
  * - `^` inline: the nested message's fields sit in the parent's JSON object (Go's embedded structs,
  *   e.g. Volume.volumeSource, Probe.handler).

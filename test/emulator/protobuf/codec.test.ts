@@ -9,7 +9,7 @@ import { messageOf } from '../../../src/emulator/protobuf/kinds.js';
 import { ProtobufError } from '../../../src/emulator/protobuf/wire.js';
 
 const dir = resolve('test/fixtures/emulator/protobuf');
-const FIXTURES = ['pod.yaml', 'deployment.yaml', 'replicaset.yaml', 'statefulset.yaml', 'daemonset.yaml', 'job.yaml', 'cronjob.yaml', 'core-small.yaml', 'other-small.yaml'];
+const FIXTURES = ['pod.yaml', 'deployment.yaml', 'replicaset.yaml', 'statefulset.yaml', 'daemonset.yaml', 'job.yaml', 'cronjob.yaml', 'core-small.yaml', 'other-small.yaml', 'more-kinds.yaml'];
 const codec = new Codec(MESSAGES);
 const bytes = (h: string) => Buffer.from(h.replace(/\s/g, ''), 'hex');
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');

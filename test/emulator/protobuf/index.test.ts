@@ -66,8 +66,8 @@ describe('emulator/protobuf', () => {
     });
   }
 
-  it('speaks protobuf for every kind kubectl imperative commands send and read', () => {
+  it('speaks protobuf for the kinds kubectl imperative commands send and read', () => {
     const kinds = new Set(protobufKinds().map((k) => `${k.apiVersion} ${k.kind}`));
-    for (const k of ['v1 Namespace', 'v1 ConfigMap', 'v1 Secret', 'v1 ServiceAccount', 'v1 Service', 'v1 Pod', 'v1 Event', 'apps/v1 Deployment', 'apps/v1 ReplicaSet', 'apps/v1 StatefulSet', 'apps/v1 DaemonSet', 'batch/v1 Job', 'batch/v1 CronJob', 'coordination.k8s.io/v1 Lease', 'autoscaling/v1 Scale', 'v1 Status', 'v1 DeleteOptions', 'apps/v1 DeploymentList']) assert.ok(kinds.has(k), k);
+    for (const k of ['v1 Namespace', 'v1 ConfigMap', 'v1 Secret', 'v1 ServiceAccount', 'v1 Service', 'v1 Pod', 'v1 Event', 'apps/v1 Deployment', 'apps/v1 ReplicaSet', 'apps/v1 StatefulSet', 'apps/v1 DaemonSet', 'batch/v1 Job', 'batch/v1 CronJob', 'coordination.k8s.io/v1 Lease', 'autoscaling/v1 Scale', 'v1 Status', 'v1 DeleteOptions', 'apps/v1 DeploymentList', 'rbac.authorization.k8s.io/v1 Role', 'networking.k8s.io/v1 Ingress', 'policy/v1 PodDisruptionBudget', 'scheduling.k8s.io/v1 PriorityClass', 'v1 ResourceQuota', 'autoscaling/v2 HorizontalPodAutoscaler']) assert.ok(kinds.has(k), k);
   });
 });

@@ -10,7 +10,6 @@ export const meta: MessageTable = {
   DeleteOptions: 'gracePeriodSeconds 1 int64!; preconditions 2 Preconditions; orphanDependents 3 bool!; propagationPolicy 4 string!; dryRun 5 string[]; ignoreStoreReadErrorWithClusterBreakingPotential 6 bool!',
   LabelSelector: 'matchLabels 1 {string}; matchExpressions 2 LabelSelectorRequirement[]',
   LabelSelectorRequirement: 'key 1 string!; operator 2 string!; values 3 string[]',
-  List: 'metadata 1 ListMeta; items 2 raw[]',
   ListMeta: 'selfLink 1 string; resourceVersion 2 string; continue 3 string; remainingItemCount 4 int64!; shardInfo 5 ShardInfo',
   ManagedFieldsEntry: 'manager 1 string; operation 2 string; apiVersion 3 string; time 4 time; fieldsType 6 string; fieldsV1 7 fieldsv1; subresource 8 string',
   ObjectMeta: 'name 1 string; generateName 2 string; namespace 3 string; selfLink 4 string; uid 5 string; resourceVersion 6 string; generation 7 int64; creationTimestamp 8 time~; deletionTimestamp 9 time; deletionGracePeriodSeconds 10 int64!; labels 11 {string}; annotations 12 {string}; ownerReferences 13 OwnerReference[]; finalizers 14 string[]; managedFields 17 ManagedFieldsEntry[]',
