@@ -136,6 +136,30 @@ describe('emulator/kubectl imperative commands', function () {
     assert.match(d.spec.template.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt'] ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   });
 
+  // The other create subcommands, each read back with a jsonpath over what it set.
+  const others: { create: string[]; get: string[]; path: string; want: string }[] = [
+    { create: ['create', 'role', 'reader', '--verb=get,list', '--resource=pods,deployments.apps', '--resource-name=web'], get: ['role', 'reader'], path: '{.rules}', want: '[{"apiGroups":[""],"resourceNames":["web"],"resources":["pods"],"verbs":["get","list"]},{"apiGroups":["apps"],"resourceNames":["web"],"resources":["deployments"],"verbs":["get","list"]}]' },
+    { create: ['create', 'rolebinding', 'read', '--role=reader', '--user=alice', '--serviceaccount=team-a:robot'], get: ['rolebinding', 'read'], path: '{.roleRef.kind}/{.roleRef.name} {.subjects[*].kind} {.subjects[1].namespace}', want: 'Role/reader User ServiceAccount team-a' },
+    { create: ['create', 'clusterrole', 'health', '--verb=get', '--non-resource-url=/healthz'], get: ['clusterrole', 'health'], path: '{.rules}', want: '[{"nonResourceURLs":["/healthz"],"verbs":["get"]}]' },
+    { create: ['create', 'clusterrolebinding', 'admins', '--clusterrole=cluster-admin', '--user=root'], get: ['clusterrolebinding', 'admins'], path: '{.roleRef.name} {.subjects[0].name}', want: 'cluster-admin root' },
+    { create: ['create', 'ingress', 'shop', '--class=nginx', '--rule=shop.example.com/api*=api:8080,tls=shop-tls'], get: ['ingress', 'shop'], path: '{.spec}', want: '{"ingressClassName":"nginx","rules":[{"host":"shop.example.com","http":{"paths":[{"backend":{"service":{"name":"api","port":{"number":8080}}},"path":"/api","pathType":"Prefix"}]}}],"tls":[{"hosts":["shop.example.com"],"secretName":"shop-tls"}]}' },
+    { create: ['create', 'poddisruptionbudget', 'web', '--selector=app=web', '--min-available=50%'], get: ['pdb', 'web'], path: '{.spec}', want: '{"minAvailable":"50%","selector":{"matchLabels":{"app":"web"}}}' },
+    { create: ['create', 'priorityclass', 'high', '--value=1000', '--description=important', '--preemption-policy=Never'], get: ['priorityclass', 'high'], path: '{.value} {.description} {.preemptionPolicy}', want: '1000 important Never' },
+    { create: ['create', 'quota', 'small', '--hard=cpu=2,memory=1Gi,pods=10', '--scopes=NotTerminating'], get: ['quota', 'small'], path: '{.spec}', want: '{"hard":{"cpu":"2","memory":"1Gi","pods":"10"},"scopes":["NotTerminating"]}' },
+    { create: ['create', 'service', 'nodeport', 'np', '--tcp=80:8080', '--node-port=30080'], get: ['service', 'np'], path: '{.spec.type} {.spec.ports}', want: 'NodePort [{"name":"80-8080","nodePort":30080,"port":80,"protocol":"TCP","targetPort":8080}]' },
+    { create: ['create', 'service', 'externalname', 'ext', '--external-name=example.com'], get: ['service', 'ext'], path: '{.spec.type} {.spec.externalName}', want: 'ExternalName example.com' },
+    { create: ['create', 'secret', 'docker-registry', 'reg', '--docker-server=r.example.com', '--docker-username=u', '--docker-password=p'], get: ['secret', 'reg'], path: '{.type} {.data.\\.dockerconfigjson}', want: `kubernetes.io/dockerconfigjson ${Buffer.from('{"auths":{"r.example.com":{"username":"u","password":"p","auth":"dTpw"}}}').toString('base64')}` },
+    { create: ['autoscale', 'deployment', 'web', '--min=1', '--max=3', '--cpu=80%'], get: ['hpa', 'web'], path: '{.apiVersion} {.spec}', want: 'autoscaling/v2 {"maxReplicas":3,"metrics":[{"resource":{"name":"cpu","target":{"averageUtilization":80,"type":"Utilization"}},"type":"Resource"}],"minReplicas":1,"scaleTargetRef":{"apiVersion":"apps/v1","kind":"Deployment","name":"web"}}' },
+  ];
+  for (const o of others) {
+    it(`kubectl ${o.create.filter((a) => !a.startsWith('-')).slice(0, 3).join(' ')}`, async () => {
+      const from = requests.length;
+      await k.ok(...o.create);
+      assert.deepEqual(creates(from).map((c) => c.split(' ')[1]), [PROTOBUF]);
+      assert.equal(await k.ok('get', ...o.get, '-o', `jsonpath=${o.path}`), o.want);
+    });
+  }
+
   it('delete what it created', async () => {
     await k.ok('create', 'configmap', 'doomed', '--from-literal=a=b');
     assert.match(await k.ok('delete', 'configmap', 'doomed'), /configmap "doomed" deleted/);
