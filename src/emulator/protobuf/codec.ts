@@ -76,7 +76,7 @@ export class Codec {
       let value: Json | undefined;
       while (!entry.done) {
         const t = entry.tag();
-        if (t.num === 1 && t.wire === WireType.Bytes) key = Buffer.from(entry.bytes()).toString('utf8');
+        if (t.num === 1 && t.wire === WireType.Bytes) key = entry.string();
         else if (t.num === 2) value = this.decodeValue(field.type, t.wire, entry, path);
         else entry.skip(t.wire);
       }
@@ -111,13 +111,13 @@ export class Codec {
     if (type.kind === 'wellknown') return decodeWellKnown(type.name, r.bytes(), this.embedded);
     switch (type.name) {
       case 'string':
-        return Buffer.from(r.bytes()).toString('utf8');
+        return r.string();
       case 'bytes':
         return Buffer.from(r.bytes()).toString('base64');
       case 'int32':
-        return Number(BigInt.asIntN(32, r.varint()));
+        return r.signed(32);
       case 'int64':
-        return Number(BigInt.asIntN(64, r.varint()));
+        return r.signed(64);
       case 'bool':
         return r.varint() !== 0n;
       case 'double':
@@ -131,7 +131,7 @@ export class Codec {
   encode(message: string, json: JsonMap, path = message): Uint8Array {
     const spec = this.spec(message);
     const w = new Writer();
-    for (const field of [...spec.fields].sort((a, b) => a.num - b.num)) {
+    for (const field of spec.encodeOrder) {
       const where = `${path}.${field.json}`;
       if (field.inline) {
         if (field.type.kind !== 'message') throw new ProtobufError(`${where}: only a message can be inline`);
@@ -143,7 +143,7 @@ export class Codec {
       if (field.map) {
         if (!isMap(v)) throw new ProtobufError(`${where}: must be an object`);
         for (const key of Object.keys(v).sort()) {
-          const entry = new Writer().tag(1, WireType.Bytes).bytes(Buffer.from(key, 'utf8'));
+          const entry = new Writer().tag(1, WireType.Bytes).string(key);
           if (v[key] !== null) this.encodeValue(entry, 2, field.type, v[key], `${where}.${key}`);
           w.tag(field.num, WireType.Bytes).bytes(entry.finish());
         }
@@ -170,7 +170,7 @@ export class Codec {
     switch (type.name) {
       case 'string':
         if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') throw new ProtobufError(`${path}: must be a string`);
-        w.bytes(Buffer.from(String(v), 'utf8'));
+        w.string(String(v));
         return;
       case 'bytes':
         if (typeof v !== 'string') throw new ProtobufError(`${path}: must be a base64 string`);

@@ -23,6 +23,7 @@ import { Codec } from './codec.js';
 import { hasMagic, unwrap, wrap } from './envelope.js';
 import { messageOf } from './kinds.js';
 import { compile } from './table.js';
+import { jsonBytes } from './wellknown.js';
 import { ProtobufError } from './wire.js';
 
 export { ProtobufError } from './wire.js';
@@ -33,7 +34,7 @@ export const PROTOBUF_MEDIA_TYPE = 'application/vnd.kubernetes.protobuf';
 export const MESSAGES = compile({ meta, core, apps, batch, coordination, autoscaling, autoscalingv2, networking, rbac, policy, scheduling, storage, discovery, events, admissionregistration });
 
 // A RawExtension holds JSON, or (written by a protobuf client) an enveloped object.
-const codec: Codec = new Codec(MESSAGES, (raw) => (hasMagic(raw) ? decodeObject(raw) : JSON.parse(Buffer.from(raw).toString('utf8')) as Json));
+const codec: Codec = new Codec(MESSAGES, (raw): Json => (hasMagic(raw) ? decodeObject(raw) : jsonBytes(raw, 'raw extension')));
 
 /** True for a Content-Type of the protobuf media type (parameters aside). */
 export function isProtobuf(contentType: string | undefined): boolean {

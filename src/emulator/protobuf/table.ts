@@ -39,6 +39,8 @@ export interface MessageSpec {
   readonly name: string;
   readonly fields: readonly FieldSpec[];
   readonly byNumber: ReadonlyMap<number, FieldSpec>;
+  /** The fields by number, the order they are written in. */
+  readonly encodeOrder: readonly FieldSpec[];
 }
 
 export class TableError extends Error {
@@ -67,7 +69,7 @@ export function compile(packages: Readonly<Record<string, MessageTable>>): Reado
       const fields = text.split(';').filter((f) => f.trim()).map((f) => parseField(pkg, name, f));
       const byNumber = new Map(fields.map((f) => [f.num, f]));
       if (byNumber.size !== fields.length) throw new TableError(`${pkg}.${name}: a field number is used twice`);
-      out.set(`${pkg}.${name}`, { name: `${pkg}.${name}`, fields, byNumber });
+      out.set(`${pkg}.${name}`, { name: `${pkg}.${name}`, fields, byNumber, encodeOrder: [...fields].sort((a, b) => a.num - b.num) });
     }
   }
   for (const spec of out.values()) {

@@ -40,11 +40,32 @@ export class Reader {
     throw new ProtobufError(`varint longer than 10 bytes at byte ${this.pos}`);
   }
 
+  /** Up to four bytes of a varint as a number, or undefined (position unchanged) when it is longer. */
+  private small(): number | undefined {
+    const start = this.pos;
+    let result = 0;
+    for (let shift = 0; shift < 28; shift += 7) {
+      const b = this.byte();
+      result |= (b & 0x7f) << shift;
+      if (b < 0x80) return result;
+    }
+    this.pos = start;
+    return undefined;
+  }
+
   /** A varint small enough for a number (tags, lengths). */
   uint32(): number {
+    const fast = this.small();
+    if (fast !== undefined) return fast;
     const v = this.varint();
     if (v > 0xffffffffn) throw new ProtobufError(`value ${v} too large at byte ${this.pos}`);
     return Number(v);
+  }
+
+  /** A signed int32/int64 varint as a number (an int64 past 2^53 loses precision, as a JSON number does). */
+  signed(bits: 32 | 64): number {
+    const fast = this.small();
+    return fast !== undefined ? fast : Number(BigInt.asIntN(bits, this.varint()));
   }
 
   tag(): { num: number; wire: WireType } {
@@ -52,6 +73,12 @@ export class Reader {
     const num = t >>> 3;
     if (num === 0) throw new ProtobufError(`field number 0 at byte ${this.pos}`);
     return { num, wire: (t & 7) as WireType };
+  }
+
+  /** A length-delimited UTF-8 string, read without copying the bytes. */
+  string(): string {
+    const b = this.bytes();
+    return Buffer.from(b.buffer, b.byteOffset, b.length).toString('utf8');
   }
 
   bytes(): Uint8Array {
@@ -100,7 +127,7 @@ export class Reader {
 }
 
 export class Writer {
-  private buf = new Uint8Array(256);
+  private buf = new Uint8Array(64);
   private len = 0;
 
   private reserve(n: number): void {
@@ -112,6 +139,16 @@ export class Writer {
 
   /** An unsigned varint; a negative number is written as its 64-bit two's complement (10 bytes), as int32/int64 fields are. */
   varint(value: number | bigint): this {
+    if (typeof value === 'number' && value >= 0 && value <= 0x7fffffff && Number.isInteger(value)) {
+      this.reserve(5);
+      let n = value;
+      while (n > 0x7f) {
+        this.buf[this.len++] = (n & 0x7f) | 0x80;
+        n >>>= 7;
+      }
+      this.buf[this.len++] = n;
+      return this;
+    }
     let v = BigInt.asUintN(64, BigInt(value));
     this.reserve(10);
     while (v >= 0x80n) {
@@ -131,6 +168,16 @@ export class Writer {
     this.reserve(data.length);
     this.buf.set(data, this.len);
     this.len += data.length;
+    return this;
+  }
+
+  /** A length-delimited UTF-8 string, written straight into the buffer. */
+  string(value: string): this {
+    const len = Buffer.byteLength(value, 'utf8');
+    this.varint(len);
+    this.reserve(len);
+    Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.length).write(value, this.len, len, 'utf8');
+    this.len += len;
     return this;
   }
 
