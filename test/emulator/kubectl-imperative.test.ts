@@ -160,6 +160,23 @@ describe('emulator/kubectl imperative commands', function () {
     });
   }
 
+  // kubectl prints the create's answer, which came back in protobuf: it must read as the JSON `get` answers.
+  const echoes: { create: string[]; get: string[] }[] = [
+    { create: ['create', 'configmap', 'echo', '--from-literal=a=1'], get: ['configmap', 'echo'] },
+    { create: ['create', 'secret', 'generic', 'echo', '--from-literal=a=1'], get: ['secret', 'echo'] },
+    { create: ['create', 'service', 'clusterip', 'echo', '--tcp=80:8080'], get: ['service', 'echo'] },
+    { create: ['create', 'role', 'echo', '--verb=get', '--resource=pods'], get: ['role', 'echo'] },
+    { create: ['create', 'cronjob', 'echo', '--image=busybox', '--schedule=0 * * * *', '--', 'date'], get: ['cronjob', 'echo'] },
+  ];
+  for (const e of echoes) {
+    it(`prints the answer of kubectl ${e.create.slice(0, 2).join(' ')} -o json as get does`, async () => {
+      const dash = e.create.indexOf('--');
+      const args = dash < 0 ? [...e.create, '-o', 'json'] : [...e.create.slice(0, dash), '-o', 'json', ...e.create.slice(dash)];
+      const created = JSON.parse(await k.ok(...args)) as unknown;
+      assert.deepEqual(created, await k.json('get', ...e.get));
+    });
+  }
+
   it('delete what it created', async () => {
     await k.ok('create', 'configmap', 'doomed', '--from-literal=a=b');
     assert.match(await k.ok('delete', 'configmap', 'doomed'), /configmap "doomed" deleted/);
