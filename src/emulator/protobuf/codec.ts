@@ -128,37 +128,46 @@ export class Codec {
   }
 
   /** A JSON object as the message bytes; fields the tables do not know are left out. */
-  encode(message: string, json: JsonMap, path = message): Uint8Array {
-    const spec = this.spec(message);
+  encode(message: string, json: JsonMap): Uint8Array {
     const w = new Writer();
+    this.encodeInto(w, message, json, message);
+    return w.finish();
+  }
+
+  private encodeInto(w: Writer, message: string, json: JsonMap, path: string): void {
+    const spec = this.spec(message);
     for (const field of spec.encodeOrder) {
-      const where = `${path}.${field.json}`;
       if (field.inline) {
-        if (field.type.kind !== 'message') throw new ProtobufError(`${where}: only a message can be inline`);
-        w.tag(field.num, WireType.Bytes).bytes(this.encode(field.type.name, json, where));
+        if (field.type.kind !== 'message') throw new ProtobufError(`${path}.${field.json}: only a message can be inline`);
+        const mark = w.tag(field.num, WireType.Bytes).begin();
+        this.encodeInto(w, field.type.name, json, `${path}.${field.json}`);
+        w.end(mark);
         continue;
       }
       const v = json[field.json];
       if (v === undefined || v === null) continue;
+      const where = `${path}.${field.json}`;
       if (field.map) {
         if (!isMap(v)) throw new ProtobufError(`${where}: must be an object`);
         for (const key of Object.keys(v).sort()) {
-          const entry = new Writer().tag(1, WireType.Bytes).string(key);
-          if (v[key] !== null) this.encodeValue(entry, 2, field.type, v[key], `${where}.${key}`);
-          w.tag(field.num, WireType.Bytes).bytes(entry.finish());
+          const mark = w.tag(field.num, WireType.Bytes).begin();
+          w.tag(1, WireType.Bytes).string(key);
+          if (v[key] !== null) this.encodeValue(w, 2, field.type, v[key], `${where}.${key}`);
+          w.end(mark);
         }
       } else if (field.repeated) {
         if (!Array.isArray(v)) throw new ProtobufError(`${where}: must be a list`);
         v.forEach((item, i) => item !== null && this.encodeValue(w, field.num, field.type, item, `${where}[${i}]`));
       } else this.encodeValue(w, field.num, field.type, v, where);
     }
-    return w.finish();
   }
 
   private encodeValue(w: Writer, num: number, type: FieldType, v: Json, path: string): void {
     if (type.kind === 'message') {
       if (!isMap(v)) throw new ProtobufError(`${path}: must be an object`);
-      w.tag(num, WireType.Bytes).bytes(this.encode(type.name, v, path));
+      const mark = w.tag(num, WireType.Bytes).begin();
+      this.encodeInto(w, type.name, v, path);
+      w.end(mark);
       return;
     }
     if (type.kind === 'wellknown') {

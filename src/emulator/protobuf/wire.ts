@@ -129,6 +129,7 @@ export class Reader {
 export class Writer {
   private buf = new Uint8Array(64);
   private len = 0;
+  private view?: Buffer;
 
   private reserve(n: number): void {
     if (this.len + n <= this.buf.length) return;
@@ -176,8 +177,34 @@ export class Writer {
     const len = Buffer.byteLength(value, 'utf8');
     this.varint(len);
     this.reserve(len);
-    Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.length).write(value, this.len, len, 'utf8');
+    if (this.view?.buffer !== this.buf.buffer) this.view = Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.length);
+    this.view.write(value, this.len, len, 'utf8');
     this.len += len;
+    return this;
+  }
+
+  /**
+   * Starts a length-delimited value whose length is not known yet (a nested message): write it,
+   * then `end` the returned mark, which puts the length in front. No buffer per nested message.
+   */
+  begin(): number {
+    return this.len;
+  }
+
+  end(mark: number): this {
+    const size = this.len - mark;
+    let n = 1;
+    for (let v = size; v > 0x7f; v >>>= 7) n++;
+    this.reserve(n);
+    this.buf.copyWithin(mark + n, mark, this.len);
+    let v = size;
+    let p = mark;
+    while (v > 0x7f) {
+      this.buf[p++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    this.buf[p] = v;
+    this.len += n;
     return this;
   }
 
