@@ -3,13 +3,13 @@
  * streams watches, answers errors as Status objects, and logs every request.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parse as parseYaml } from 'yaml';
 import { Api, selectableFields, type PatchType, type Target } from './api.js';
 import { servePodLog } from './log-endpoint.js';
 import { aggregated, AGGREGATED_V2, coreVersions, group, groupList, resourceList, versionInfo, wantsAggregated } from './discovery.js';
 import { ADMIN_PREFIX, handleAdmin } from './admin.js';
 import { ApiError } from './errors.js';
 import { FaultInjector, type FaultAnswer } from './faults.js';
+import { readObject, writeObject } from './media.js';
 import { openapiGroupVersion, openapiRoot } from './openapi.js';
 import type { Json } from './patch/merge.js';
 import { matches, parseSelector, SelectorError } from './selectors.js';
@@ -68,15 +68,8 @@ function route(parts: string[]): Route | undefined {
   return { group, version, plural: tail[0], name: tail[1], sub: tail[2] };
 }
 
-function send(res: ServerResponse, code: number, body: unknown): void {
-  res.writeHead(code, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
-  res.end(JSON.stringify(body));
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+function send(res: ServerResponse, code: number, body: unknown, accept?: string): void {
+  writeObject(res, code, body, accept);
 }
 
 export interface EmulatorServerOptions {
@@ -135,11 +128,12 @@ export class EmulatorServer {
       const result = await this.dispatch(req, target, r, q);
       entry.code = req.method === 'POST' ? 201 : 200;
       if (q.get('dryRun') !== 'All' && (req.method === 'POST' || (req.method === 'PATCH' && !existed && !r.sub))) entry.created = true;
-      send(res, entry.code, table ? asTable(this.api.store, type, result as Obj, table) : result);
+      // A Table is JSON whatever else the client accepts, as the API server answers it.
+      send(res, entry.code, table ? asTable(this.api.store, type, result as Obj, table) : result, table ? undefined : req.headers.accept);
     } catch (err) {
       const e = toApiError(err);
       entry.code = e.status;
-      send(res, e.status, e.toStatus());
+      send(res, e.status, e.toStatus(), req.headers.accept);
     } finally {
       for (const l of this.listeners) l(entry);
     }
@@ -218,11 +212,7 @@ export class EmulatorServer {
       return { kind: `${t.type.kind}List`, apiVersion: t.type.group ? `${t.type.group}/${t.type.version}` : t.type.version, metadata: { resourceVersion }, items };
     }
     if (method === 'DELETE' && r.name) return this.api.delete(t, r.name, opts);
-    const mediaType = (req.headers['content-type'] ?? 'application/json').split(';')[0].trim();
-    // Only JSON and YAML bodies: protobuf/CBOR clients get 415 and fall back to JSON (client-go).
-    if (/protobuf|cbor/.test(mediaType)) throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
-    const text = await readBody(req);
-    const body = (text.trim() ? parseYaml(text) : {}) as Json;
+    const body = await readObject(req, { apiVersion: t.type.group ? `${t.type.group}/${t.type.version}` : t.type.version, kind: t.type.kind });
     if (method === 'POST') return this.api.create(t, body as unknown as Obj, { ...opts, fieldManager: opts.fieldManager ?? userAgentManager(req) });
     if (method === 'PUT' && r.name) return this.api.update(t, r.name, body as unknown as Obj, { ...opts, fieldManager: opts.fieldManager ?? userAgentManager(req) });
     if (method === 'PATCH' && r.name) {
@@ -236,7 +226,7 @@ export class EmulatorServer {
   /** The scale subresource as autoscaling/v1 Scale. */
   private async scale(req: IncomingMessage, t: Target, name: string, method: string, opts: { fieldManager?: string }): Promise<unknown> {
     if (method !== 'GET') {
-      const body = parseYaml(await readBody(req)) as { spec?: { replicas?: number } };
+      const body = (await readObject(req, { apiVersion: 'autoscaling/v1', kind: 'Scale' })) as { spec?: { replicas?: number } };
       const replicas = body.spec?.replicas;
       if (typeof replicas === 'number') this.api.patch(t, name, 'merge', { spec: { replicas } }, { fieldManager: opts.fieldManager ?? userAgentManager(req) });
     }
