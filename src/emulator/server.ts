@@ -11,6 +11,7 @@ import { ADMIN_PREFIX, handleAdmin } from './admin.js';
 import { ApiError } from './errors.js';
 import { FaultInjector, type FaultAnswer } from './faults.js';
 import { openapiGroupVersion, openapiRoot } from './openapi.js';
+import { parseFieldValidation } from './validation/validate.js';
 import type { Json } from './patch/merge.js';
 import { matches, parseSelector, SelectorError } from './selectors.js';
 import { resourceKey, type Obj, type StoreEvent } from './store.js';
@@ -127,7 +128,10 @@ export class EmulatorServer {
       if (watch) return this.watch(target, q, res);
       if (r.sub === 'log' && type.kind === 'Pod' && r.name && req.method === 'GET') return this.podLog(target, r.name, q, res);
       const existed = req.method === 'PATCH' && r.name !== undefined && this.api.store.get(resourceKey(type), type.namespaced ? r.namespace : undefined, r.name) !== undefined;
-      const result = await this.dispatch(req, target, r, q);
+      const warnings: string[] = [];
+      const result = await this.dispatch(req, target, r, q, warnings);
+      // Warnings as the API server sends them (RFC 7234 warn-code 299); kubectl prints each.
+      if (warnings.length) res.setHeader('Warning', warnings.map((w) => `299 - ${JSON.stringify(w)}`));
       entry.code = req.method === 'POST' ? 201 : 200;
       if (q.get('dryRun') !== 'All' && (req.method === 'POST' || (req.method === 'PATCH' && !existed && !r.sub))) entry.created = true;
       send(res, entry.code, result);
@@ -198,8 +202,8 @@ export class EmulatorServer {
     send(res, 200, body);
   }
 
-  private async dispatch(req: IncomingMessage, t: Target, r: Route, q: URLSearchParams): Promise<unknown> {
-    const opts = { fieldManager: q.get('fieldManager') ?? undefined, dryRun: q.get('dryRun') === 'All', force: q.get('force') === 'true', subresource: r.sub };
+  private async dispatch(req: IncomingMessage, t: Target, r: Route, q: URLSearchParams, warnings: string[] = []): Promise<unknown> {
+    const opts = { fieldManager: q.get('fieldManager') ?? undefined, dryRun: q.get('dryRun') === 'All', force: q.get('force') === 'true', subresource: r.sub, fieldValidation: parseFieldValidation(q.get('fieldValidation')), warnings };
     const method = req.method ?? 'GET';
     if (r.sub === 'scale') return this.scale(req, t, r.name as string, method, opts);
     if (method === 'GET' && r.name) return this.api.get(t, r.name);

@@ -1,0 +1,118 @@
+/**
+ * Validation as the API server does it, in its two steps:
+ * - decoding (`decode`): the body against the kind's schema — a wrong JSON type is 400 BadRequest,
+ *   unknown fields are refused (fieldValidation=Strict, 400), warned about (Warn, the default) or
+ *   dropped (Ignore), and pruned from what is stored;
+ * - validation (`validate`): the object about to be stored, defaults set — 422 Invalid with one
+ *   cause per field error (`Deployment.apps "web" is invalid: spec.template.spec.containers[0].image: Required value`).
+ * Built-in kinds use the schemas of the kubernetes-models package; custom resources their CRD's.
+ */
+import { ApiError } from '../errors.js';
+import type { ResourceType } from '../registry.js';
+import { applySchemaDefaults, customRoot, validateCustom } from './crd.js';
+import { decodeAgainst, type FieldValidation } from './fields.js';
+import { builtinSchemas, type SchemaNode } from './schema.js';
+import { aggregate, errorBody, validateBuiltin, type FieldError } from './semantic.js';
+
+export type { FieldValidation } from './fields.js';
+
+/** What a write asks of validation: the request's `fieldValidation`, and where warnings go. */
+export interface ValidationRequest {
+  readonly fieldValidation?: FieldValidation;
+  readonly warnings?: string[];
+}
+
+export type DecodeVerb = 'create' | 'update' | 'patch' | 'apply';
+
+/** `fieldValidation` from a query string; the API server's default is Warn. */
+export function parseFieldValidation(v: string | null): FieldValidation {
+  if (v === null || v === '') return 'Warn';
+  if (v === 'Strict' || v === 'Warn' || v === 'Ignore') return v;
+  throw new ApiError(400, 'BadRequest', `fieldValidation must be one of "Ignore", "Warn", or "Strict"`);
+}
+
+function goGroupVersion(t: ResourceType): string {
+  return t.group ? `${t.group}/${t.version}` : t.version;
+}
+
+/** A kind's schema for decoding: the package's for built-ins, the CRD version's (structural) for custom resources. */
+function decodingSchema(t: ResourceType, crdSchema: SchemaNode | undefined): { root: SchemaNode; resolve: (n: SchemaNode) => SchemaNode; builtin: boolean } | undefined {
+  if (crdSchema) return { root: customRoot(crdSchema), resolve: (n) => n, builtin: false };
+  const name = builtinSchemas.rootOf(t.group, t.version, t.kind);
+  const root = name ? builtinSchemas.definition(name) : undefined;
+  if (!root) return undefined;
+  return { root, resolve: (n) => builtinSchemas.resolve(n), builtin: true };
+}
+
+/**
+ * Decodes `body` in place (unknown fields pruned) or throws the API server's 400. `target` names
+ * the object in the apply error (`namespace/name`).
+ */
+export function decode(t: ResourceType, body: Record<string, unknown>, verb: DecodeVerb, req: ValidationRequest, crdSchema?: SchemaNode, target?: string): void {
+  const schema = decodingSchema(t, crdSchema);
+  if (!schema) return;
+  const mode = req.fieldValidation ?? 'Warn';
+  const report = decodeAgainst(body, schema.root, schema.resolve, schema.builtin, t.kind);
+  const handled = (detail: string) => `${t.kind} in version "${t.version}" cannot be handled as a ${t.kind}: ${detail}`;
+  if (report.typeError) {
+    if (verb === 'apply') throw new ApiError(400, 'BadRequest', `failed to create typed patch object (${target ?? ''}; ${goGroupVersion(t)}, Kind=${t.kind}): ${report.typeError}`);
+    throw new ApiError(400, 'BadRequest', verb === 'patch' ? report.typeError : handled(report.typeError));
+  }
+  if (!report.unknown.length || mode === 'Ignore') return;
+  if (mode === 'Strict') {
+    // Server-side apply types the patch against the schema (structured-merge-diff words).
+    if (verb === 'apply') throw new ApiError(400, 'BadRequest', `failed to create typed patch object (${target ?? ''}; ${goGroupVersion(t)}, Kind=${t.kind}): ${report.unknown.map((f) => `.${f}: field not declared in schema`).join(', ')}`);
+    const strict = `strict decoding error: ${report.unknown.map((f) => `unknown field "${f}"`).join(', ')}`;
+    throw new ApiError(400, 'BadRequest', verb === 'patch' ? strict : handled(strict));
+  }
+  for (const f of report.unknown) req.warnings?.push(`unknown field "${f}"`);
+}
+
+/** Sets a custom resource's schema defaults (the server does it on decoding and on read). */
+export function defaultCustom(obj: Record<string, unknown>, crdSchema: SchemaNode | undefined): void {
+  if (crdSchema) applySchemaDefaults(obj, crdSchema);
+}
+
+/** Field errors from the `required` lists of the kind's schema (what the Go validation requires of every kind). */
+function requiredFields(value: unknown, declared: SchemaNode, path: string, out: FieldError[]): void {
+  if (value === null || typeof value !== 'object') return;
+  const node = builtinSchemas.resolve(declared);
+  if (Array.isArray(value)) {
+    if (node.items) value.forEach((v, i) => requiredFields(v, node.items as SchemaNode, `${path}[${i}]`, out));
+    return;
+  }
+  const obj = value as Record<string, unknown>;
+  for (const r of node.required ?? []) if (obj[r] === undefined || obj[r] === null) out.push({ type: 'FieldValueRequired', field: path ? `${path}.${r}` : r, detail: '' });
+  for (const [k, v] of Object.entries(obj)) {
+    const prop = node.properties?.[k] ?? (typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined);
+    if (prop) requiredFields(v, prop, path ? `${path}.${k}` : k, out);
+  }
+}
+
+/** Throws 422 Invalid when the object about to be stored breaks the kind's rules. */
+export function validate(t: ResourceType, obj: Record<string, unknown>, crdSchema?: SchemaNode): void {
+  let errs: FieldError[];
+  if (crdSchema) errs = validateCustom(obj, crdSchema);
+  else {
+    errs = validateBuiltin(t.group, t.kind, obj);
+    const name = builtinSchemas.rootOf(t.group, t.version, t.kind);
+    const root = name ? builtinSchemas.definition(name) : undefined;
+    // The semantic rules report these fields in their own words; the schema covers the rest.
+    if (root) {
+      const found: FieldError[] = [];
+      requiredFields(obj, root, '', found);
+      const seen = new Set(errs.map((e) => e.field));
+      errs.push(...found.filter((e) => !seen.has(e.field)));
+    }
+  }
+  if (!errs.length) return;
+  const meta = (obj.metadata ?? {}) as { name?: string };
+  const name = meta.name ?? '';
+  const qualified = t.group ? `${t.kind}.${t.group}` : t.kind;
+  throw new ApiError(422, 'Invalid', `${qualified} "${name}" is invalid: ${aggregate(errs)}`, {
+    name,
+    group: t.group,
+    kind: t.kind,
+    causes: errs.map((e) => ({ reason: e.type, message: errorBody(e), field: e.field })),
+  });
+}
