@@ -83,7 +83,7 @@ export class Api {
   }
 
   /** The CRD schema of a custom resource's version (undefined for built-in kinds). */
-  private crdSchema(t: ResourceType): SchemaNode | undefined {
+  crdSchemaOf(t: ResourceType): SchemaNode | undefined {
     if (!t.group.includes('.')) return undefined;
     const crd = this.store.get(CRD_KEY, undefined, `${t.plural}.${t.group}`);
     return crd ? crdVersionSchema(crd, t.version) : undefined;
@@ -153,7 +153,7 @@ export class Api {
     const gen = Number(before?.metadata.generation ?? 0);
     meta.generation = !before ? 1 : specOf(next) !== specOf(before) ? gen + 1 : gen;
     if (!opts.subresource) {
-      const crd = this.crdSchema(t.type);
+      const crd = this.crdSchemaOf(t.type);
       defaultCustom(next, crd);
       validate(t.type, next, crd);
     }
@@ -171,7 +171,7 @@ export class Api {
       throw new ApiError(409, 'AlreadyExists', `${t.type.plural}${t.type.group ? '.' + t.type.group : ''} "${name}" already exists`, { name, group: t.type.group, kind: t.type.plural });
     }
     const next = clone(body) as Obj;
-    decode(t.type, next, 'create', opts, this.crdSchema(t.type));
+    decode(t.type, next, 'create', opts, this.crdSchemaOf(t.type));
     delete next.metadata.resourceVersion;
     if (!t.type.status) delete next.status;
     const withFields = recordUpdate(undefined, next as { [k: string]: Json }, opts.fieldManager ?? 'unknown', now()) as Obj;
@@ -187,7 +187,7 @@ export class Api {
       throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${t.type.plural}${t.type.group ? '.' + t.type.group : ''} "${name}": the object has been modified; please apply your changes to the latest version and try again`, { name, kind: t.type.plural });
     }
     const decoded = clone(body) as Obj;
-    if (!opts.subresource) decode(t.type, decoded, 'update', opts, this.crdSchema(t.type));
+    if (!opts.subresource) decode(t.type, decoded, 'update', opts, this.crdSchemaOf(t.type));
     const next = recordUpdate(before as { [k: string]: Json }, decoded as { [k: string]: Json }, opts.fieldManager ?? 'unknown', now(), opts.subresource) as Obj;
     return this.commit(t, before, next, opts);
   }
@@ -207,7 +207,7 @@ export class Api {
     }
     const body = next as Obj;
     this.validate(t, body, name);
-    if (!opts.subresource) decode(t.type, body, 'patch', opts, this.crdSchema(t.type));
+    if (!opts.subresource) decode(t.type, body, 'patch', opts, this.crdSchemaOf(t.type));
     const recorded = recordUpdate(before as { [k: string]: Json }, body as { [k: string]: Json }, opts.fieldManager ?? 'unknown', now(), opts.subresource) as Obj;
     return this.commit(t, before, recorded, opts);
   }
@@ -216,7 +216,7 @@ export class Api {
     if (!opts.fieldManager) throw new ApiError(400, 'BadRequest', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
     const config = patch as Obj;
     this.validate(t, config, name);
-    if (!opts.subresource) decode(t.type, config, 'apply', opts, this.crdSchema(t.type), t.type.namespaced ? `${t.namespace}/${name}` : name);
+    if (!opts.subresource) decode(t.type, config, 'apply', opts, this.crdSchemaOf(t.type), t.type.namespaced ? `${t.namespace}/${name}` : name);
     if (!before) this.checkNamespace(t, name);
     try {
       const next = serverSideApply(before as { [k: string]: Json } | undefined, config as { [k: string]: Json }, opts.fieldManager, opts.force === true, now()) as Obj;

@@ -187,8 +187,8 @@ export class EmulatorServer {
     else if (parts[0] === 'apis' && parts.length === 2) body = group(reg, parts[1]);
     else if (parts[0] === 'apis' && parts.length === 3) body = resourceList(reg, parts[1], parts[2]);
     else if (path === 'openapi/v3') body = openapiRoot(reg);
-    else if (parts[0] === 'openapi' && parts[1] === 'v3' && parts[2] === 'api' && parts.length === 4) body = openapiGroupVersion(reg, '', parts[3]);
-    else if (parts[0] === 'openapi' && parts[1] === 'v3' && parts[2] === 'apis' && parts.length === 5) body = openapiGroupVersion(reg, parts[3], parts[4]);
+    else if (parts[0] === 'openapi' && parts[1] === 'v3' && parts[2] === 'api' && parts.length === 4) body = openapiGroupVersion(reg, '', parts[3], (t) => this.api.crdSchemaOf(t));
+    else if (parts[0] === 'openapi' && parts[1] === 'v3' && parts[2] === 'apis' && parts.length === 5) body = openapiGroupVersion(reg, parts[3], parts[4], (t) => this.api.crdSchemaOf(t));
     else if (path === 'healthz' || path === 'readyz' || path === 'livez') {
       res.writeHead(200, { 'Content-Type': 'text/plain' });
       res.end('ok');

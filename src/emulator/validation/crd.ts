@@ -87,7 +87,8 @@ function toFieldError(e: ErrorObject, obj: unknown): FieldError | undefined {
     case 'required':
       return { type: 'FieldValueRequired', field: field ? `${field}.${String(p.missingProperty)}` : String(p.missingProperty) };
     case 'type':
-      return { type: 'FieldValueTypeInvalid', field, value, detail: `${field} in body must be of type ${String(p.type)}: "${jsonTypeName(value)}"` };
+      // kube-openapi reports the JSON type found as the bad value.
+      return { type: 'FieldValueTypeInvalid', field, value: jsonTypeName(value), detail: `${field} in body must be of type ${String(p.type)}: "${jsonTypeName(value)}"` };
     case 'enum':
       return { type: 'FieldValueNotSupported', field, value, detail: `supported values: ${(p.allowedValues as unknown[]).map((x) => JSON.stringify(x)).join(', ')}` };
     case 'minimum':

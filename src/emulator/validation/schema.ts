@@ -28,6 +28,9 @@ export interface SchemaNode {
 
 const REF_PREFIX = '#/components/schemas/';
 
+export const API_VERSION_DOC = 'APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources';
+export const KIND_DOC = 'Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds';
+
 function packageDir(name: string): string {
   return dirname(fileURLToPath(import.meta.resolve(name)));
 }
@@ -120,6 +123,8 @@ function parseDeclaration(file: string): Parsed[] {
     const head = /^export interface (I\w+)( extends TypeMeta)? \{$/.exec(lines[i]);
     if (!head) continue;
     const schema: SchemaNode = { type: 'object', properties: {} };
+    // TypeMeta's two fields carry no description in the declarations; these are the API's own.
+    if (head[2]) schema.properties = { apiVersion: { type: 'string', description: API_VERSION_DOC }, kind: { type: 'string', description: KIND_DOC } };
     const doc = docText(collectDocBefore(lines, i));
     if (doc) schema.description = doc;
     const required: string[] = [];
@@ -146,13 +151,16 @@ function parseDeclaration(file: string): Parsed[] {
       const description = docText(pendingDoc);
       pendingDoc = [];
       // The API server wraps a described reference in allOf, so the description stays its own.
+      if (head[2] && (prop[1] === 'apiVersion' || prop[1] === 'kind')) continue;
       schema.properties![prop[1]] = node.$ref ? { allOf: [node], ...(description ? { description } : {}) } : { ...node, ...(description ? { description } : {}) };
       if (!prop[2] && prop[1] !== 'apiVersion' && prop[1] !== 'kind') required.push(prop[1]);
     }
     if (required.length) schema.required = required;
     // An interface with no properties is free-form (RawExtension, FieldsV1, JSON).
     if (!Object.keys(schema.properties!).length) {
+      // (JSON and JSONSchemaPropsOrBool take any JSON value, not only objects.)
       delete schema.properties;
+      delete schema.type;
       schema['x-kubernetes-preserve-unknown-fields'] = true;
     }
     out.push({ name: local(head[1]), schema, deps });
