@@ -53,7 +53,7 @@ function goType(n: SchemaNode, resolve: Resolve, name?: string): string {
 
 function refName(n: SchemaNode): string | undefined {
   const ref = n.$ref ?? n.allOf?.[0]?.$ref;
-  return ref?.split('/').pop();
+  return ref?.slice(ref.lastIndexOf('/') + 1);
 }
 
 const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
@@ -99,7 +99,8 @@ function walk(w: Walk, value: unknown, declared: SchemaNode, path: string, owner
   }
   if (typeof value !== 'object') return value;
   const obj = value as Record<string, unknown>;
-  const structName = refName(declared)?.split('.').pop() ?? owner;
+  // The Go struct's name, for type errors only: computed when one is found.
+  const structName = w.checkTypes && !w.typeError ? (refName(declared)?.split('.').pop() ?? owner) : owner;
   if (node.properties) {
     for (const key of Object.keys(obj)) {
       const prop = node.properties[key];

@@ -180,6 +180,7 @@ export class SchemaCatalog {
   private readonly defs = new Map<string, SchemaNode>();
   private readonly parsedFiles = new Set<string>();
   private readonly kindRoots = new Map<string, string | null>();
+  private readonly resolved = new WeakMap<SchemaNode, SchemaNode>();
 
   /** The declaration file of a kind, or undefined when the package has none (CRDs, unknown kinds). */
   private kindFile(group: string, version: string, kind: string): string | undefined {
@@ -220,8 +221,16 @@ export class SchemaCatalog {
     return this.defs.get(name);
   }
 
-  /** A reference's target (`#/components/schemas/X` → X's schema). */
+  /** A reference's target (`#/components/schemas/X` → X's schema), remembered per node: every write walks these. */
   resolve(node: SchemaNode): SchemaNode {
+    const known = this.resolved.get(node);
+    if (known) return known;
+    const target = this.lookup(node);
+    if (target !== node) this.resolved.set(node, target);
+    return target;
+  }
+
+  private lookup(node: SchemaNode): SchemaNode {
     let n = node;
     for (let i = 0; i < 8; i++) {
       const ref = n.$ref ?? (n.allOf?.length === 1 ? n.allOf[0].$ref : undefined);

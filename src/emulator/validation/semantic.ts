@@ -6,7 +6,7 @@
  * Each finding is a field error with the API server's type, path and detail.
  */
 
-export type FieldErrorType = 'FieldValueRequired' | 'FieldValueInvalid' | 'FieldValueNotSupported' | 'FieldValueTypeInvalid' | 'FieldValueTooLong' | 'FieldValueForbidden';
+export type FieldErrorType = 'FieldValueRequired' | 'FieldValueDuplicate' | 'FieldValueInvalid' | 'FieldValueNotSupported' | 'FieldValueTypeInvalid' | 'FieldValueTooLong' | 'FieldValueForbidden';
 
 export interface FieldError {
   readonly type: FieldErrorType;
@@ -18,6 +18,7 @@ export interface FieldError {
 
 const TYPE_WORDS: Record<FieldErrorType, string> = {
   FieldValueRequired: 'Required value',
+  FieldValueDuplicate: 'Duplicate value',
   FieldValueInvalid: 'Invalid value',
   FieldValueNotSupported: 'Unsupported value',
   FieldValueTypeInvalid: 'Invalid value',
@@ -143,7 +144,7 @@ function validateContainers(containers: unknown, field: string, needOne: boolean
     if (typeof name !== 'string' || name === '') out.push(required(`${at}.name`));
     else {
       if (!DNS1123_LABEL.test(name) || name.length > 63) out.push(invalid(`${at}.name`, name, regexError(DNS1123_LABEL_MSG, DNS1123_LABEL_FMT, 'my-name', '123-abc')));
-      if (names.has(name)) out.push({ type: 'FieldValueInvalid', field: `${at}.name`, value: name, detail: '' });
+      if (names.has(name)) out.push({ type: 'FieldValueDuplicate', field: `${at}.name`, value: name });
       names.add(name);
     }
     if (typeof c.image !== 'string' || c.image.trim() === '') out.push(required(`${at}.image`));
@@ -214,7 +215,8 @@ function validateService(spec: unknown): FieldError[] {
   list(dict(spec).ports).forEach((raw, i) => {
     const p = dict(raw);
     const at = `spec.ports[${i}]`;
-    if (!validPort(p.port)) out.push(invalid(`${at}.port`, p.port, RANGE));
+    // A port left out decodes as 0 in the Go struct.
+    if (!validPort(p.port)) out.push(invalid(`${at}.port`, p.port ?? 0, RANGE));
     if (typeof p.targetPort === 'number' && p.targetPort !== 0 && !validPort(p.targetPort)) out.push(invalid(`${at}.targetPort`, p.targetPort, RANGE));
     if (typeof p.nodePort === 'number' && p.nodePort !== 0 && !validPort(p.nodePort)) out.push(invalid(`${at}.nodePort`, p.nodePort, RANGE));
   });
