@@ -80,9 +80,12 @@ describe('emulator/kubectl-validation', function () {
   });
 
   it('--validate=false passes, silently dropping the field', async () => {
+    assert.equal((await kubectl('delete', 'deploy', 'typo')).code, 0);
     const r = await kubectl('apply', '--validate=false', '-f', fixture('deployment-unknown-field.yaml'));
     assert.equal(r.code, 0, r.stderr);
     assert.doesNotMatch(r.stderr, /warning/i);
+    const live = JSON.parse((await kubectl('get', 'deploy', 'typo', '-o', 'json')).stdout) as { spec: Record<string, unknown> };
+    assert.equal(live.spec.replica, undefined);
   });
 
   it('kubectl explain shows the built-in schema', async () => {
