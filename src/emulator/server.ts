@@ -11,6 +11,7 @@ import { ADMIN_PREFIX, handleAdmin } from './admin.js';
 import { ApiError } from './errors.js';
 import { FaultInjector, type FaultAnswer } from './faults.js';
 import { openapiGroupVersion, openapiRoot } from './openapi.js';
+import { parseBody } from './validation/duplicates.js';
 import { parseFieldValidation } from './validation/validate.js';
 import type { Json } from './patch/merge.js';
 import { matches, parseSelector, SelectorError } from './selectors.js';
@@ -203,7 +204,7 @@ export class EmulatorServer {
   }
 
   private async dispatch(req: IncomingMessage, t: Target, r: Route, q: URLSearchParams, warnings: string[] = []): Promise<unknown> {
-    const opts = { fieldManager: q.get('fieldManager') ?? undefined, dryRun: q.get('dryRun') === 'All', force: q.get('force') === 'true', subresource: r.sub, fieldValidation: parseFieldValidation(q.get('fieldValidation')), warnings };
+    const opts = { fieldManager: q.get('fieldManager') ?? undefined, dryRun: q.get('dryRun') === 'All', force: q.get('force') === 'true', subresource: r.sub, fieldValidation: parseFieldValidation(q.get('fieldValidation')), warnings, duplicates: [] as string[] };
     const method = req.method ?? 'GET';
     if (r.sub === 'scale') return this.scale(req, t, r.name as string, method, opts);
     if (method === 'GET' && r.name) return this.api.get(t, r.name);
@@ -215,8 +216,9 @@ export class EmulatorServer {
     const mediaType = (req.headers['content-type'] ?? 'application/json').split(';')[0].trim();
     // Only JSON and YAML bodies: protobuf/CBOR clients get 415 and fall back to JSON (client-go).
     if (/protobuf|cbor/.test(mediaType)) throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
-    const text = await readBody(req);
-    const body = (text.trim() ? parseYaml(text) : {}) as Json;
+    const parsed = parseBody(await readBody(req));
+    const body = parsed.value as Json;
+    opts.duplicates.push(...parsed.duplicates);
     if (method === 'POST') return this.api.create(t, body as unknown as Obj, { ...opts, fieldManager: opts.fieldManager ?? userAgentManager(req) });
     if (method === 'PUT' && r.name) return this.api.update(t, r.name, body as unknown as Obj, { ...opts, fieldManager: opts.fieldManager ?? userAgentManager(req) });
     if (method === 'PATCH' && r.name) {

@@ -20,6 +20,8 @@ export type { FieldValidation } from './fields.js';
 export interface ValidationRequest {
   readonly fieldValidation?: FieldValidation;
   readonly warnings?: string[];
+  /** Keys the request body gave twice (dotted paths), found when it was parsed. */
+  readonly duplicates?: readonly string[];
 }
 
 export type DecodeVerb = 'create' | 'update' | 'patch' | 'apply';
@@ -58,14 +60,15 @@ export function decode(t: ResourceType, body: Record<string, unknown>, verb: Dec
     if (verb === 'apply') throw new ApiError(400, 'BadRequest', `failed to create typed patch object (${target ?? ''}; ${goGroupVersion(t)}, Kind=${t.kind}): ${report.typeError}`);
     throw new ApiError(400, 'BadRequest', verb === 'patch' ? report.typeError : handled(report.typeError));
   }
-  if (!report.unknown.length || mode === 'Ignore') return;
+  const findings = [...report.unknown.map((f) => `unknown field "${f}"`), ...(req.duplicates ?? []).map((f) => `duplicate field "${f}"`)];
+  if (!findings.length || mode === 'Ignore') return;
   if (mode === 'Strict') {
     // Server-side apply types the patch against the schema (structured-merge-diff words).
-    if (verb === 'apply') throw new ApiError(400, 'BadRequest', `failed to create typed patch object (${target ?? ''}; ${goGroupVersion(t)}, Kind=${t.kind}): ${report.unknown.map((f) => `.${f}: field not declared in schema`).join(', ')}`);
-    const strict = `strict decoding error: ${report.unknown.map((f) => `unknown field "${f}"`).join(', ')}`;
-    throw new ApiError(400, 'BadRequest', verb === 'patch' ? strict : handled(strict));
+    if (verb === 'apply' && report.unknown.length) throw new ApiError(400, 'BadRequest', `failed to create typed patch object (${target ?? ''}; ${goGroupVersion(t)}, Kind=${t.kind}): ${report.unknown.map((f) => `.${f}: field not declared in schema`).join(', ')}`);
+    const strict = `strict decoding error: ${findings.join(', ')}`;
+    throw new ApiError(400, 'BadRequest', verb === 'create' || verb === 'update' ? handled(strict) : strict);
   }
-  for (const f of report.unknown) req.warnings?.push(`unknown field "${f}"`);
+  req.warnings?.push(...findings);
 }
 
 /** Sets a custom resource's schema defaults (the server does it on decoding and on read). */
