@@ -170,6 +170,13 @@ function validateTemplate(template: unknown, field: string): FieldError[] {
   return [...validateMeta(template.metadata, `${field}.metadata`), ...validatePodSpec(template.spec, `${field}.spec`)];
 }
 
+/** The restart policies a workload's pod template may have (Jobs: OnFailure/Never; the rest: Always). */
+function restartPolicy(template: unknown, field: string, allowed: string[]): FieldError[] {
+  const policy = dict(dict(template).spec).restartPolicy;
+  if (policy === undefined || allowed.includes(String(policy))) return [];
+  return [{ type: 'FieldValueNotSupported', field, value: policy, detail: `supported values: ${allowed.map((a) => JSON.stringify(a)).join(', ')}` }];
+}
+
 function nonNegative(v: unknown, field: string): FieldError[] {
   return typeof v === 'number' && v < 0 ? [invalid(field, v, 'must be greater than or equal to 0')] : [];
 }
@@ -207,6 +214,7 @@ function validateWorkload(kind: string, spec: unknown): FieldError[] {
     if (!selectorMatches(s.selector, labels)) out.push(invalid('spec.template.metadata.labels', labels, '`selector` does not match template `labels`'));
   }
   out.push(...validateTemplate(s.template, 'spec.template'));
+  out.push(...restartPolicy(s.template, 'spec.template.spec.restartPolicy', ['Always']));
   return out;
 }
 
@@ -231,7 +239,12 @@ export function validateBuiltin(group: string, kind: string, obj: Dict): FieldEr
   else if (group === '' && kind === 'Pod') out.push(...validatePodSpec(spec, 'spec'));
   else if (group === '' && kind === 'Service') out.push(...validateService(spec));
   else if (group === '' && kind === 'ReplicationController') out.push(...nonNegative(dict(spec).replicas, 'spec.replicas'), ...validateTemplate(dict(spec).template, 'spec.template'));
-  else if (group === 'batch' && kind === 'Job') out.push(...validateTemplate(dict(spec).template, 'spec.template'));
-  else if (group === 'batch' && kind === 'CronJob') out.push(...validateTemplate(dict(dict(dict(spec).jobTemplate).spec).template, 'spec.jobTemplate.spec.template'));
+  else if (group === 'batch' && kind === 'Job') {
+    const template = dict(spec).template;
+    out.push(...validateTemplate(template, 'spec.template'), ...restartPolicy(template, 'spec.template.spec.restartPolicy', ['OnFailure', 'Never']));
+  } else if (group === 'batch' && kind === 'CronJob') {
+    const template = dict(dict(dict(spec).jobTemplate).spec).template;
+    out.push(...validateTemplate(template, 'spec.jobTemplate.spec.template'), ...restartPolicy(template, 'spec.jobTemplate.spec.template.spec.restartPolicy', ['OnFailure', 'Never']));
+  }
   return out;
 }
