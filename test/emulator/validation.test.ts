@@ -9,6 +9,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { Registry } from '../../src/emulator/registry.js';
+import { builtinSchemas } from '../../src/emulator/validation/schema.js';
 
 interface Case {
   name: string;
@@ -111,6 +113,11 @@ describe('emulator/validation', function () {
       assert.equal(r.status, 201, await r.text());
     });
     for (const c of load<Case[]>('custom-cases.yaml')) it(c.name, () => run(c));
+  });
+
+  it('has a schema from the package for every built-in kind it serves', () => {
+    const missing = new Registry().all().filter((t) => !builtinSchemas.rootOf(t.group, t.version, t.kind));
+    assert.deepEqual(missing.map((t) => `${t.group}/${t.version} ${t.kind}`), []);
   });
 
   describe('/openapi/v3', () => {
