@@ -12,6 +12,8 @@ export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 export interface DecodeReport {
   /** The first value whose JSON type the schema refuses, in Go's `encoding/json` words. */
   readonly typeError?: string;
+  /** The same, in the words of server-side apply's typed conversion (structured-merge-diff). */
+  readonly applyTypeError?: string;
   /** Unknown fields as paths (`spec.template.spec.containers[0].foo`), in document order. */
   readonly unknown: string[];
 }
@@ -23,6 +25,33 @@ interface Walk {
   readonly checkTypes: boolean;
   readonly unknown: string[];
   typeError?: string;
+  applyTypeError?: string;
+}
+
+/** Go's `%T` of a decoded JSON value. */
+function goValueType(v: unknown): string {
+  if (Array.isArray(v)) return '[]interface {}';
+  if (typeof v === 'object') return 'map[string]interface {}';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int64' : 'float64';
+  return typeof v === 'boolean' ? 'bool' : 'string';
+}
+
+/** structured-merge-diff's scalar and container checks (typed/validate.go, value/scalar). */
+function applyMismatch(value: unknown, node: SchemaNode): string {
+  if (node['x-kubernetes-int-or-string']) return `expected string or numeric, got ${goValueType(value)}`;
+  switch (node.type) {
+    case 'integer':
+    case 'number':
+      return `expected numeric (int or float), got ${goValueType(value)}`;
+    case 'string':
+      return `expected string, got ${JSON.stringify(value)}`;
+    case 'boolean':
+      return `expected boolean, got ${JSON.stringify(value)}`;
+    case 'array':
+      return `expected list, got ${goValueType(value)}`;
+    default:
+      return `expected map, got ${goValueType(value)}`;
+  }
 }
 
 function jsonType(v: unknown): string {
@@ -59,10 +88,11 @@ function refName(n: SchemaNode): string | undefined {
 const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
 
 /** A type error in Go's words: `json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32`. */
-function typeMismatch(w: Walk, value: unknown, node: SchemaNode, declared: SchemaNode, owner: string, goPath: string): void {
+function typeMismatch(w: Walk, value: unknown, node: SchemaNode, declared: SchemaNode, owner: string, goPath: string, path: string): void {
   if (w.typeError) return;
   const what = typeof value === 'number' && !Number.isInteger(value) && node.type === 'integer' ? `number ${value}` : jsonType(value);
   w.typeError = `json: cannot unmarshal ${what} into Go struct field ${owner}.${goPath} of type ${goType(node, w.resolve, refName(declared))}`;
+  w.applyTypeError = `.${path}: ${applyMismatch(value, node)}`;
 }
 
 function typeFits(value: unknown, node: SchemaNode): boolean {
@@ -89,7 +119,7 @@ function walk(w: Walk, value: unknown, declared: SchemaNode, path: string, owner
   if (value === null || value === undefined) return value;
   const node = w.resolve(declared);
   if (w.checkTypes && !typeFits(value, node)) {
-    typeMismatch(w, value, node, declared, owner, goPath);
+    typeMismatch(w, value, node, declared, owner, goPath, path);
     return value;
   }
   if (node['x-kubernetes-preserve-unknown-fields'] && !node.properties && !node.additionalProperties && !node.items) return value;
@@ -125,5 +155,5 @@ function walk(w: Walk, value: unknown, declared: SchemaNode, path: string, owner
 export function decodeAgainst(obj: Record<string, unknown>, root: SchemaNode, resolve: Resolve, checkTypes: boolean, rootName: string): DecodeReport {
   const w: Walk = { resolve, checkTypes, unknown: [] };
   walk(w, obj, root, '', rootName, '');
-  return { typeError: w.typeError, unknown: w.unknown };
+  return { typeError: w.typeError, applyTypeError: w.applyTypeError, unknown: w.unknown };
 }

@@ -56,15 +56,16 @@ export function decode(t: ResourceType, body: Record<string, unknown>, verb: Dec
   const mode = req.fieldValidation ?? 'Warn';
   const report = decodeAgainst(body, schema.root, schema.resolve, schema.builtin, t.kind);
   const handled = (detail: string) => `${t.kind} in version "${t.version}" cannot be handled as a ${t.kind}: ${detail}`;
+  const typedPatch = (errs: string[]) => `failed to create typed patch object (${target ?? ''}; ${goGroupVersion(t)}, Kind=${t.kind}): ${errs.length === 1 ? errs[0] : ['errors:', ...errs.map((e) => `  ${e}`)].join('\n')}`;
   if (report.typeError) {
-    if (verb === 'apply') throw new ApiError(400, 'BadRequest', `failed to create typed patch object (${target ?? ''}; ${goGroupVersion(t)}, Kind=${t.kind}): ${report.typeError}`);
+    if (verb === 'apply') throw new ApiError(400, 'BadRequest', typedPatch([report.applyTypeError ?? report.typeError]));
     throw new ApiError(400, 'BadRequest', verb === 'patch' ? report.typeError : handled(report.typeError));
   }
   const findings = [...report.unknown.map((f) => `unknown field "${f}"`), ...(req.duplicates ?? []).map((f) => `duplicate field "${f}"`)];
   if (!findings.length || mode === 'Ignore') return;
   if (mode === 'Strict') {
     // Server-side apply types the patch against the schema (structured-merge-diff words).
-    if (verb === 'apply' && report.unknown.length) throw new ApiError(400, 'BadRequest', `failed to create typed patch object (${target ?? ''}; ${goGroupVersion(t)}, Kind=${t.kind}): ${report.unknown.map((f) => `.${f}: field not declared in schema`).join(', ')}`);
+    if (verb === 'apply' && report.unknown.length) throw new ApiError(400, 'BadRequest', typedPatch(report.unknown.map((f) => `.${f}: field not declared in schema`)));
     const strict = `strict decoding error: ${findings.join(', ')}`;
     throw new ApiError(400, 'BadRequest', verb === 'create' || verb === 'update' ? handled(strict) : strict);
   }
