@@ -155,7 +155,7 @@ export class Api {
     if (!opts.subresource) {
       const crd = this.crdSchemaOf(t.type);
       defaultCustom(next, crd);
-      validate(t.type, next, crd);
+      validate(t.type, next, crd, before);
     }
     if (opts.dryRun) return this.present(t.type, { ...next, metadata: { ...next.metadata, resourceVersion: before?.metadata.resourceVersion ?? '' } });
     const stored = this.store.put(this.key(t.type), next, before ? 'MODIFIED' : 'ADDED');

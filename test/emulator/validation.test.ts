@@ -92,7 +92,7 @@ describe('emulator/validation', function () {
     if (c.want.causes) assert.deepEqual((body.details?.causes ?? []).map((x) => ({ reason: x.reason, field: x.field })), c.want.causes);
     if (c.want.warnings) assert.deepEqual(warningsOf(res), c.want.warnings);
     if (c.want.stored || c.want.absent) {
-      const name = ((c.body ?? JSON.parse(c.raw ?? '{}')) as { metadata: { name: string } }).metadata.name;
+      const name = c.verb === 'create' ? ((c.body ?? JSON.parse(c.raw ?? '{}')) as { metadata: { name: string } }).metadata.name : c.path.slice(c.path.lastIndexOf('/') + 1);
       const stored = (await (await fetch(`${emu.url}${collection}/${name}`)).json()) as Record<string, unknown>;
       if (c.want.stored) assertSubset(stored, c.want.stored);
       for (const p of c.want.absent ?? []) {

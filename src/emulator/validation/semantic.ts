@@ -248,3 +248,28 @@ export function validateBuiltin(group: string, kind: string, obj: Dict): FieldEr
   }
   return out;
 }
+
+/** JSON with sorted keys: equal values give equal text whatever the order their keys came in. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (isDict(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
+  return JSON.stringify(v ?? null);
+}
+
+// apps/validation ValidateStatefulSetUpdate: the spec fields an update may change.
+const STATEFULSET_MUTABLE = new Set(['replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds']);
+
+/** The rules of an update (ValidateXUpdate): what may not change once stored. */
+export function validateBuiltinUpdate(group: string, kind: string, next: Dict, before: Dict): FieldError[] {
+  if (group !== 'apps') return [];
+  const spec = dict(next.spec);
+  const old = dict(before.spec);
+  const out: FieldError[] = [];
+  if (kind === 'StatefulSet') {
+    const frozen = (s: Dict) => canonical(Object.fromEntries(Object.entries(s).filter(([k]) => !STATEFULSET_MUTABLE.has(k))));
+    if (frozen(spec) !== frozen(old)) out.push({ type: 'FieldValueForbidden', field: 'spec', detail: "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden" });
+  } else if (['Deployment', 'ReplicaSet', 'DaemonSet'].includes(kind) && canonical(spec.selector) !== canonical(old.selector)) {
+    out.push(invalid('spec.selector', spec.selector ?? null, 'field is immutable'));
+  }
+  return out;
+}

@@ -12,7 +12,7 @@ import type { ResourceType } from '../registry.js';
 import { applySchemaDefaults, customRoot, validateCustom } from './crd.js';
 import { decodeAgainst, type FieldValidation } from './fields.js';
 import { builtinSchemas, type SchemaNode } from './schema.js';
-import { aggregate, errorBody, validateBuiltin, type FieldError } from './semantic.js';
+import { aggregate, errorBody, validateBuiltin, validateBuiltinUpdate, type FieldError } from './semantic.js';
 
 export type { FieldValidation } from './fields.js';
 
@@ -93,12 +93,13 @@ function requiredFields(value: unknown, declared: SchemaNode, path: string, out:
   }
 }
 
-/** Throws 422 Invalid when the object about to be stored breaks the kind's rules. */
-export function validate(t: ResourceType, obj: Record<string, unknown>, crdSchema?: SchemaNode): void {
+/** Throws 422 Invalid when the object about to be stored breaks the kind's rules (`before`: the stored object it replaces). */
+export function validate(t: ResourceType, obj: Record<string, unknown>, crdSchema?: SchemaNode, before?: Record<string, unknown>): void {
   let errs: FieldError[];
   if (crdSchema) errs = validateCustom(obj, crdSchema);
   else {
     errs = validateBuiltin(t.group, t.kind, obj);
+    if (before) errs.push(...validateBuiltinUpdate(t.group, t.kind, obj, before));
     const name = builtinSchemas.rootOf(t.group, t.version, t.kind);
     const root = name ? builtinSchemas.definition(name) : undefined;
     // The semantic rules report these fields in their own words; the schema covers the rest.
