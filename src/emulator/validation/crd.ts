@@ -19,12 +19,15 @@ export function crdVersionSchema(crd: Dict | undefined, version: string): Schema
   return isDict(schema) ? (schema as SchemaNode) : undefined;
 }
 
-/** The root of a custom resource: apiVersion, kind and metadata are the server's, whatever the schema says. */
-export function customRoot(schema: SchemaNode): SchemaNode {
+/**
+ * The root of a custom resource: apiVersion, kind and metadata are the server's, whatever the
+ * schema says; `metadata` is the standard ObjectMeta (given as `objectMeta`, a reference).
+ */
+export function customRoot(schema: SchemaNode, objectMeta: SchemaNode): SchemaNode {
   const props = { ...(schema.properties ?? {}) };
   props.apiVersion ??= { type: 'string' };
   props.kind ??= { type: 'string' };
-  props.metadata = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
+  props.metadata = objectMeta;
   return { ...schema, properties: props };
 }
 

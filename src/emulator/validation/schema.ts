@@ -181,6 +181,7 @@ export class SchemaCatalog {
   private readonly parsedFiles = new Set<string>();
   private readonly kindRoots = new Map<string, string | null>();
   private readonly resolved = new WeakMap<SchemaNode, SchemaNode>();
+  private objectMetaRef: SchemaNode | undefined;
 
   /** The declaration file of a kind, or undefined when the package has none (CRDs, unknown kinds). */
   private kindFile(group: string, version: string, kind: string): string | undefined {
@@ -215,6 +216,13 @@ export class SchemaCatalog {
     if (name) this.defs.get(name)!['x-kubernetes-group-version-kind'] = [{ group, version, kind }];
     this.kindRoots.set(key, name ?? null);
     return name;
+  }
+
+  /** A reference to ObjectMeta (loaded with the first kind): the metadata of every object, custom resources' too. */
+  objectMeta(): SchemaNode {
+    this.rootOf('', 'v1', 'Namespace');
+    this.objectMetaRef ??= { $ref: `${REF_PREFIX}io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta` };
+    return this.objectMetaRef;
   }
 
   definition(name: string): SchemaNode | undefined {

@@ -39,7 +39,11 @@ function goGroupVersion(t: ResourceType): string {
 
 /** A kind's schema for decoding: the package's for built-ins, the CRD version's (structural) for custom resources. */
 function decodingSchema(t: ResourceType, crdSchema: SchemaNode | undefined): { root: SchemaNode; resolve: (n: SchemaNode) => SchemaNode; builtin: boolean } | undefined {
-  if (crdSchema) return { root: customRoot(crdSchema), resolve: (n) => n, builtin: false };
+  if (crdSchema) {
+    // The metadata of a custom resource is decoded as ObjectMeta (its unknown fields dropped too);
+    // a CRD schema has no $ref of its own (structural schemas forbid them), so only ObjectMeta's resolve.
+    return { root: customRoot(crdSchema, builtinSchemas.objectMeta()), resolve: (n) => builtinSchemas.resolve(n), builtin: false };
+  }
   const name = builtinSchemas.rootOf(t.group, t.version, t.kind);
   const root = name ? builtinSchemas.definition(name) : undefined;
   if (!root) return undefined;
