@@ -8,7 +8,7 @@
  * Built-in kinds use the schemas of the kubernetes-models package; custom resources their CRD's.
  */
 import { ApiError } from '../errors.js';
-import type { ResourceType } from '../registry.js';
+import { groupVersion, type ResourceType } from '../registry.js';
 import { applySchemaDefaults, customRoot, validateCustom } from './crd.js';
 import { decodeAgainst, type FieldValidation } from './fields.js';
 import { builtinSchemas, type SchemaNode } from './schema.js';
@@ -31,10 +31,6 @@ export function parseFieldValidation(v: string | null): FieldValidation {
   if (v === null || v === '') return 'Warn';
   if (v === 'Strict' || v === 'Warn' || v === 'Ignore') return v;
   throw new ApiError(400, 'BadRequest', `fieldValidation must be one of "Ignore", "Warn", or "Strict"`);
-}
-
-function goGroupVersion(t: ResourceType): string {
-  return t.group ? `${t.group}/${t.version}` : t.version;
 }
 
 /** A kind's schema for decoding: the package's for built-ins, the CRD version's (structural) for custom resources. */
@@ -60,7 +56,7 @@ export function decode(t: ResourceType, body: Record<string, unknown>, verb: Dec
   const mode = req.fieldValidation ?? 'Warn';
   const report = decodeAgainst(body, schema.root, schema.resolve, schema.builtin, t.kind);
   const handled = (detail: string) => `${t.kind} in version "${t.version}" cannot be handled as a ${t.kind}: ${detail}`;
-  const typedPatch = (errs: string[]) => `failed to create typed patch object (${target ?? ''}; ${goGroupVersion(t)}, Kind=${t.kind}): ${errs.length === 1 ? errs[0] : ['errors:', ...errs.map((e) => `  ${e}`)].join('\n')}`;
+  const typedPatch = (errs: string[]) => `failed to create typed patch object (${target ?? ''}; ${groupVersion(t)}, Kind=${t.kind}): ${errs.length === 1 ? errs[0] : ['errors:', ...errs.map((e) => `  ${e}`)].join('\n')}`;
   if (report.typeError) {
     if (verb === 'apply') throw new ApiError(400, 'BadRequest', typedPatch([report.applyTypeError ?? report.typeError]));
     throw new ApiError(400, 'BadRequest', verb === 'patch' ? report.typeError : handled(report.typeError));
