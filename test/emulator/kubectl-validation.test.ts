@@ -61,6 +61,12 @@ describe('emulator/kubectl-validation', function () {
     assert.match(r.stderr, /The Deployment "mismatch" is invalid: spec\.template\.metadata\.labels: Invalid value: \{"app":"web"\}: `selector` does not match template `labels`/);
   });
 
+  it('kubectl apply of a value of the wrong type shows the server\'s decoding error', async () => {
+    const r = await kubectl('apply', '-f', fixture('deployment-wrong-type.yaml'));
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /Error from server \(BadRequest\): error when creating ".*deployment-wrong-type\.yaml": Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec\.spec\.replicas of type int32/);
+  });
+
   it('--validate=strict (the default) refuses an unknown field with the server\'s strict decoding error', async () => {
     for (const args of [['apply'], ['create'], ['apply', '--server-side']]) {
       const r = await kubectl(...args, '-f', fixture('deployment-unknown-field.yaml'));
