@@ -231,9 +231,21 @@ function validateService(spec: unknown): FieldError[] {
   return out;
 }
 
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1035_LABEL_FMT = '[a-z]([-a-z0-9]*[a-z0-9])?';
+const DNS1035_LABEL_MSG = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character";
+
+/** Kinds whose names are labels, not subdomains: a Service's is a DNS name (1035), a Namespace's a path segment (1123). */
+function validateName(group: string, kind: string, name: unknown): FieldError[] {
+  if (typeof name !== 'string' || group !== '') return [];
+  if (kind === 'Service' && (!DNS1035_LABEL.test(name) || name.length > 63)) return [invalid('metadata.name', name, regexError(DNS1035_LABEL_MSG, DNS1035_LABEL_FMT, 'my-name', 'abc-123'))];
+  if (kind === 'Namespace' && (!DNS1123_LABEL.test(name) || name.length > 63)) return [invalid('metadata.name', name, regexError(DNS1123_LABEL_MSG, DNS1123_LABEL_FMT, 'my-name', '123-abc'))];
+  return [];
+}
+
 /** The API server's validation of a built-in object about to be stored (defaults already set). */
 export function validateBuiltin(group: string, kind: string, obj: Dict): FieldError[] {
-  const out = validateMeta(obj.metadata, 'metadata');
+  const out = [...validateName(group, kind, dict(obj.metadata).name), ...validateMeta(obj.metadata, 'metadata')];
   const spec = obj.spec;
   if (group === 'apps' && ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'].includes(kind)) out.push(...validateWorkload(kind, spec));
   else if (group === '' && kind === 'Pod') out.push(...validatePodSpec(spec, 'spec'));
