@@ -14,10 +14,13 @@ import { groupVersion, type Registry, type ResourceType } from './registry.js';
 import { matches, parseSelector } from './selectors.js';
 import { resourceKey, type Obj, type Store } from './store.js';
 import { errorText } from '../common/error-text.js';
+import { crdVersionSchema } from './validation/crd.js';
+import type { SchemaNode } from './validation/schema.js';
+import { decode, defaultCustom, validate, type ValidationRequest } from './validation/validate.js';
 
 export type PatchType = 'merge' | 'json' | 'strategic' | 'apply';
 
-export interface WriteOptions {
+export interface WriteOptions extends ValidationRequest {
   readonly fieldManager?: string;
   readonly dryRun?: boolean;
   readonly force?: boolean;
@@ -63,6 +66,8 @@ function labelJob(job: Obj): void {
   meta.labels = { ...((meta.labels as Record<string, string> | undefined) ?? {}), 'batch.kubernetes.io/controller-uid': uid, 'batch.kubernetes.io/job-name': name, 'controller-uid': uid, 'job-name': name };
 }
 
+const CRD_KEY = resourceKey({ group: 'apiextensions.k8s.io', plural: 'customresourcedefinitions' });
+
 function specOf(o: Obj): string {
   const { metadata: _m, status: _s, ...rest } = o;
   return JSON.stringify(rest);
@@ -76,6 +81,13 @@ export class Api {
 
   private key(t: ResourceType): string {
     return resourceKey(t);
+  }
+
+  /** The CRD schema of a custom resource's version (undefined for built-in kinds). */
+  crdSchemaOf(t: ResourceType): SchemaNode | undefined {
+    if (!t.group.includes('.')) return undefined;
+    const crd = this.store.get(CRD_KEY, undefined, `${t.plural}.${t.group}`);
+    return crd ? crdVersionSchema(crd, t.version) : undefined;
   }
 
   private checkNamespace(t: Target, name?: string): void {
@@ -141,6 +153,11 @@ export class Api {
     if (!before && t.type.group === 'batch' && t.type.kind === 'Job') labelJob(next);
     const gen = Number(before?.metadata.generation ?? 0);
     meta.generation = !before ? 1 : specOf(next) !== specOf(before) ? gen + 1 : gen;
+    if (!opts.subresource) {
+      const crd = this.crdSchemaOf(t.type);
+      defaultCustom(next, crd);
+      validate(t.type, next, crd, before);
+    }
     if (opts.dryRun) return this.present(t.type, { ...next, metadata: { ...next.metadata, resourceVersion: before?.metadata.resourceVersion ?? '' } });
     const stored = this.store.put(this.key(t.type), next, before ? 'MODIFIED' : 'ADDED');
     if (t.type.kind === 'CustomResourceDefinition') this.registry.registerCrd(stored);
@@ -155,6 +172,7 @@ export class Api {
       throw new ApiError(409, 'AlreadyExists', `${t.type.plural}${t.type.group ? '.' + t.type.group : ''} "${name}" already exists`, { name, group: t.type.group, kind: t.type.plural });
     }
     const next = clone(body) as Obj;
+    decode(t.type, next, 'create', opts, this.crdSchemaOf(t.type));
     delete next.metadata.resourceVersion;
     if (!t.type.status) delete next.status;
     const withFields = recordUpdate(undefined, next as { [k: string]: Json }, opts.fieldManager ?? 'unknown', now()) as Obj;
@@ -169,7 +187,9 @@ export class Api {
     if (rv && rv !== before.metadata.resourceVersion) {
       throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${t.type.plural}${t.type.group ? '.' + t.type.group : ''} "${name}": the object has been modified; please apply your changes to the latest version and try again`, { name, kind: t.type.plural });
     }
-    const next = recordUpdate(before as { [k: string]: Json }, clone(body) as { [k: string]: Json }, opts.fieldManager ?? 'unknown', now(), opts.subresource) as Obj;
+    const decoded = clone(body) as Obj;
+    if (!opts.subresource) decode(t.type, decoded, 'update', opts, this.crdSchemaOf(t.type));
+    const next = recordUpdate(before as { [k: string]: Json }, decoded as { [k: string]: Json }, opts.fieldManager ?? 'unknown', now(), opts.subresource) as Obj;
     return this.commit(t, before, next, opts);
   }
 
@@ -188,6 +208,7 @@ export class Api {
     }
     const body = next as Obj;
     this.validate(t, body, name);
+    if (!opts.subresource) decode(t.type, body, 'patch', opts, this.crdSchemaOf(t.type));
     const recorded = recordUpdate(before as { [k: string]: Json }, body as { [k: string]: Json }, opts.fieldManager ?? 'unknown', now(), opts.subresource) as Obj;
     return this.commit(t, before, recorded, opts);
   }
@@ -196,6 +217,7 @@ export class Api {
     if (!opts.fieldManager) throw new ApiError(400, 'BadRequest', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
     const config = patch as Obj;
     this.validate(t, config, name);
+    if (!opts.subresource) decode(t.type, config, 'apply', opts, this.crdSchemaOf(t.type), t.type.namespaced ? `${t.namespace}/${name}` : name);
     if (!before) this.checkNamespace(t, name);
     try {
       const next = serverSideApply(before as { [k: string]: Json } | undefined, config as { [k: string]: Json }, opts.fieldManager, opts.force === true, now()) as Obj;

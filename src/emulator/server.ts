@@ -11,6 +11,7 @@ import { ApiError } from './errors.js';
 import { FaultInjector, type FaultAnswer } from './faults.js';
 import { readObject, writeObject } from './media.js';
 import { openapiGroupVersion, openapiRoot } from './openapi.js';
+import { parseFieldValidation } from './validation/validate.js';
 import type { Json } from './patch/merge.js';
 import { matches, parseSelector, SelectorError } from './selectors.js';
 import { resourceKey, type Obj, type StoreEvent } from './store.js';
@@ -125,7 +126,10 @@ export class EmulatorServer {
       if (watch) return this.watch(target, q, res, table);
       if (r.sub === 'log' && type.kind === 'Pod' && r.name && req.method === 'GET') return servePodLog(this.api, target, r.name, q, res, { clock: Date.now, pollMs: 250 });
       const existed = req.method === 'PATCH' && r.name !== undefined && this.api.store.get(resourceKey(type), type.namespaced ? r.namespace : undefined, r.name) !== undefined;
-      const result = await this.dispatch(req, target, r, q);
+      const warnings: string[] = [];
+      const result = await this.dispatch(req, target, r, q, warnings);
+      // Warnings as the API server sends them (RFC 7234 warn-code 299); kubectl prints each.
+      if (warnings.length) res.setHeader('Warning', warnings.map((w) => `299 - ${JSON.stringify(w)}`));
       entry.code = req.method === 'POST' ? 201 : 200;
       if (q.get('dryRun') !== 'All' && (req.method === 'POST' || (req.method === 'PATCH' && !existed && !r.sub))) entry.created = true;
       // A Table is JSON whatever else the client accepts, as the API server answers it.
@@ -187,8 +191,8 @@ export class EmulatorServer {
     else if (parts[0] === 'apis' && parts.length === 2) body = group(reg, parts[1]);
     else if (parts[0] === 'apis' && parts.length === 3) body = resourceList(reg, parts[1], parts[2]);
     else if (path === 'openapi/v3') body = openapiRoot(reg);
-    else if (parts[0] === 'openapi' && parts[1] === 'v3' && parts[2] === 'api' && parts.length === 4) body = openapiGroupVersion(reg, '', parts[3]);
-    else if (parts[0] === 'openapi' && parts[1] === 'v3' && parts[2] === 'apis' && parts.length === 5) body = openapiGroupVersion(reg, parts[3], parts[4]);
+    else if (parts[0] === 'openapi' && parts[1] === 'v3' && parts[2] === 'api' && parts.length === 4) body = openapiGroupVersion(reg, '', parts[3], (t) => this.api.crdSchemaOf(t));
+    else if (parts[0] === 'openapi' && parts[1] === 'v3' && parts[2] === 'apis' && parts.length === 5) body = openapiGroupVersion(reg, parts[3], parts[4], (t) => this.api.crdSchemaOf(t));
     else if (path === 'healthz' || path === 'readyz' || path === 'livez') {
       res.writeHead(200, { 'Content-Type': 'text/plain' });
       res.end('ok');
@@ -202,8 +206,8 @@ export class EmulatorServer {
     send(res, 200, body);
   }
 
-  private async dispatch(req: IncomingMessage, t: Target, r: Route, q: URLSearchParams): Promise<unknown> {
-    const opts = { fieldManager: q.get('fieldManager') ?? undefined, dryRun: q.get('dryRun') === 'All', force: q.get('force') === 'true', subresource: r.sub };
+  private async dispatch(req: IncomingMessage, t: Target, r: Route, q: URLSearchParams, warnings: string[] = []): Promise<unknown> {
+    const opts = { fieldManager: q.get('fieldManager') ?? undefined, dryRun: q.get('dryRun') === 'All', force: q.get('force') === 'true', subresource: r.sub, fieldValidation: parseFieldValidation(q.get('fieldValidation')), warnings, duplicates: [] as string[] };
     const method = req.method ?? 'GET';
     if (r.sub === 'scale') return this.scale(req, t, r.name as string, method, opts);
     if (method === 'GET' && r.name) return this.api.get(t, r.name);
@@ -212,7 +216,9 @@ export class EmulatorServer {
       return { kind: `${t.type.kind}List`, apiVersion: t.type.group ? `${t.type.group}/${t.type.version}` : t.type.version, metadata: { resourceVersion }, items };
     }
     if (method === 'DELETE' && r.name) return this.api.delete(t, r.name, opts);
-    const body = await readObject(req, { apiVersion: t.type.group ? `${t.type.group}/${t.type.version}` : t.type.version, kind: t.type.kind });
+    const parsed = await readObject(req, { apiVersion: t.type.group ? `${t.type.group}/${t.type.version}` : t.type.version, kind: t.type.kind });
+    const body = parsed.value as Json;
+    opts.duplicates.push(...parsed.duplicates);
     if (method === 'POST') return this.api.create(t, body as unknown as Obj, { ...opts, fieldManager: opts.fieldManager ?? userAgentManager(req) });
     if (method === 'PUT' && r.name) return this.api.update(t, r.name, body as unknown as Obj, { ...opts, fieldManager: opts.fieldManager ?? userAgentManager(req) });
     if (method === 'PATCH' && r.name) {
@@ -226,7 +232,7 @@ export class EmulatorServer {
   /** The scale subresource as autoscaling/v1 Scale. */
   private async scale(req: IncomingMessage, t: Target, name: string, method: string, opts: { fieldManager?: string }): Promise<unknown> {
     if (method !== 'GET') {
-      const body = (await readObject(req, { apiVersion: 'autoscaling/v1', kind: 'Scale' })) as { spec?: { replicas?: number } };
+      const body = (await readObject(req, { apiVersion: 'autoscaling/v1', kind: 'Scale' })).value as { spec?: { replicas?: number } };
       const replicas = body.spec?.replicas;
       if (typeof replicas === 'number') this.api.patch(t, name, 'merge', { spec: { replicas } }, { fieldManager: opts.fieldManager ?? userAgentManager(req) });
     }
