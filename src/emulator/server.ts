@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
-import { Api, selectableFields, type PatchType, type Target } from './api.js';
+import { Api, selectableFields, type PatchType, type Target, type WriteOptions } from './api.js';
 import { podLogText } from './job-pods.js';
 import { coreVersions, group, groupList, resourceList, versionInfo } from './discovery.js';
 import { ADMIN_PREFIX, handleAdmin } from './admin.js';
@@ -207,7 +207,7 @@ export class EmulatorServer {
       const { items, resourceVersion } = this.api.list(t, q.get('labelSelector'), q.get('fieldSelector'));
       return { kind: `${t.type.kind}List`, apiVersion: t.type.group ? `${t.type.group}/${t.type.version}` : t.type.version, metadata: { resourceVersion }, items };
     }
-    if (method === 'DELETE' && r.name) return this.api.delete(t, r.name, opts);
+    if (method === 'DELETE' && r.name) return this.api.delete(t, r.name, { ...opts, propagationPolicy: propagationPolicy(q, /protobuf|cbor/.test(req.headers['content-type'] ?? '') ? '' : await readBody(req)) });
     const mediaType = (req.headers['content-type'] ?? 'application/json').split(';')[0].trim();
     // Only JSON and YAML bodies: protobuf/CBOR clients get 415 and fall back to JSON (client-go).
     if (/protobuf|cbor/.test(mediaType)) throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
@@ -314,6 +314,18 @@ function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof SelectorError) return new ApiError(400, 'BadRequest', err.message);
   return new ApiError(500, 'InternalError', err instanceof Error ? err.message : String(err));
+}
+
+/** DeleteOptions.propagationPolicy from the query or the body (kubectl sends a DeleteOptions body). */
+function propagationPolicy(q: URLSearchParams, body: string): WriteOptions['propagationPolicy'] {
+  let p = q.get('propagationPolicy') ?? undefined;
+  if (!p && body.trim()) {
+    const opts = parseYaml(body) as { propagationPolicy?: string; orphanDependents?: boolean } | null;
+    p = opts?.propagationPolicy ?? (opts?.orphanDependents === true ? 'Orphan' : undefined);
+  }
+  if (p === undefined) return undefined;
+  if (p !== 'Background' && p !== 'Foreground' && p !== 'Orphan') throw new ApiError(400, 'BadRequest', `propagationPolicy: Unsupported value: "${p}": supported values: "Orphan", "Background", "Foreground"`);
+  return p;
 }
 
 /** The default field manager, derived from the user agent as the API server does (`kubectl` → `kubectl`). */
