@@ -60,7 +60,7 @@ export function defaultEmulatorOptions(): Required<EmulatorOptions> {
 
 export const EMULATOR_NODES = ['sluice-node', 'sluice-node-2', 'sluice-node-3'];
 
-function seed(api: Api): void {
+export function seed(api: Api): void {
   const type = (apiVersion: string, kind: string) => api.registry.byKind(apiVersion, kind) as ResourceType;
   for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
     api.create({ type: type('v1', 'Namespace') }, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } } as Obj, { fieldManager: 'kube-apiserver' });

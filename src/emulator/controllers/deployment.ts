@@ -37,8 +37,17 @@ export function podTemplateHash(tpl: J, collisionCount?: number): string {
   return safeEncode(String(fnv32a(stableJson(withoutHash(tpl)) + (collisionCount ? String(collisionCount) : ''))));
 }
 
-function sameTemplate(a: J, b: J): boolean {
-  return stableJson(withoutHash(a)) === stableJson(withoutHash(b));
+/** Template identity (stable JSON without the hash label), cached per object uid and generation. */
+const templateKeys = new Map<string, string>();
+
+function templateKey(o: Obj): string {
+  const id = `${String(o.metadata.uid)}:${String(o.metadata.generation)}`;
+  let k = templateKeys.get(id);
+  if (k === undefined) {
+    if (templateKeys.size > 100_000) templateKeys.clear();
+    templateKeys.set(id, (k = stableJson(withoutHash(template(o)))));
+  }
+  return k;
 }
 
 /** An int-or-percent of `total`, rounded up (maxSurge) or down (maxUnavailable). */
@@ -109,8 +118,9 @@ export function deploymentController(ctx: Ctx, q: Queue): Controller {
     let sets = ownedSets(d);
     const tpl = template(d);
     const collisionCount = Number(rec(d.status).collisionCount ?? 0) || undefined;
-    const hash = podTemplateHash(tpl, collisionCount);
-    let newRS = sets.find((rs) => sameTemplate(template(rs), tpl)) ?? sets.find((rs) => rs.metadata.name === `${name}-${hash}`);
+    const tplKey = templateKey(d);
+    const hash = safeEncode(String(fnv32a(tplKey + (collisionCount ? String(collisionCount) : ''))));
+    let newRS = sets.find((rs) => templateKey(rs) === tplKey) ?? sets.find((rs) => rs.metadata.name === `${name}-${hash}`);
     let olds = sets.filter((rs) => rs !== newRS);
     const maxOld = Math.max(0, ...olds.map(revisionOf));
     let changed = false;
@@ -211,7 +221,7 @@ export function deploymentController(ctx: Ctx, q: Queue): Controller {
     if (progressing?.status === 'True' && progressing.reason === 'ReplicaSetUpdated') {
       const deadline = Number(spec.progressDeadlineSeconds ?? 600) * 1000;
       q.addAfter(key, Date.parse(progressing.lastUpdateTime ?? '') + deadline - ctx.clock.now() + 1);
-    }
+    } else q.forget(key);
     if (progressing?.reason === 'NewReplicaSetAvailable') cleanup(d, olds);
   }
 

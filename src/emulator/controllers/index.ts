@@ -28,6 +28,8 @@ export type { PropagationPolicy } from './gc.js';
 export interface Queue {
   add(key: string): void;
   addAfter(key: string, ms: number): void;
+  /** Cancels a delayed add. */
+  forget(key: string): void;
 }
 
 export interface Controller {
@@ -59,6 +61,8 @@ export class ControllerManager {
   private readonly controllers: { c: Controller; q: WorkQueue }[] = [];
   private readonly byResource = new Map<string, { c: Controller; q: WorkQueue }[]>();
   private flushing = false;
+  /** The controller whose sync is running: its own writes do not queue it again (it already knows them). */
+  private current: Controller | undefined;
   private stopWatch: (() => void) | undefined;
   private readonly batch: number;
   private readonly gcQueue: WorkQueue;
@@ -138,7 +142,10 @@ export class ControllerManager {
   private observe(e: StoreEvent): void {
     this.ctx.graph.observe(e);
     this.controllers[0].c.any?.(e);
-    for (const { c, q } of this.byResource.get(e.resource) ?? []) for (const k of c.watches[e.resource](e)) q.add(k);
+    for (const { c, q } of this.byResource.get(e.resource) ?? []) {
+      const keys = c.watches[e.resource](e);
+      if (c !== this.current) for (const k of keys) q.add(k);
+    }
   }
 
   private schedule(): void {
@@ -162,11 +169,14 @@ export class ControllerManager {
           took++;
           left--;
           try {
+            this.current = c;
             c.sync(k);
           } catch (err) {
             // A controller's bug must not stop the others; it is reported, and the key retried later.
             console.error(`emulator ${c.name}: sync ${k}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
             q.addAfter(k, 1000);
+          } finally {
+            this.current = undefined;
           }
         }
       }

@@ -41,6 +41,11 @@ export class WorkQueue {
     this.arm(at);
   }
 
+  /** Cancels a delayed add of `key` (the transition it waited for happened already). */
+  forget(key: string): void {
+    this.delayed.delete(key);
+  }
+
   /** Takes up to `n` keys, oldest first. */
   take(n: number): string[] {
     const out: string[] = [];
