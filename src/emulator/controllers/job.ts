@@ -15,13 +15,15 @@ import { podOwnerKey } from './replicaset.js';
 const JOBS = 'batch/jobs';
 const SOURCE = 'job-controller';
 
-function finished(job: Obj): boolean {
+/** When the Job finished (ms), or undefined while it runs. */
+function finishedAt(job: Obj): number | undefined {
   const conds = (rec(job.status).conditions as Condition[] | undefined) ?? [];
-  return conds.some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
+  const c = conds.find((x) => (x.type === 'Complete' || x.type === 'Failed') && x.status === 'True');
+  return c ? Date.parse(String(c.lastTransitionTime ?? '')) : undefined;
 }
 
 /** When a pod's last container finished (ms), from its container statuses. */
-function finishedAt(p: Obj): number {
+function podFinishedAt(p: Obj): number {
   const states = ((rec(p.status).containerStatuses as J[] | undefined) ?? []).map((c) => Date.parse(String(rec(rec(c.state).terminated).finishedAt ?? '')) || 0);
   return Math.max(0, ...states);
 }
@@ -39,8 +41,16 @@ export function jobController(ctx: Ctx, q: Queue): Controller {
       const [ns, name] = splitKey(key);
       const job = ctx.store.get(JOBS, ns, name);
       if (!job) return void counters.delete(key);
-      if (job.metadata.deletionTimestamp || finished(job)) return;
+      if (job.metadata.deletionTimestamp) return;
       const spec = rec(job.spec);
+      const done0 = finishedAt(job);
+      if (done0 !== undefined) {
+        if (spec.ttlSecondsAfterFinished === undefined) return;
+        const left = done0 + Number(spec.ttlSecondsAfterFinished) * 1000 - ctx.clock.now();
+        if (left > 0) q.addAfter(key, left);
+        else ctx.api.delete(ctx.target('batch/v1', 'Job', ns), name, { propagationPolicy: 'Foreground' });
+        return;
+      }
       const uid = String(job.metadata.uid);
       const pods = ctx.owned(uid, '/pods').filter((p) => controllerOf(p)?.uid === uid);
       const active = pods.filter((p) => !['Succeeded', 'Failed'].includes(podPhase(p)) && !p.metadata.deletionTimestamp);
@@ -55,7 +65,14 @@ export function jobController(ctx: Ctx, q: Queue): Controller {
       const base: J = { ...(startTime ? { startTime } : {}) };
       let conditions: Condition[] = [];
       let done: 'Complete' | 'Failed' | undefined;
-      if (failed > backoffLimit) {
+      const deadline = spec.activeDeadlineSeconds === undefined || !startTime ? undefined : Date.parse(startTime) + Number(spec.activeDeadlineSeconds) * 1000;
+      if (deadline !== undefined && deadline <= ctx.clock.now() && succeeded < completions) {
+        const msg = 'Job was active longer than specified deadline';
+        conditions = [{ type: 'FailureTarget', status: 'True', reason: 'DeadlineExceeded', message: msg }, { type: 'Failed', status: 'True', reason: 'DeadlineExceeded', message: msg }];
+        for (const p of active) ctx.api.delete(ctx.target('v1', 'Pod', ns), p.metadata.name ?? '');
+        ctx.events.record(job, 'Warning', 'DeadlineExceeded', msg, { component: SOURCE });
+        done = 'Failed';
+      } else if (failed > backoffLimit) {
         const msg = 'Job has reached the specified backoff limit';
         conditions = [{ type: 'FailureTarget', status: 'True', reason: 'BackoffLimitExceeded', message: msg }, { type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: msg }];
         for (const p of active) ctx.api.delete(ctx.target('v1', 'Pod', ns), p.metadata.name ?? '');
@@ -69,7 +86,7 @@ export function jobController(ctx: Ctx, q: Queue): Controller {
       } else if (spec.suspend !== true) {
         const want = Math.min(parallelism, completions - succeeded) - active.length;
         // A replacement for a failed pod waits a back-off step (the controller's pod failure back-off).
-        const lastFailure = Math.max(0, ...pods.filter((p) => podPhase(p) === 'Failed').map(finishedAt));
+        const lastFailure = Math.max(0, ...pods.filter((p) => podPhase(p) === 'Failed').map(podFinishedAt));
         const wait = failed ? lastFailure + ctx.stepMs - ctx.clock.now() : 0;
         if (want > 0 && wait > 0) q.addAfter(key, wait);
         else {
@@ -86,6 +103,8 @@ export function jobController(ctx: Ctx, q: Queue): Controller {
       if (!status.active) delete status.active;
       if (conditions.length) status.conditions = conditionsWith(prev.conditions, conditions, now).map((c) => ({ type: c.type, status: c.status, lastProbeTime: now, lastTransitionTime: c.lastTransitionTime, reason: c.reason, message: c.message }));
       writeStatus(ctx, JOBS, ctx.store.get(JOBS, ns, name) as Obj, status);
+      if (done) q.add(key);
+      else if (deadline !== undefined) q.addAfter(key, deadline - ctx.clock.now());
     },
   };
 }

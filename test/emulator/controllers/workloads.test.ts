@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { cluster, condition, ownedBy, spec, status, STEP, type TestCluster } from './cluster.js';
 
-function job(name: string, command: string[], extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { apiVersion: 'batch/v1', kind: 'Job', metadata: { name, namespace: 'default' }, spec: { ...extra, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'run', image: 'busybox:1.36', command }] } } } };
+function job(name: string, command: string[], extra: Record<string, unknown> = {}, image = 'busybox:1.36'): Record<string, unknown> {
+  return { apiVersion: 'batch/v1', kind: 'Job', metadata: { name, namespace: 'default' }, spec: { ...extra, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'run', image, command }] } } } };
 }
 
 describe('emulator/controllers/workloads', () => {
@@ -42,6 +42,22 @@ describe('emulator/controllers/workloads', () => {
     assert.equal(condition(j, 'SuccessCriteriaMet')?.status, 'True');
     assert.ok(status(j).completionTime);
     assert.equal(c.events('Completed').length, 1);
+  });
+
+  it('a Job past activeDeadlineSeconds fails with DeadlineExceeded; a finished Job goes after ttlSecondsAfterFinished', () => {
+    // Its image is never pulled, so its pod never finishes.
+    c.create(job('slow', ['true'], { activeDeadlineSeconds: 5, ttlSecondsAfterFinished: 60 }, 'registry.invalid/tools/run:1'));
+    c.step(4_000);
+    assert.equal(condition(c.get('batch/jobs', 'slow'), 'Failed'), undefined);
+    c.step(2_000);
+    const j = c.get('batch/jobs', 'slow');
+    assert.equal(condition(j, 'Failed')?.reason, 'DeadlineExceeded');
+    assert.equal(ownedBy(c.list('/pods'), j).length, 0, 'its pending pod deleted');
+    c.step(30_000);
+    assert.ok(c.get('batch/jobs', 'slow'), 'kept until its TTL');
+    c.step(31_000);
+    assert.equal(c.get('batch/jobs', 'slow'), undefined);
+    assert.deepEqual(c.list('/pods'), []);
   });
 
   it('a StatefulSet creates its ordinals in order, each after the one before is Ready', () => {
