@@ -34,7 +34,11 @@ function withoutHash(tpl: J): J {
 
 /** The pod-template-hash label value (ComputeHash: FNV-32a of the template and collision count, safe-encoded). */
 export function podTemplateHash(tpl: J, collisionCount?: number): string {
-  return safeEncode(String(fnv32a(stableJson(withoutHash(tpl)) + (collisionCount ? String(collisionCount) : ''))));
+  return hashOf(stableJson(withoutHash(tpl)), collisionCount);
+}
+
+function hashOf(templateKey: string, collisionCount?: number): string {
+  return safeEncode(String(fnv32a(templateKey + (collisionCount ? String(collisionCount) : ''))));
 }
 
 /** Template identity (stable JSON without the hash label), cached per object uid and generation. */
@@ -119,7 +123,7 @@ export function deploymentController(ctx: Ctx, q: Queue): Controller {
     const tpl = template(d);
     const collisionCount = Number(rec(d.status).collisionCount ?? 0) || undefined;
     const tplKey = templateKey(d);
-    const hash = safeEncode(String(fnv32a(tplKey + (collisionCount ? String(collisionCount) : ''))));
+    const hash = hashOf(tplKey, collisionCount);
     let newRS = sets.find((rs) => templateKey(rs) === tplKey) ?? sets.find((rs) => rs.metadata.name === `${name}-${hash}`);
     let olds = sets.filter((rs) => rs !== newRS);
     const maxOld = Math.max(0, ...olds.map(revisionOf));

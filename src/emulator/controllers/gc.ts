@@ -77,14 +77,16 @@ export function garbageCollector(ctx: Ctx, q: Queue): Controller {
       if (!o) return;
       const uid = String(o.metadata.uid);
       if (o.metadata.deletionTimestamp && finalizers(o).includes(FOREGROUND)) {
-        let blocking = 0;
+        const blocks = (dep: Obj) => owners(dep).some((r) => r.uid === uid && r.blockOwnerDeletion);
         for (const d of ctx.graph.dependentsOf(uid)) {
           const dep = ctx.store.get(d.resource, d.namespace, d.name);
-          if (!dep) continue;
-          if (owners(dep).some((r) => r.uid === uid && r.blockOwnerDeletion)) blocking++;
-          if (!dep.metadata.deletionTimestamp) deleteWithPolicy(ctx, d.resource, dep, ctx.graph.dependentsOf(String(dep.metadata.uid)).length ? 'Foreground' : 'Background', q);
+          if (dep && !dep.metadata.deletionTimestamp) deleteWithPolicy(ctx, d.resource, dep, ctx.graph.dependentsOf(String(dep.metadata.uid)).length ? 'Foreground' : 'Background', q);
         }
-        if (blocking && ctx.graph.dependentsOf(uid).some((d) => ctx.store.get(d.resource, d.namespace, d.name))) return;
+        // Dependents still there that block the owner's deletion (themselves waiting on theirs): wait for them.
+        if (ctx.graph.dependentsOf(uid).some((d) => {
+          const dep = ctx.store.get(d.resource, d.namespace, d.name);
+          return dep !== undefined && blocks(dep);
+        })) return;
         const rest = finalizers(o).filter((f) => f !== FOREGROUND);
         if (rest.length) ctx.store.put(ref.resource, { ...o, metadata: { ...o.metadata, finalizers: rest } }, 'MODIFIED');
         else ctx.store.remove(ref.resource, ref.namespace, ref.name);

@@ -13,7 +13,7 @@ import { Graph, makeCtx, type Ctx } from './context.js';
 import { daemonSetController } from './daemonset.js';
 import { deploymentController } from './deployment.js';
 import { EventRecorder } from './events.js';
-import { deleteWithPolicy, garbageCollector, type PropagationPolicy } from './gc.js';
+import { deleteWithPolicy, garbageCollector } from './gc.js';
 import { jobController } from './job.js';
 import { kubelet } from './pods.js';
 import { replicaSetController } from './replicaset.js';
@@ -188,6 +188,3 @@ export class ControllerManager {
 export function startControllers(api: Api, options: ControllerOptions = {}): ControllerManager {
   return new ControllerManager(api, options).start();
 }
-
-export type { PropagationPolicy as DeletePropagation };
-export type DeleteHook = (resource: string, o: Obj, policy?: PropagationPolicy) => Obj;

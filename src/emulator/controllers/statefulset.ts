@@ -64,7 +64,6 @@ export function statefulSetController(ctx: Ctx, q: Queue): Controller {
       const want = Number(spec.replicas ?? 1);
       const parallel = spec.podManagementPolicy === 'Parallel';
       const updateRevision = revisionName(sts);
-      const hash = updateRevision.slice(name.length + 1);
       ensureRevision(sts, updateRevision);
       const pods = ctx.owned(uid, '/pods').filter((p) => controllerOf(p)?.uid === uid && isActivePod(p));
       const byOrdinal = new Map(pods.map((p) => [ordinal(p, name), p]));
@@ -113,7 +112,6 @@ export function statefulSetController(ctx: Ctx, q: Queue): Controller {
       const ready = live.filter(isPodReady).length;
       const status: J = { observedGeneration: sts.metadata.generation, replicas: live.length, readyReplicas: ready, currentReplicas: live.filter((p) => p.metadata.labels?.[REVISION_LABEL] === currentRevision).length, updatedReplicas: updated, currentRevision, updateRevision, collisionCount: 0, availableReplicas: ready };
       for (const k of ['readyReplicas', 'currentReplicas', 'updatedReplicas']) if (!status[k]) delete status[k];
-      void hash;
       writeStatus(ctx, STATEFULSETS, ctx.store.get(STATEFULSETS, ns, name) as Obj, status);
     },
   };

@@ -5,6 +5,7 @@
  * are honoured.
  */
 import assert from 'node:assert/strict';
+import { podTemplateHash } from '../../../src/emulator/controllers/deployment.js';
 import { annotations, cluster, condition, deployment, ownedBy, spec, status, STEP, type TestCluster } from './cluster.js';
 
 const RS = 'apps/replicasets';
@@ -26,6 +27,7 @@ describe('emulator/controllers/deployment', () => {
     const hash = rs.metadata.labels?.['pod-template-hash'] ?? '';
     assert.match(hash, /^[bcdfghjklmnpqrstvwxz2456789]{1,10}$/);
     assert.equal(rs.metadata.name, `web-${hash}`);
+    assert.equal(hash, podTemplateHash(spec(c.get('apps/deployments', 'web')).template as Record<string, unknown>));
     assert.deepEqual([annotations(rs)['deployment.kubernetes.io/revision'], annotations(rs)['deployment.kubernetes.io/desired-replicas'], annotations(rs)['deployment.kubernetes.io/max-replicas']], ['1', '3', '4']);
     assert.deepEqual((spec(rs).selector as { matchLabels: Record<string, string> }).matchLabels, { app: 'web', 'pod-template-hash': hash });
     const pods = podsOf(rs.metadata.name ?? '');
