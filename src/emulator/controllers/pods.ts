@@ -62,7 +62,7 @@ function digestOf(s: string): string {
   return createHash('sha256').update(s).digest('hex');
 }
 
-/** The QoS class from requests and limits (pkg/apis/core/helper/qos). */
+/** The QoS class from requests and limits, by the API's QoS rules (Guaranteed, Burstable, BestEffort). */
 export function qosClass(spec: J): string {
   const cs = [...((spec.containers as J[] | undefined) ?? []), ...((spec.initContainers as J[] | undefined) ?? [])];
   let any = false;

@@ -78,13 +78,13 @@ describe('emulator/controllers/workloads', () => {
   });
 
   it('a DaemonSet runs one pod on each node its template fits', () => {
-    c.create({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent', namespace: 'default' }, spec: { selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'a', image: 'agent:1' }] } } } });
-    c.create({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'cp', namespace: 'default' }, spec: { selector: { matchLabels: { app: 'cp' } }, template: { metadata: { labels: { app: 'cp' } }, spec: { nodeSelector: { 'node-role.kubernetes.io/control-plane': '' }, containers: [{ name: 'a', image: 'agent:1' }] } } } });
+    c.create({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'exporter', namespace: 'default' }, spec: { selector: { matchLabels: { app: 'exporter' } }, template: { metadata: { labels: { app: 'exporter' } }, spec: { containers: [{ name: 'a', image: 'node-exporter:1' }] } } } });
+    c.create({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'cp', namespace: 'default' }, spec: { selector: { matchLabels: { app: 'cp' } }, template: { metadata: { labels: { app: 'cp' } }, spec: { nodeSelector: { 'node-role.kubernetes.io/control-plane': '' }, containers: [{ name: 'a', image: 'node-exporter:1' }] } } } });
     c.step(STEP);
     const nodes = (app: string) => c.list('/pods').filter((p) => p.metadata.labels?.app === app).map((p) => spec(p).nodeName).sort();
-    assert.deepEqual(nodes('agent'), ['sluice-node', 'sluice-node-2', 'sluice-node-3']);
+    assert.deepEqual(nodes('exporter'), ['sluice-node', 'sluice-node-2', 'sluice-node-3']);
     assert.deepEqual(nodes('cp'), ['sluice-node']);
-    const s = status(c.get('apps/daemonsets', 'agent'));
+    const s = status(c.get('apps/daemonsets', 'exporter'));
     assert.deepEqual([s.desiredNumberScheduled, s.currentNumberScheduled, s.numberReady, s.numberAvailable], [3, 3, 3, 3]);
   });
 });
