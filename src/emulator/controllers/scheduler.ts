@@ -6,7 +6,7 @@
  */
 import type { Obj, StoreEvent } from '../store.js';
 import { isActivePod, objKey, rec, splitKey, type Ctx, type J } from './context.js';
-import type { Controller, Queue } from './index.js';
+import type { Controller } from './index.js';
 
 interface Requirement { key?: string; operator?: string; values?: string[] }
 
@@ -74,10 +74,12 @@ export function pickNode(spec: J, nodes: Obj[], podsOn: (node: string) => number
   return { reason: `0/${nodes.length} nodes are available: ${[...reasons].map(([r, c]) => `${c} ${r}`).join(', ')}. preemption: 0/${nodes.length} nodes are available: ${nodes.length} Preemption is not helpful for scheduling.` };
 }
 
-export function scheduler(ctx: Ctx, q: Queue): Controller {
+export function scheduler(ctx: Ctx): Controller {
   /** Active pods per node, by pod uid: the scheduler's cache. */
   const placed = new Map<string, string>();
   const counts = new Map<string, number>();
+  /** Pods that fit no node: tried again when a node is added or changes, not on a timer. */
+  const unschedulable = new Set<string>();
   const move = (uid: string, node: string | undefined) => {
     const was = placed.get(uid);
     if (was === node) return;
@@ -92,17 +94,19 @@ export function scheduler(ctx: Ctx, q: Queue): Controller {
     const p = e.object;
     const node = rec(p.spec).nodeName as string | undefined;
     move(String(p.metadata.uid), e.type !== 'DELETED' && isActivePod(p) ? node : undefined);
+    if (e.type === 'DELETED' || node) unschedulable.delete(objKey(p));
     return e.type !== 'DELETED' && !node && !p.metadata.deletionTimestamp && (rec(p.spec).schedulerName ?? 'default-scheduler') === 'default-scheduler' ? [objKey(p)] : [];
   };
   return {
     name: 'default-scheduler',
     watches: {
       '/pods': observe,
-      // A node added or changed may fit a pod that fitted nowhere: retried on its own timer below.
+      '/nodes': (e: StoreEvent) => (e.type === 'DELETED' ? [] : [...unschedulable]),
     },
     reset() {
       placed.clear();
       counts.clear();
+      unschedulable.clear();
     },
     sync(key) {
       const [ns, name] = splitKey(key);
@@ -117,9 +121,10 @@ export function scheduler(ctx: Ctx, q: Queue): Controller {
           ctx.store.put('/pods', { ...pod, status: { phase: 'Pending', conditions: [cond], qosClass: prev.qosClass ?? 'BestEffort' } }, 'MODIFIED');
           ctx.events.record(pod, 'Warning', 'FailedScheduling', reason ?? '', { component: 'default-scheduler' });
         }
-        q.addAfter(key, 10_000);
+        unschedulable.add(key);
         return;
       }
+      unschedulable.delete(key);
       const bound = ctx.store.put('/pods', { ...pod, spec: { ...rec(pod.spec), nodeName: node } }, 'MODIFIED');
       ctx.events.record(bound, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${name} to ${node}`, { component: 'default-scheduler' });
     },

@@ -72,6 +72,7 @@ describe('emulator/controllers/pods', () => {
     assert.equal(cs.ready, false);
     assert.equal(condition(pod(), 'Ready')?.status, 'False');
     assert.ok(c.events('BackOff').some((e) => Number(e.count) > 1), 'repeated BackOff is one Event with a count');
+    c.step(STEP);
     const before = c.manager.processed;
     c.step(60_000);
     assert.equal(c.manager.processed, before, 'no more simulated restarts past the cap');
@@ -85,5 +86,14 @@ describe('emulator/controllers/pods', () => {
     assert.equal(spec(byApp('nowhere')).nodeName, undefined);
     assert.equal(condition(byApp('nowhere'), 'PodScheduled')?.reason, 'Unschedulable');
     assert.match(String(c.events('FailedScheduling')[0]?.message), /^0\/3 nodes are available: 3 node\(s\) didn't match Pod's node affinity\/selector/);
+    // A node labelled to fit gets the pod; no timer polls for it meanwhile.
+    c.step(STEP);
+    const before = c.manager.processed;
+    c.step(60_000);
+    assert.equal(c.manager.processed, before);
+    const node = c.get('/nodes', 'sluice-node-3', '') as NonNullable<ReturnType<TestCluster['get']>>;
+    c.store.put('/nodes', { ...node, metadata: { ...node.metadata, labels: { ...node.metadata.labels, disk: 'ssd' } } }, 'MODIFIED');
+    c.manager.settle();
+    assert.equal(spec(byApp('nowhere')).nodeName, 'sluice-node-3');
   });
 });
