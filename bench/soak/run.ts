@@ -144,16 +144,16 @@ export async function runOnce(env: SoakEnv, cls: FaultClass, st: ClassState, run
       // A rollback takes a rollout's progress deadline and a second sync: every fourth run has one.
       if (run % 4 !== 1) return;
       const k = key('api', 'dev');
-      await commit(`run ${run}: api/dev broken`, (m) => (m[k].tag = `${run + 2}.0.0-broken`));
+      await commit(`run ${run}: api/dev from an unreachable registry`, (m) => Object.assign(m[k], { tag: `${run + 2}.0.0`, unpullable: true }));
       const t0 = Date.now();
       while ((await st.ctl.status('api', 'dev'))?.syncStatus !== 'RolledBack') {
         if (Date.now() - t0 > 20_000) {
-          notes.push('the broken release of api/dev was not seen rolled back within 20 s');
+          notes.push('the unpullable release of api/dev was not seen rolled back within 20 s');
           break;
         }
         await sleep(100);
       }
-      await commit(`run ${run}: api/dev fixed`, (m) => (m[k].tag = `${run + 2}.0.1`));
+      await commit(`run ${run}: api/dev fixed`, (m) => Object.assign(m[k], { tag: `${run + 2}.0.1`, unpullable: false }));
     },
     () => commit(`run ${run}: final`, (m) => {
       for (const k of Object.keys(m)) if (k !== key('api', 'stage')) m[k].greeting = `run ${run} final ${k}`;

@@ -11,8 +11,9 @@ export const IMAGE_REPO = 'registry.example.com/soak';
 
 export interface AppEnvValues {
   greeting: string;
-  /** Image tag; one containing `broken` never becomes ready in the emulator (a Degraded release). */
   tag: string;
+  /** The image comes from a registry under `.invalid`: never pulled, so never ready (a Degraded release), on any cluster. */
+  unpullable?: boolean;
   extra: boolean;
 }
 
@@ -32,7 +33,8 @@ export function valuesPath(app: string, env: string): string {
 }
 
 export function valuesFile(v: AppEnvValues): string {
-  return `greeting: ${JSON.stringify(v.greeting)}\nimage:\n  tag: ${JSON.stringify(v.tag)}\nextra: ${v.extra}\n`;
+  const registry = v.unpullable ? '  registry: registry.invalid\n' : '';
+  return `greeting: ${JSON.stringify(v.greeting)}\nimage:\n${registry}  tag: ${JSON.stringify(v.tag)}\nextra: ${v.extra}\n`;
 }
 
 /** Every values file of the model (a whole tree's worth, for a rewritten history). */
@@ -65,7 +67,7 @@ spec:
 
 const CHART: Record<string, string> = {
   'charts/svc/Chart.yaml': 'apiVersion: v2\nname: svc\nversion: 0.1.0\n',
-  'charts/svc/values.yaml': 'greeting: hello\nimage:\n  tag: "1.0.0"\nextra: true\n',
+  'charts/svc/values.yaml': `greeting: hello\nimage:\n  registry: ${IMAGE_REPO.split('/')[0]}\n  tag: "1.0.0"\nextra: true\n`,
   'charts/svc/templates/configmap.yaml': `apiVersion: v1
 kind: ConfigMap
 metadata:
@@ -97,7 +99,7 @@ spec:
     spec:
       containers:
         - name: app
-          image: "${IMAGE_REPO}/{{ .Release.Name }}:{{ .Values.image.tag }}"
+          image: "{{ .Values.image.registry }}/${IMAGE_REPO.split('/').slice(1).join('/')}/{{ .Release.Name }}:{{ .Values.image.tag }}"
 `,
   'charts/svc/templates/service.yaml': `apiVersion: v1
 kind: Service

@@ -26,6 +26,8 @@ export interface WriteOptions extends ValidationRequest {
   readonly force?: boolean;
   /** 'status' or 'scale' when writing a subresource. */
   readonly subresource?: string;
+  /** DeleteOptions.propagationPolicy (body or query). */
+  readonly propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
 }
 
 export interface Target {
@@ -74,6 +76,9 @@ function specOf(o: Obj): string {
 }
 
 export class Api {
+  /** Deletes by propagation policy (the garbage collector, controllers/gc.ts) when one runs. */
+  deleter?: (resource: string, o: Obj, policy?: WriteOptions['propagationPolicy']) => Obj;
+
   constructor(
     readonly store: Store,
     readonly registry: Registry,
@@ -237,6 +242,7 @@ export class Api {
     if (opts.dryRun) return this.present(t.type, before);
     if (t.type.kind === 'Namespace') return this.deleteNamespace(before);
     if (t.type.kind === 'CustomResourceDefinition') for (const r of this.registry.unregisterCrd(before)) this.store.drop(resourceKey(r));
+    if (this.deleter) return this.present(t.type, this.deleter(this.key(t.type), before, opts.propagationPolicy));
     const gone = this.store.remove(this.key(t.type), ns, name) ?? before;
     this.collectDependents(String(before.metadata.uid), ns);
     return this.present(t.type, gone);

@@ -40,3 +40,17 @@ export function exitCode(container: J): number {
   const m = /^exit\s+(\d+)$/.exec(last);
   return m ? Number(m[1]) % 256 : 0;
 }
+
+/**
+ * Why a kaniko build container's push fails: a `--destination=` whose registry is under
+ * `.invalid` cannot be resolved, so the build ends in kaniko's push error; undefined when it pushes.
+ */
+export function pushFailure(container: J): string | undefined {
+  for (const a of ((container.args as unknown[] | undefined) ?? []).map(String)) {
+    if (!a.startsWith('--destination=')) continue;
+    const dest = a.slice('--destination='.length);
+    const host = registryHost(dest);
+    if (/(^|\.)invalid$/i.test(host)) return `error pushing image: failed to push to destination ${dest}: Head "https://${host}/v2/": dial tcp: lookup ${host}: no such host`;
+  }
+  return undefined;
+}

@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { writeFile } from 'node:fs/promises';
 import { Api } from './api.js';
-import { KubeletSimulator } from './kubelet.js';
+import { startControllers, type ControllerManager } from './controllers/index.js';
 import { kubeconfigYaml } from './kubeconfig.js';
 import { Registry, type ResourceType } from './registry.js';
 import { parseFaultPlan, type FaultInjector, type FaultPlan } from './faults.js';
@@ -22,9 +22,9 @@ export interface EmulatorOptions {
   port?: number;
   /** Interface to listen on; default 127.0.0.1. */
   host?: string;
-  /** Advance workload status on a timer so health converges (see kubelet.ts). */
+  /** Run the workload controllers, scheduler and kubelet (controllers/), so workloads get pods and health converges. */
   simulateKubelet?: boolean;
-  /** Kubelet simulator tick in milliseconds; default 200. */
+  /** Simulated duration of one step of a pod's life (image pull, container start, a Job's run) in milliseconds; default 200. */
   kubeletTickMs?: number;
   /** Interval of BOOKMARK events on watches that allow them; default 60000, like the API server. */
   bookmarkIntervalMs?: number;
@@ -60,7 +60,7 @@ export function defaultEmulatorOptions(): Required<EmulatorOptions> {
 
 export const EMULATOR_NODES = ['sluice-node', 'sluice-node-2', 'sluice-node-3'];
 
-function seed(api: Api): void {
+export function seed(api: Api): void {
   const type = (apiVersion: string, kind: string) => api.registry.byKind(apiVersion, kind) as ResourceType;
   for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
     api.create({ type: type('v1', 'Namespace') }, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } } as Obj, { fieldManager: 'kube-apiserver' });
@@ -80,9 +80,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const opts = { ...defaultEmulatorOptions(), ...options };
   const api = new Api(new Store(), new Registry());
   seed(api);
+  let controllers: ControllerManager | undefined;
   const wipe = () => {
     front.closeWatches();
     for (const crd of api.store.wipe()) api.registry.unregisterCrd(crd);
+    controllers?.resync();
     seed(api);
   };
   const front = new EmulatorServer(api, { bookmarkIntervalMs: opts.bookmarkIntervalMs, wipe });
@@ -93,8 +95,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     server.listen(opts.port, opts.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const kubelet = opts.simulateKubelet ? new KubeletSimulator(api.store, opts.kubeletTickMs) : undefined;
-  kubelet?.start();
+  // The garbage collector always runs; the workload controllers, scheduler and kubelet on request.
+  controllers = startControllers(api, { workloads: opts.simulateKubelet, stepMs: opts.kubeletTickMs });
   const url = `http://${opts.host}:${port}`;
   return {
     url,
@@ -111,7 +113,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     kubeconfig: (namespace?: string) => kubeconfigYaml(url, namespace),
     writeKubeconfig: (path: string) => writeFile(path, kubeconfigYaml(url), { mode: 0o600 }),
     close: async () => {
-      kubelet?.stop();
+      controllers?.stop();
       front.closeWatches();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -7,6 +7,7 @@
  * LOG_INTERVAL_MS since it started. The kubelet's options (tailLines, limitBytes, sinceSeconds,
  * sinceTime, timestamps, previous) are applied here too.
  */
+import { pushFailure } from './containers.js';
 import { buildDigest, KANIKO_ERROR, ownedByJob } from './job-pods.js';
 import type { Obj } from './store.js';
 
@@ -50,6 +51,8 @@ export function podLogText(pod: Obj, containerName?: string): string {
     'INFO[0002] Executing 3 build steps',
   ];
   if (phase === 'Running') return lines.join('\n') + '\n';
+  const push = pushFailure(c);
+  if (phase === 'Failed' && push) return [...lines, ...flag('destination').slice(0, 1).map((d) => `INFO[0004] Pushing image to ${d}`), push].join('\n') + '\n';
   if (phase === 'Failed') return [...lines, 'INFO[0003] RUN make build', 'make: *** [build] Error 1', `error building image: ${KANIKO_ERROR.slice('error building image: '.length)}`].join('\n') + '\n';
   const digest = buildDigest((pod.metadata.labels ?? {})['job-name'] ?? '');
   return [...lines, ...flag('destination').flatMap((d) => [`INFO[0004] Pushing image to ${d}`, `INFO[0005] Pushed ${d.replace(/:[^:/]+$/, '')}@${digest}`])].join('\n') + '\n';

@@ -3,7 +3,7 @@
  * streams watches, answers errors as Status objects, and logs every request.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Api, selectableFields, type PatchType, type Target } from './api.js';
+import { Api, selectableFields, type PatchType, type Target, type WriteOptions } from './api.js';
 import { servePodLog } from './log-endpoint.js';
 import { aggregated, AGGREGATED_V2, coreVersions, group, groupList, resourceList, versionInfo, wantsAggregated } from './discovery.js';
 import { ADMIN_PREFIX, handleAdmin } from './admin.js';
@@ -215,7 +215,10 @@ export class EmulatorServer {
       const { items, resourceVersion } = this.api.list(t, q.get('labelSelector'), q.get('fieldSelector'));
       return { kind: `${t.type.kind}List`, apiVersion: t.type.group ? `${t.type.group}/${t.type.version}` : t.type.version, metadata: { resourceVersion }, items };
     }
-    if (method === 'DELETE' && r.name) return this.api.delete(t, r.name, opts);
+    if (method === 'DELETE' && r.name) {
+      const options = (await readObject(req, { apiVersion: 'meta.k8s.io/v1', kind: 'DeleteOptions' })).value as DeleteBody;
+      return this.api.delete(t, r.name, { ...opts, propagationPolicy: propagationPolicy(q, options) });
+    }
     const parsed = await readObject(req, { apiVersion: t.type.group ? `${t.type.group}/${t.type.version}` : t.type.version, kind: t.type.kind });
     const body = parsed.value as Json;
     opts.duplicates.push(...parsed.duplicates);
@@ -306,6 +309,20 @@ function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof SelectorError) return new ApiError(400, 'BadRequest', err.message);
   return new ApiError(500, 'InternalError', errorText(err));
+}
+
+/** The parts of a DeleteOptions body the emulator acts on. */
+interface DeleteBody {
+  readonly propagationPolicy?: string;
+  readonly orphanDependents?: boolean;
+}
+
+/** The delete's propagation policy: the query's, else the DeleteOptions body's (orphanDependents is its old spelling). */
+function propagationPolicy(q: URLSearchParams, body: DeleteBody | null): WriteOptions['propagationPolicy'] {
+  const p = q.get('propagationPolicy') ?? body?.propagationPolicy ?? (body?.orphanDependents === true ? 'Orphan' : undefined);
+  if (p === undefined) return undefined;
+  if (p !== 'Background' && p !== 'Foreground' && p !== 'Orphan') throw new ApiError(400, 'BadRequest', `propagationPolicy: Unsupported value: "${p}": supported values: "Orphan", "Background", "Foreground"`);
+  return p;
 }
 
 /** The default field manager, derived from the user agent as the API server does (`kubectl` → `kubectl`). */

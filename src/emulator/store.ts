@@ -114,7 +114,8 @@ export class Store {
 
   private emit(e: StoreEvent): void {
     this.history.push(e);
-    if (this.history.length > HISTORY) this.history.splice(0, this.history.length - HISTORY);
+    // Trimmed in chunks: splicing one event off the front per write is a copy of the whole history.
+    if (this.history.length > HISTORY + HISTORY / 4) this.history.splice(0, this.history.length - HISTORY);
     for (const w of this.watchers) w(e);
   }
 }

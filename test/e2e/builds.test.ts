@@ -43,11 +43,12 @@ describe('builds end to end', function () {
     const hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hooks/T0/B0/secret`;
     const srcName = `src-${Date.now()}`;
     await env.git.createRepo(`${srcName}-guestbook.git`, { Dockerfile: 'FROM scratch\nCOPY app /app\n', app: 'v1\n' });
-    await env.git.createRepo(`${srcName}-quotes.git`, { 'fail.Dockerfile': 'FROM scratch\nRUN make build\n' });
+    await env.git.createRepo(`${srcName}-quotes.git`, { Dockerfile: 'FROM scratch\nCOPY app /app\n', app: 'v1\n' });
     s = await startScenario(env.cluster, env.git, {
       files: (files, prefix) => {
         const guestbook = { repo: env.git.repoUrl(`${srcName}-guestbook.git`), image: 'registry.example.com/shop/guestbook', registrySecret: 'regcred' };
-        const quotes = { repo: env.git.repoUrl(`${srcName}-quotes.git`), dockerfile: 'fail.Dockerfile', image: 'registry.example.com/shop/quotes', registrySecret: 'regcred' };
+        // quotes pushes to a registry under .invalid: the push fails, as on any cluster.
+        const quotes = { repo: env.git.repoUrl(`${srcName}-quotes.git`), image: 'registry.invalid/shop/quotes', registrySecret: 'regcred' };
         files['sluice.yaml'] = withBuild(withBuild(files['sluice.yaml'], 'guestbook', guestbook), 'quotes', quotes)
           + `builds:\n  namespace: ${prefix}-builds\n  author: {name: sluice-build-runner, email: build-runner@sluice.dev}\n  notify: {webhook: "${hookUrl}"}\n`;
       },
@@ -92,7 +93,7 @@ describe('builds end to end', function () {
 
     // quotes' build fails: Failed with kaniko's exit, nothing bumped, a notification with the log link.
     const failed = await eventually('the quotes build failed', () => s.sluice.builds.list().find((b: BuildView) => b.app === 'quotes' && b.state === 'Failed'));
-    assert.match(failed.message ?? '', /^kaniko exited with code 1 \(Error\): error building image/);
+    assert.match(failed.message ?? '', /^kaniko exited with code 1 \(Error\): error pushing image: failed to push to destination registry\.invalid\/shop\/quotes:/);
     assert.equal(failed.bump, undefined);
     const notice = await eventually('the failure notification', () => notices.find((n) => String(n.text).includes(failed.id)));
     assert.match(String(notice.text), /^Build \w+ of quotes failed \(\w{7} on main\): kaniko exited with code 1/);

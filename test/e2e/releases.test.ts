@@ -52,8 +52,10 @@ describe('releases end to end', function () {
 
   it('a failed PreSync hook stops the sync: the new image is never applied', async () => {
     await start();
-    await s.work.write('environments/dev/quotes/image.yaml', 'image:\n  tag: "2.2.0-fail"\n');
-    await s.work.commitAndPush('dev: quotes 2.2.0-fail');
+    // The migration's command exits 1, as a failing migration would on any cluster.
+    await s.work.write('environments/dev/quotes/image.yaml', 'image:\n  tag: "2.2.0"\n');
+    await s.work.write('environments/dev/quotes/values.yaml', 'migrations:\n  command: ["sh", "-c", "echo migrating; exit 1"]\n');
+    await s.work.commitAndPush('dev: quotes 2.2.0 with a failing migration');
     const st = await eventually('quotes/dev reports the failed hook', () => {
       const x = s.status('quotes', 'dev');
       return x && /PreSync hook Job\/\S+\/quotes-migrate failed/.test(x.message) ? x : undefined;
@@ -64,9 +66,10 @@ describe('releases end to end', function () {
 
   it('rolls a release that goes Degraded back to the last Healthy one, and resumes on the next commit', async () => {
     await start();
-    await s.work.write('environments/dev/guestbook/image.yaml', 'image:\n  tag: "1.1.0-broken"\n');
+    // An image on a `.invalid` registry is never pulled, so the release never becomes ready, on any cluster.
+    await s.work.write('environments/dev/guestbook/image.yaml', 'image:\n  repository: registry.invalid/shop/guestbook\n  tag: "1.1.0"\n');
     await s.work.write('environments/dev/guestbook/values.yaml', 'greeting: "Hello from dev"\nprogressDeadlineSeconds: 1\n');
-    await s.work.commitAndPush('dev: guestbook 1.1.0-broken');
+    await s.work.commitAndPush('dev: guestbook 1.1.0 from a registry that cannot be reached');
     const st = await eventually('guestbook/dev RolledBack, the rollback done', () => {
       const x = s.status('guestbook', 'dev');
       return x?.syncStatus === 'RolledBack' && x.operation?.phase === 'Succeeded' ? x : undefined;
@@ -118,8 +121,8 @@ describe('releases end to end', function () {
 
   it('a restarted controller resumes the sync in progress, and a newer commit supersedes it', async () => {
     await start();
-    await s.work.write('environments/dev/guestbook/image.yaml', 'image:\n  tag: "1.3.0-broken"\n');
-    await s.work.commitAndPush('dev: guestbook 1.3.0-broken (never becomes ready)');
+    await s.work.write('environments/dev/guestbook/image.yaml', 'image:\n  repository: registry.invalid/shop/guestbook\n  tag: "1.3.0"\n');
+    await s.work.commitAndPush('dev: guestbook 1.3.0 from a registry that cannot be reached (never becomes ready)');
     await eventually('release 2 waiting for the rollout', () => s.status('guestbook', 'dev')?.operation?.release === 2 && /waiting for Deployment/.test(s.status('guestbook', 'dev')?.message ?? ''));
     await s.restart();
     const resumed = await eventually('the new controller resumed release 2', () => {

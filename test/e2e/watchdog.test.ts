@@ -26,7 +26,7 @@ spec:
     spec:
       containers:
         - name: hold
-          image: registry.example.com/tools/wait:hold-broken
+          image: registry.invalid/tools/wait:hold
 {{- end }}
 `;
 

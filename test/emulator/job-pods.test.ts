@@ -18,7 +18,7 @@ import { kubectlPath } from '../support/tools.js';
 
 const exec = promisify(execFile);
 
-function kanikoJob(name: string, dockerfile: string, node?: string): KubeObject {
+function kanikoJob(name: string, registry: string, node?: string): KubeObject {
   const affinity = node ? { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, preference: { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [node] }] } }] } } : undefined;
   return {
     apiVersion: 'batch/v1', kind: 'Job', metadata: { name, namespace: 'builds', labels: { 'sluice.dev/app': 'web' } },
@@ -28,7 +28,7 @@ function kanikoJob(name: string, dockerfile: string, node?: string): KubeObject 
         metadata: { labels: { 'sluice.dev/app': 'web' } },
         spec: {
           restartPolicy: 'Never', ...(affinity ? { affinity } : {}),
-          containers: [{ name: 'kaniko', image: 'gcr.io/kaniko-project/executor:v1.23.2', terminationMessagePath: '/dev/termination-log', args: ['--context=git://git.example.com/web.git#refs/heads/main#abc', `--dockerfile=${dockerfile}`, '--destination=registry.example.com/web:abc1234.20261123-0412', '--cache-repo=registry.example.com/web/cache'] }],
+          containers: [{ name: 'kaniko', image: 'gcr.io/kaniko-project/executor:v1.23.2', terminationMessagePath: '/dev/termination-log', args: ['--context=git://git.example.com/web.git#refs/heads/main#abc', '--dockerfile=Dockerfile', `--destination=${registry}/web:abc1234.20261123-0412`, '--cache-repo=registry.example.com/web/cache'] }],
         },
       },
     },
@@ -61,7 +61,7 @@ describe('emulator/job-pods', function () {
   });
 
   it('runs a Job as a pod on the preferred node, with the digest in the termination message and a kaniko log', async () => {
-    await client.apply(kanikoJob('build-ok', 'Dockerfile', 'sluice-node-3'), { fieldManager: 'test', force: true });
+    await client.apply(kanikoJob('build-ok', 'registry.example.com', 'sluice-node-3'), { fieldManager: 'test', force: true });
     assert.match(await kubectl('wait', '--for=condition=complete', 'job/build-ok', '-n', 'builds', '--timeout=20s'), /condition met/);
     const pod = await podOf('build-ok');
     assert.ok(pod, 'the Job has a pod');
@@ -85,19 +85,19 @@ describe('emulator/job-pods', function () {
     assert.match(await kubectl('get', 'pods', '-n', 'builds', '--field-selector', 'spec.nodeName=sluice-node-3', '-o', 'name'), /build-ok/);
   });
 
-  it('fails a kaniko Job whose Dockerfile path says fail, with exit code 1 and the error in the log', async () => {
-    await client.apply(kanikoJob('build-bad', 'fail.Dockerfile'), { fieldManager: 'test', force: true });
+  it('fails a kaniko Job whose destination registry cannot be reached (.invalid), with exit code 1 and the push error in the log', async () => {
+    await client.apply(kanikoJob('build-bad', 'registry.invalid'), { fieldManager: 'test', force: true });
     assert.match(await kubectl('wait', '--for=condition=failed', 'job/build-bad', '-n', 'builds', '--timeout=20s'), /condition met/);
     const pod = await podOf('build-bad');
     const terminated = (pod.status as { containerStatuses: { state: { terminated: { exitCode: number; message: string } } }[] }).containerStatuses[0].state.terminated;
     assert.equal(terminated.exitCode, 1);
-    assert.match(terminated.message, /^error building image/);
-    assert.match((await client.podLog('builds', pod.metadata.name ?? '')) ?? '', /make: \*\*\* \[build\] Error 1/);
+    assert.match(terminated.message, /^error pushing image: failed to push to destination registry\.invalid\/web:abc1234\.20261123-0412: .*no such host/);
+    assert.match((await client.podLog('builds', pod.metadata.name ?? '')) ?? '', /^error pushing image: failed to push to destination registry\.invalid/m);
     assert.equal((pod.spec as { nodeName: string }).nodeName, 'sluice-node');
   });
 
   it('deleting a Job takes its pod with it', async () => {
-    await client.apply(kanikoJob('build-gone', 'Dockerfile'), { fieldManager: 'test', force: true });
+    await client.apply(kanikoJob('build-gone', 'registry.example.com'), { fieldManager: 'test', force: true });
     assert.ok(await (async () => { for (let i = 0; i < 100 && !(await podOf('build-gone')); i++) await new Promise((r) => setTimeout(r, 50)); return podOf('build-gone'); })());
     await client.delete({ apiVersion: 'batch/v1', kind: 'Job', namespace: 'builds', name: 'build-gone' });
     assert.equal(await podOf('build-gone'), undefined);

@@ -74,7 +74,7 @@ describe('emulator/kubectl', function () {
     assert.match(await ok('wait', '--for=condition=Available', 'deployment/web', '--timeout=20s'), /condition met/);
   });
 
-  it('fails the rollout of a broken image at its progress deadline', async () => {
+  it('fails the rollout of an image that cannot be pulled (.invalid registry) at its progress deadline', async () => {
     await ok('apply', '--server-side', '-f', fixture('deployment-broken.yaml'));
     const r = await kubectl('rollout', 'status', 'deployment/bad', '--timeout=20s');
     assert.notEqual(r.code, 0);

@@ -68,12 +68,12 @@ export class Harness {
 const READY = { replicas: 1, updatedReplicas: 1, availableReplicas: 1, readyReplicas: 1 };
 const DEADLINE = { conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }] };
 
-/** Release 1 synced and Healthy, then release 2 (web:broken) applied and Degraded; `meanwhile` runs just before it degrades. */
+/** Release 1 synced and Healthy, then release 2 (an image on a .invalid registry, never pulled) applied and Degraded; `meanwhile` runs just before it degrades. */
 async function breakAfterHealthy(h: Harness, appEnv: ReturnType<typeof target>, meanwhile = (): void => {}): Promise<void> {
   await h.run({ render: ok(deploy('web:1')) }, appEnv);
   await h.deploymentStatus(READY);
   await h.run({ render: ok(deploy('web:1')) }, appEnv);
-  await h.run({ revision: SHA2, render: ok(deploy('web:broken')) }, appEnv);
+  await h.run({ revision: SHA2, render: ok(deploy('registry.invalid/web:2')) }, appEnv);
   meanwhile();
   await h.deploymentStatus(DEADLINE);
 }
@@ -200,9 +200,9 @@ describe('engine/reconcile', () => {
     const appEnv = target({ rollback: 'auto' });
     await breakAfterHealthy(h, appEnv);
     h.cluster.unavailable = (o) => o.kind === 'Secret' && o.metadata.name === 'sluice-release.web.dev.v3';
-    await assert.rejects(h.run({ revision: SHA2, render: ok(deploy('web:broken')) }, appEnv), /ServiceUnavailable/);
+    await assert.rejects(h.run({ revision: SHA2, render: ok(deploy('registry.invalid/web:2')) }, appEnv), /ServiceUnavailable/);
     h.cluster.unavailable = () => false;
-    const rolling = await h.run({ revision: SHA2, render: ok(deploy('web:broken')) }, appEnv);
+    const rolling = await h.run({ revision: SHA2, render: ok(deploy('registry.invalid/web:2')) }, appEnv);
     assert.match(rolling.status.message, /^rolling back release 3 \(1111111\)/);
     const records = await h.history.list(appEnv);
     assert.deepEqual(records.map((x) => `${x.id} ${x.trigger} ${x.result}${x.rolledBack ? ' rolled-back' : ''}`), ['3 auto-rollback Running', '2 auto-sync Failed rolled-back', '1 auto-sync Succeeded']);
@@ -213,11 +213,11 @@ describe('engine/reconcile', () => {
     const appEnv = target({ rollback: 'auto' });
     // Release 1 is lost with the cluster's state while release 2 rolls out.
     await breakAfterHealthy(h, appEnv, () => h.cluster.objects.delete('/Secret/sluice-system/sluice-release.web.dev.v1'));
-    const failed = await h.run({ revision: SHA2, render: ok(deploy('web:broken')) }, appEnv);
+    const failed = await h.run({ revision: SHA2, render: ok(deploy('registry.invalid/web:2')) }, appEnv);
     assert.match(failed.status.message, /^automatic rollback impossible: release 1 of web\/dev is no longer stored/);
     assert.equal(h.rt.pendingRollback, undefined);
     const writes = h.cluster.writes.length;
-    await h.run({ revision: SHA2, render: ok(deploy('web:broken')) }, appEnv);
+    await h.run({ revision: SHA2, render: ok(deploy('registry.invalid/web:2')) }, appEnv);
     assert.equal(h.cluster.writes.length, writes, 'nothing tried again');
   });
 
@@ -254,12 +254,12 @@ describe('engine/reconcile', () => {
     await h.run({ render: ok(deploy('web:1')) }, appEnv);
     assert.equal((await h.history.list(appEnv))[0].health, 'Healthy');
 
-    await h.run({ revision: SHA2, render: ok(deploy('web:broken')) }, appEnv);
+    await h.run({ revision: SHA2, render: ok(deploy('registry.invalid/web:2')) }, appEnv);
     await h.deploymentStatus(DEADLINE);
-    const rolling = await h.run({ revision: SHA2, render: ok(deploy('web:broken')) }, appEnv);
+    const rolling = await h.run({ revision: SHA2, render: ok(deploy('registry.invalid/web:2')) }, appEnv);
     assert.match(rolling.status.message, /^rolling back release 3 \(1111111\): Sync wave 0/);
     await h.deploymentStatus(READY);
-    const r = await h.run({ revision: SHA2, render: ok(deploy('web:broken')) }, appEnv);
+    const r = await h.run({ revision: SHA2, render: ok(deploy('registry.invalid/web:2')) }, appEnv);
     const image = async () => ((await h.cluster.get(ref('Deployment', 'web')))?.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0].image;
     assert.equal(await image(), 'web:1', 'release 1 re-applied');
     assert.equal(r.status.syncStatus, 'RolledBack');
@@ -269,12 +269,12 @@ describe('engine/reconcile', () => {
     assert.equal(records[0].rollbackOf, 1);
 
     const writes = h.cluster.writes.length;
-    const held = await h.run({ revision: SHA2, render: ok(deploy('web:broken')) }, appEnv);
+    const held = await h.run({ revision: SHA2, render: ok(deploy('registry.invalid/web:2')) }, appEnv);
     assert.equal(h.cluster.writes.length, writes, 'the bad release is not re-applied');
     assert.equal(held.status.syncStatus, 'RolledBack');
 
     h.rt = new AppRuntime(); // a restarted controller reads the same from the cluster
-    await h.run({ revision: SHA2, render: ok(deploy('web:broken')) }, appEnv);
+    await h.run({ revision: SHA2, render: ok(deploy('registry.invalid/web:2')) }, appEnv);
     assert.equal(h.cluster.writes.length, writes);
 
     const fixed = await h.run({ revision: SHA3, render: ok(deploy('web:2')) }, appEnv);

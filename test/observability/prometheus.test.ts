@@ -65,14 +65,15 @@ describe('observability against a real Prometheus', function () {
     prom = await startPrometheus(join(env.dir, 'prometheus'), [rules]);
     const src = `src-${Date.now()}`;
     await env.git.createRepo(`${src}-guestbook.git`, { Dockerfile: 'FROM scratch\n', app: 'v1\n' });
-    await env.git.createRepo(`${src}-quotes.git`, { 'fail.Dockerfile': 'FROM scratch\nRUN make\n' });
+    await env.git.createRepo(`${src}-quotes.git`, { Dockerfile: 'FROM scratch\n', app: 'v1\n' });
     s = await startScenario(env.cluster, env.git, {
       files: (files, prefix) => {
         // test holds a Degraded release (no automatic rollback), so the Degraded alert has something to see.
         const yaml = files['sluice.yaml'].replace(/(name: test\n(?:.*\n){2}\s+syncPolicy: \{[^}]*)rollback: auto/, '$1rollback: manual');
         // guestbook's builds deploy to stage, so they do not race the dev and test scenario below.
         const guestbook = { repo: env.git.repoUrl(`${src}-guestbook.git`), image: 'registry.example.com/shop/guestbook', registrySecret: 'regcred', env: 'stage' };
-        const quotes = { repo: env.git.repoUrl(`${src}-quotes.git`), dockerfile: 'fail.Dockerfile', image: 'registry.example.com/shop/quotes', registrySecret: 'regcred' };
+        // quotes pushes to a registry under .invalid: its builds fail, as on any cluster.
+        const quotes = { repo: env.git.repoUrl(`${src}-quotes.git`), image: 'registry.invalid/shop/quotes', registrySecret: 'regcred' };
         files['sluice.yaml'] = withBuild(withBuild(yaml, 'guestbook', guestbook), 'quotes', quotes) + `builds: {namespace: ${prefix}-builds}\n`;
       },
     });
@@ -89,13 +90,13 @@ describe('observability against a real Prometheus', function () {
     await s.work.write('environments/dev/guestbook/values.yaml', 'greeting: "Hello again"\n');
     const greeting = await s.work.commitAndPush('dev: greeting');
     await eventually('greeting deployed', () => s.status('guestbook', 'dev')?.revision === greeting && s.status('guestbook', 'dev')?.syncStatus === 'Synced');
-    await s.work.write('environments/dev/guestbook/image.yaml', 'image:\n  tag: "1.1.0-broken"\n');
+    await s.work.write('environments/dev/guestbook/image.yaml', 'image:\n  repository: registry.invalid/shop/guestbook\n  tag: "1.1.0"\n');
     await s.work.write('environments/dev/guestbook/values.yaml', 'greeting: "Hello again"\nprogressDeadlineSeconds: 1\n');
-    await s.work.write('environments/test/guestbook/image.yaml', 'image:\n  tag: "1.1.0-broken"\n');
+    await s.work.write('environments/test/guestbook/image.yaml', 'image:\n  repository: registry.invalid/shop/guestbook\n  tag: "1.1.0"\n');
     await s.work.write('environments/test/guestbook/values.yaml', 'progressDeadlineSeconds: 1\n');
     // A values file that does not parse: a render error for quotes in dev, nothing touched.
     await s.work.write('environments/dev/quotes/values.yaml', 'quotes: [unclosed\n');
-    await s.work.commitAndPush('dev+test: guestbook 1.1.0-broken; quotes values broken');
+    await s.work.commitAndPush('dev+test: guestbook 1.1.0 from an unreachable registry; quotes values broken');
     await eventually('dev rolled back and Healthy', () => s.status('guestbook', 'dev')?.syncStatus === 'RolledBack' && s.status('guestbook', 'dev')?.health === 'Healthy', 60_000);
     await eventually('test Degraded', () => s.status('guestbook', 'test')?.health === 'Degraded', 30_000);
     await eventually('quotes dev render error', () => s.status('quotes', 'dev')?.syncStatus === 'Error');

@@ -15,8 +15,8 @@ Serves the Kubernetes API (discovery, CRUD, watch, patches, server-side apply) o
 Flags:
   --port P               TCP port (default 0: a free port)
   --kubeconfig-out FILE  write a kubeconfig pointing at the emulator
-  --simulate-kubelet     advance workload status so health converges
-  --kubelet-tick MS      kubelet simulator tick (default 200)
+  --simulate-kubelet     run the workload controllers, scheduler and kubelet (pods, rollouts, events)
+  --kubelet-tick MS      simulated duration of one step of a pod's life: pull, start, a Job's run (default 200)
 
 Fault injection (rates are shares between 0 and 1; all off by default):
   --fault-error-rate R       requests answered 500 or 503
