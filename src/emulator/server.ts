@@ -14,6 +14,7 @@ import { openapiGroupVersion, openapiRoot } from './openapi.js';
 import type { Json } from './patch/merge.js';
 import { matches, parseSelector, SelectorError } from './selectors.js';
 import { resourceKey, type Obj, type StoreEvent } from './store.js';
+import { JsonText, listJson, watchEventJson } from './encode.js';
 
 export interface RequestLogEntry {
   readonly time: string;
@@ -68,7 +69,7 @@ function route(parts: string[]): Route | undefined {
 
 function send(res: ServerResponse, code: number, body: unknown): void {
   res.writeHead(code, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
-  res.end(JSON.stringify(body));
+  res.end(body instanceof JsonText ? body.text : JSON.stringify(body));
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -204,8 +205,10 @@ export class EmulatorServer {
     if (r.sub === 'scale') return this.scale(req, t, r.name as string, method, opts);
     if (method === 'GET' && r.name) return this.api.get(t, r.name);
     if (method === 'GET') {
-      const { items, resourceVersion } = this.api.list(t, q.get('labelSelector'), q.get('fieldSelector'));
-      return { kind: `${t.type.kind}List`, apiVersion: t.type.group ? `${t.type.group}/${t.type.version}` : t.type.version, metadata: { resourceVersion }, items };
+      const limit = q.get('limit');
+      const list = this.api.list(t, q.get('labelSelector'), q.get('fieldSelector'), { limit: limit === null ? undefined : Number(limit), continue: q.get('continue') ?? undefined, resourceVersion: q.get('resourceVersion') ?? undefined, resourceVersionMatch: q.get('resourceVersionMatch') ?? undefined });
+      const metadata = { resourceVersion: list.resourceVersion, continue: list.continue, remainingItemCount: list.remainingItemCount };
+      return listJson({ kind: `${t.type.kind}List`, apiVersion: t.type.group ? `${t.type.group}/${t.type.version}` : t.type.version, metadata }, list.items);
     }
     if (method === 'DELETE' && r.name) return this.api.delete(t, r.name, opts);
     const mediaType = (req.headers['content-type'] ?? 'application/json').split(';')[0].trim();
@@ -261,13 +264,13 @@ export class EmulatorServer {
     const fields = parseSelector(q.get('fieldSelector'));
     const key = resourceKey(t.type);
     const ns = t.type.namespaced ? t.namespace : undefined;
-    const wanted = (e: StoreEvent) => e.resource === key && (!ns || e.object.metadata.namespace === ns) && matches(labels, e.object.metadata.labels ?? {}) && matches(fields, selectableFields(e.object));
+    const wanted = (e: StoreEvent) => e.resource === key && (!ns || e.object.metadata.namespace === ns) && matches(labels, e.object.metadata.labels ?? {}) && (!fields.length || matches(fields, selectableFields(e.object)));
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
     // Clients wait for the headers before reading events; send them now, not with the first event.
     res.flushHeaders();
     // Between end() and 'finish' a store event or bookmark may still come: writing then would error.
     const send = (line: unknown) => !res.writableEnded && res.write(JSON.stringify(line) + '\n');
-    const write = (e: StoreEvent) => send({ type: e.type, object: this.api.present(t.type, e.object) });
+    const write = (e: StoreEvent) => !res.writableEnded && res.write(watchEventJson(e.type, this.api.present(t.type, e.object)));
     const rv = q.get('resourceVersion');
     // Watch-list (client-go WatchListClient): current state as ADDED, then a BOOKMARK marking the end.
     const initial = q.get('sendInitialEvents') === 'true';
@@ -289,7 +292,8 @@ export class EmulatorServer {
       bookmark.metadata.annotations = { 'k8s.io/initial-events-end': 'true' };
       res.write(JSON.stringify({ type: 'BOOKMARK', object: bookmark }) + '\n');
     }
-    const stop = this.api.store.watch((e) => wanted(e) && write(e));
+    // Indexed by resource and namespace: an event costs nothing for the watches of other ones.
+    const stop = this.api.store.watch((e) => wanted(e) && write(e), { resource: key, namespace: ns });
     this.watches.add(res);
     const timeout = Number(q.get('timeoutSeconds') ?? '0');
     const timer = timeout > 0 ? setTimeout(() => res.end(), timeout * 1000) : undefined;
