@@ -215,7 +215,7 @@ export class EmulatorServer {
     // Only JSON and YAML bodies: protobuf/CBOR clients get 415 and fall back to JSON (client-go).
     if (/protobuf|cbor/.test(mediaType)) throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
     const text = await readBody(req);
-    const body = (text.trim() ? parseYaml(text) : {}) as Json;
+    const body = parseBody(text);
     if (method === 'POST') return this.api.create(t, body as unknown as Obj, { ...opts, fieldManager: opts.fieldManager ?? userAgentManager(req) });
     if (method === 'PUT' && r.name) return this.api.update(t, r.name, body as unknown as Obj, { ...opts, fieldManager: opts.fieldManager ?? userAgentManager(req) });
     if (method === 'PATCH' && r.name) {
@@ -318,6 +318,19 @@ function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof SelectorError) return new ApiError(400, 'BadRequest', err.message);
   return new ApiError(500, 'InternalError', err instanceof Error ? err.message : String(err));
+}
+
+/** A request body: JSON (nearly every client, and much faster to parse), else YAML. */
+function parseBody(text: string): Json {
+  if (!text.trim()) return {};
+  if (/^\s*[{[]/.test(text)) {
+    try {
+      return JSON.parse(text) as Json;
+    } catch {
+      // Not JSON after all (YAML flow style): the YAML parser reads it or reports why not.
+    }
+  }
+  return parseYaml(text) as Json;
 }
 
 /** The default field manager, derived from the user agent as the API server does (`kubectl` → `kubectl`). */
