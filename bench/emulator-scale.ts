@@ -11,7 +11,7 @@
  *  - peak RSS of the emulator process (VmHWM);
  *  - watch fan-out: time to deliver one event to its watch alone, and with 200 open watches on
  *    another resource or on the same resource in other namespaces.
- *   node dist/bench/emulator-scale.js [--deployments 4000] [--per-namespace 10] [--clients 8] [--idle-seconds 30] [--watches 200]
+ *   node dist/bench/emulator-scale.js [--deployments 4000] [--per-namespace 10] [--clients 8] [--idle-seconds 30] [--watches 200] [--no-kubelet]
  * SLUICE_BENCH_EMULATOR_NODE_ARGS (e.g. `--cpu-prof`) passes arguments to the emulator's node.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
@@ -41,11 +41,11 @@ function median(xs: number[]): number {
 }
 
 /** Starts `sluice emulator` as a child process; resolves with it and its URL once it listens. */
-function startEmulatorProcess(kubeconfig: string): Promise<{ child: ChildProcess; url: string }> {
+function startEmulatorProcess(kubeconfig: string, kubelet: boolean): Promise<{ child: ChildProcess; url: string }> {
   const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'main.js');
   // e.g. SLUICE_BENCH_EMULATOR_NODE_ARGS=--cpu-prof to profile the emulator under this load.
   const nodeArgs = (process.env.SLUICE_BENCH_EMULATOR_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, main, 'emulator', '--port', '0', '--kubeconfig-out', kubeconfig, '--simulate-kubelet'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeArgs, main, 'emulator', '--port', '0', '--kubeconfig-out', kubeconfig, ...(kubelet ? ['--simulate-kubelet'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     child.stdout?.once('data', (d: Buffer) => {
       const m = /listening on (\S+)/.exec(d.toString());
@@ -199,7 +199,10 @@ async function main(): Promise<void> {
   const nWatches = arg('watches', 200);
   const dir = await mkdtemp(join(tmpdir(), 'sluice-emulator-bench-'));
   const kubeconfig = join(dir, 'kubeconfig');
-  const { child, url } = await startEmulatorProcess(kubeconfig);
+  // --no-kubelet: the API alone (store, lists, watches), nothing advances status.
+  const kubelet = !process.argv.includes('--no-kubelet');
+  const { child, url } = await startEmulatorProcess(kubeconfig, kubelet);
+  console.log(`emulator: kubelet simulation ${kubelet ? 'on' : 'off'}`);
   const pid = child.pid as number;
   const ticks = Number((await exec('getconf', ['CLK_TCK'])).stdout.trim()) || 100;
   try {
@@ -216,15 +219,15 @@ async function main(): Promise<void> {
 
     // 2. all Deployments Available
     let ready = 0;
-    const deadline = lastWrite + 600_000;
-    while (performance.now() < deadline) {
+    const deadline = lastWrite + (kubelet ? 600_000 : 0);
+    while (kubelet && performance.now() < deadline) {
       const { body } = await getJson<DeploymentList>(`${url}/apis/apps/v1/deployments`);
       ready = body.items.filter(available).length;
       if (ready === nDeployments) break;
       await sleep(500);
     }
     const converged = performance.now() - lastWrite;
-    console.log(ready === nDeployments ? `all ${nDeployments} Deployments Available: ${seconds(converged)} after the last write` : `Deployments Available: only ${ready} of ${nDeployments} after ${seconds(converged)}`);
+    if (kubelet) console.log(ready === nDeployments ? `all ${nDeployments} Deployments Available: ${seconds(converged)} after the last write` : `Deployments Available: only ${ready} of ${nDeployments} after ${seconds(converged)}`);
     let total = 0;
     const counts: string[] = [];
     for (const path of COUNTED) {
