@@ -29,6 +29,11 @@ export interface CompareContext {
   readonly views: Map<unknown, Container>;
   /** Paths whose differences an ignoreDifferences rule drops (fields owned by an ignored manager). */
   readonly ignored: (steps: readonly Step[]) => boolean;
+  /**
+   * Removals come from a previous applier's last-applied configuration (an adopted object), not
+   * from sluice's own Apply entry: like Argo CD's three-way diff, whoever else wrote the field does not keep it.
+   */
+  readonly fromLastApplied?: boolean;
 }
 
 /** Parents whose values are resource quantities (resources.requests/limits, quota hard, capacity…). */

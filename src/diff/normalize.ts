@@ -85,3 +85,20 @@ export function rulesFor(obj: KubeObject, rules: readonly IgnoreDifference[]): I
 export function removeIgnoredPointers(doc: Doc, rules: readonly IgnoreDifference[]): void {
   for (const r of rules) for (const p of r.jsonPointers ?? []) removeAt(doc, p);
 }
+
+/**
+ * A Secret value `""` in git equals a missing or null live value (the API server stores empty
+ * bytes, which read back as null or not at all; Argo CD normalises the same way, argo-cd#943 and
+ * #5584). Drops such pairs from both documents (mutating them), before they are masked.
+ */
+export function dropEmptySecretValues(desired: Doc, live: Doc): void {
+  if (!isSecret(desired) || !isMap(desired.data)) return;
+  const liveData = isMap(live.data) ? live.data : {};
+  for (const [k, v] of Object.entries(desired.data)) {
+    if (v !== '') continue;
+    const l = liveData[k];
+    if (l !== undefined && l !== null && l !== '') continue;
+    delete desired.data[k];
+    delete liveData[k];
+  }
+}

@@ -15,7 +15,7 @@ type ViewRef = () => Container | undefined;
  * when another manager co-owns it (server-side apply keeps a field any manager still owns).
  */
 function wouldRemove(ctx: CompareContext, steps: readonly Step[]): boolean {
-  return !ctx.ignored(steps) && ownersOf(ctx.managed, steps).every((m) => m === ctx.manager);
+  return !ctx.ignored(steps) && (ctx.fromLastApplied === true || ownersOf(ctx.managed, steps).every((m) => m === ctx.manager));
 }
 
 /** A lazily created child container of the view, for owned fields under a subtree desired dropped. */

@@ -17,6 +17,7 @@ import { errorText } from '../common/error-text.js';
 import { crdVersionSchema } from './validation/crd.js';
 import type { SchemaNode } from './validation/schema.js';
 import { decode, defaultCustom, validate, type ValidationRequest } from './validation/validate.js';
+import { encodeContinue, planList, type ListQuery } from './paging.js';
 
 export type PatchType = 'merge' | 'json' | 'strategic' | 'apply';
 
@@ -75,6 +76,14 @@ function specOf(o: Obj): string {
   return JSON.stringify(rest);
 }
 
+export interface ListResult {
+  readonly items: Obj[];
+  readonly resourceVersion: string;
+  /** Set when more items follow this page. */
+  readonly continue?: string;
+  readonly remainingItemCount?: number;
+}
+
 export class Api {
   /** Deletes by propagation policy (the garbage collector, controllers/gc.ts) when one runs. */
   deleter?: (resource: string, o: Obj, policy?: WriteOptions['propagationPolicy']) => Obj;
@@ -109,19 +118,24 @@ export class Api {
     return this.present(t.type, o);
   }
 
-  list(t: Target, labelSelector?: string | null, fieldSelector?: string | null): { items: Obj[]; resourceVersion: string } {
+  /** A list, or one page of it (`query.limit` / `query.continue`), filtered by label and field selectors. */
+  list(t: Target, labelSelector?: string | null, fieldSelector?: string | null, query: ListQuery = {}): ListResult {
     const labels = parseSelector(labelSelector);
     const fields = parseSelector(fieldSelector);
-    const items = this.store
-      .list(this.key(t.type), t.type.namespaced ? t.namespace : undefined)
-      .filter((o) => matches(labels, o.metadata.labels ?? {}) && matches(fields, selectableFields(o)))
-      .map((o) => this.present(t.type, o));
-    return { items, resourceVersion: String(this.store.revision) };
+    const plan = planList(query, this.store.revision, this.store.compactedRevision);
+    const filter = labels.length || fields.length ? (o: Obj) => matches(labels, o.metadata.labels ?? {}) && (!fields.length || matches(fields, selectableFields(o))) : undefined;
+    const page = this.store.page(this.key(t.type), { namespace: t.type.namespaced ? t.namespace : undefined, after: plan.after, limit: plan.limit, filter });
+    const items = page.items.map((o) => this.present(t.type, o));
+    const resourceVersion = String(plan.rv);
+    if (page.next === undefined) return { items, resourceVersion };
+    return { items, resourceVersion, continue: encodeContinue({ rv: plan.rv, after: page.next }), remainingItemCount: page.remaining };
   }
 
-  /** The object as served at the requested version. */
+  /** The object as served at the requested version (the stored one itself when that is its version: stored objects are never changed in place). */
   present(t: ResourceType, o: Obj): Obj {
-    return { ...o, apiVersion: groupVersion(t), kind: t.kind };
+    const apiVersion = groupVersion(t);
+    if (o.apiVersion === apiVersion && o.kind === t.kind) return o;
+    return { ...o, apiVersion, kind: t.kind };
   }
 
   private validate(t: Target, body: Obj, name?: string): void {

@@ -10,6 +10,7 @@ import { ADMIN_PREFIX, handleAdmin } from './admin.js';
 import { ApiError } from './errors.js';
 import { FaultInjector, type FaultAnswer } from './faults.js';
 import { readObject, writeObject } from './media.js';
+import { prefersProtobuf } from './protobuf/index.js';
 import { openapiGroupVersion, openapiRoot } from './openapi.js';
 import { parseFieldValidation } from './validation/validate.js';
 import type { Json } from './patch/merge.js';
@@ -17,6 +18,7 @@ import { matches, parseSelector, SelectorError } from './selectors.js';
 import { resourceKey, type Obj, type StoreEvent } from './store.js';
 import { asTable, tableVersion, type TableRequest } from './tables/serve.js';
 import { errorText } from '../common/error-text.js';
+import { listJson, ObjectList, watchEventJson } from './encode.js';
 
 export interface RequestLogEntry {
   readonly time: string;
@@ -70,7 +72,12 @@ function route(parts: string[]): Route | undefined {
 }
 
 function send(res: ServerResponse, code: number, body: unknown, accept?: string): void {
-  writeObject(res, code, body, accept);
+  if (body instanceof ObjectList && !prefersProtobuf(accept)) {
+    res.writeHead(code, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+    res.end(listJson(body.head, body.items).text);
+    return;
+  }
+  writeObject(res, code, body instanceof ObjectList ? body.toObject() : body, accept);
 }
 
 export interface EmulatorServerOptions {
@@ -133,7 +140,7 @@ export class EmulatorServer {
       entry.code = req.method === 'POST' ? 201 : 200;
       if (q.get('dryRun') !== 'All' && (req.method === 'POST' || (req.method === 'PATCH' && !existed && !r.sub))) entry.created = true;
       // A Table is JSON whatever else the client accepts, as the API server answers it.
-      send(res, entry.code, table ? asTable(this.api.store, type, result as Obj, table) : result, table ? undefined : req.headers.accept);
+      send(res, entry.code, table ? asTable(this.api.store, type, result instanceof ObjectList ? result.toObject() : (result as Obj), table) : result, table ? undefined : req.headers.accept);
     } catch (err) {
       const e = toApiError(err);
       entry.code = e.status;
@@ -212,8 +219,10 @@ export class EmulatorServer {
     if (r.sub === 'scale') return this.scale(req, t, r.name as string, method, opts);
     if (method === 'GET' && r.name) return this.api.get(t, r.name);
     if (method === 'GET') {
-      const { items, resourceVersion } = this.api.list(t, q.get('labelSelector'), q.get('fieldSelector'));
-      return { kind: `${t.type.kind}List`, apiVersion: t.type.group ? `${t.type.group}/${t.type.version}` : t.type.version, metadata: { resourceVersion }, items };
+      const limit = q.get('limit');
+      const list = this.api.list(t, q.get('labelSelector'), q.get('fieldSelector'), { limit: limit === null ? undefined : Number(limit), continue: q.get('continue') ?? undefined, resourceVersion: q.get('resourceVersion') ?? undefined, resourceVersionMatch: q.get('resourceVersionMatch') ?? undefined });
+      const metadata = { resourceVersion: list.resourceVersion, continue: list.continue, remainingItemCount: list.remainingItemCount };
+      return new ObjectList({ kind: `${t.type.kind}List`, apiVersion: t.type.group ? `${t.type.group}/${t.type.version}` : t.type.version, metadata }, list.items);
     }
     if (method === 'DELETE' && r.name) {
       const options = (await readObject(req, { apiVersion: 'meta.k8s.io/v1', kind: 'DeleteOptions' })).value as DeleteBody;
@@ -254,15 +263,16 @@ export class EmulatorServer {
     const fields = parseSelector(q.get('fieldSelector'));
     const key = resourceKey(t.type);
     const ns = t.type.namespaced ? t.namespace : undefined;
-    const wanted = (e: StoreEvent) => e.resource === key && (!ns || e.object.metadata.namespace === ns) && matches(labels, e.object.metadata.labels ?? {}) && matches(fields, selectableFields(e.object));
+    const wanted = (e: StoreEvent) => e.resource === key && (!ns || e.object.metadata.namespace === ns) && matches(labels, e.object.metadata.labels ?? {}) && (!fields.length || matches(fields, selectableFields(e.object)));
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
     // Clients wait for the headers before reading events; send them now, not with the first event.
     res.flushHeaders();
     // Between end() and 'finish' a store event or bookmark may still come: writing then would error.
     const send = (line: unknown) => !res.writableEnded && res.write(JSON.stringify(line) + '\n');
     const present = (o: Obj) => this.api.present(t.type, o);
-    // A Table watch gets each object as a Table of one row, as the API server sends it.
-    const write = (e: StoreEvent) => send({ type: e.type, object: table ? asTable(this.api.store, t.type, present(e.object), { ...table, now: Date.now() }) : present(e.object) });
+    // A Table watch gets each object as a Table of one row, as the API server sends it; other
+    // watches reuse each object's JSON text.
+    const write = (e: StoreEvent) => (table ? send({ type: e.type, object: asTable(this.api.store, t.type, present(e.object), { ...table, now: Date.now() }) }) : !res.writableEnded && res.write(watchEventJson(e.type, present(e.object))));
     const rv = q.get('resourceVersion');
     // Watch-list (client-go WatchListClient): current state as ADDED, then a BOOKMARK marking the end.
     const initial = q.get('sendInitialEvents') === 'true';
@@ -284,7 +294,8 @@ export class EmulatorServer {
       bookmark.metadata.annotations = { 'k8s.io/initial-events-end': 'true' };
       res.write(JSON.stringify({ type: 'BOOKMARK', object: bookmark }) + '\n');
     }
-    const stop = this.api.store.watch((e) => wanted(e) && write(e));
+    // Indexed by resource and namespace: an event costs nothing for the watches of other ones.
+    const stop = this.api.store.watch((e) => wanted(e) && write(e), { resource: key, namespace: ns });
     this.watches.add(res);
     const timeout = Number(q.get('timeoutSeconds') ?? '0');
     const timer = timeout > 0 ? setTimeout(() => res.end(), timeout * 1000) : undefined;

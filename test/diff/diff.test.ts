@@ -99,6 +99,11 @@ describe('diff/diff diffSets', () => {
     assert.deepEqual(ambiguous.objects.map((o) => o.status), ['Missing', 'Extra', 'Extra']);
   });
 
+  it('pairs a cluster-scoped object whose manifest names a namespace with the live one, under its cluster-scoped subject', () => {
+    const got = diffSets([load('cluster-scoped-namespace-config.yaml')], [load('cluster-scoped-namespace-live.yaml')]);
+    assert.deepEqual(got.objects.map((o) => [o.subject, o.status]), [['ClusterRole/shop-reader', 'Synced']]);
+  });
+
   it('ignores apiVersion when pairing (apps/v1beta2 and apps/v1 are one object)', () => {
     const old = { ...load('server-defaults-config.yaml'), apiVersion: 'apps/v1beta2' };
     const got = diffSets([old], [load('server-defaults-live.yaml')]);
