@@ -1,6 +1,6 @@
 /**
  * The third-party packages the renderer needs only for some functions (certificates, schemas,
- * bcrypt, TOML, regular expressions), loaded on first use: a render that never calls them — most
+ * bcrypt, TOML, regular expressions, dependency version ranges), loaded on first use: a render that never calls them — most
  * renders, and every `sluice render --help` — does not pay for loading them, which in a
  * short-lived process costs more than the render itself.
  */
@@ -10,6 +10,7 @@ import type * as AjvModule from 'ajv';
 import type bcryptjs from 'bcryptjs';
 import type * as toml from 'smol-toml';
 import type * as re2js from 're2js';
+import type semver from 'semver';
 
 const require = createRequire(import.meta.url);
 
@@ -23,3 +24,4 @@ export const ajvModule = once(() => require('ajv') as typeof AjvModule);
 export const bcrypt = once(() => require('bcryptjs') as typeof bcryptjs);
 export const smolToml = once(() => require('smol-toml') as typeof toml);
 export const re2 = once(() => require('re2js') as typeof re2js);
+export const npmSemver = once(() => require('semver') as typeof semver);

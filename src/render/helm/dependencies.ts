@@ -5,13 +5,14 @@
  * read from the child's `exports`, and the child/parent form) are merged under the parent's own
  * values (ProcessDependenciesWithMerge, as `helm template` calls it).
  */
-import semver from 'semver';
+import { npmSemver } from '../packages.js';
 import type { GoMap } from '../gotemplate/value.js';
 import type { Chart, Dependency } from './chart.js';
 import { coalesceTables, coalesceValues, deepCopy, mergeValues, pathToMap, pathValue, table } from './coalesce.js';
 
 /** chartutil.IsCompatibleRange with Masterminds/semver constraint syntax mapped onto npm's. */
 export function isCompatibleRange(constraint: string, version: string): boolean {
+  const semver = npmSemver();
   const v = semver.coerce(version, { loose: true }) && semver.valid(version, { loose: true });
   if (!v || constraint.trim() === '') return false;
   const range = constraint.replace(/,\s*/g, ' ').replace(/\bx\b/gi, '*');
