@@ -48,6 +48,13 @@ describe('emulator/chunking', function () {
     });
   }
 
+  // kubectl's default output asks for a server-side Table: its ListMeta must carry the paging too.
+  it('kubectl get cm -A --chunk-size=2 with the server-side table prints every ConfigMap', async () => {
+    const { stdout } = await exec(kubectlPath(), ['--kubeconfig', kubeconfig, 'get', 'cm', '-A', '--chunk-size=2', '--no-headers']);
+    const rows = stdout.trim().split('\n').map((l) => l.trim().split(/\s+/).slice(0, 2).join('/'));
+    assert.deepEqual(rows, ['alpha/a', 'alpha/c', 'default/x', 'zeta/a', 'zeta/b']);
+  });
+
   it('keeps serving the next page when objects change between pages', async () => {
     const get = async (q: string) => (await (await fetch(`${emu.url}/api/v1/configmaps?${q}`)).json()) as { metadata: { continue?: string; remainingItemCount?: number }; items: Obj[] };
     const first = await get('limit=2');

@@ -5,7 +5,7 @@
 import type { ResourceType } from '../registry.js';
 import type { Obj, Store } from '../store.js';
 import { printerFor } from './printers.js';
-import { includeObject, toTable, type Table, type TableVersion } from './table.js';
+import { includeObject, toTable, type ListMeta, type Table, type TableVersion } from './table.js';
 
 export { tableVersion, type TableVersion } from './table.js';
 
@@ -22,9 +22,9 @@ function printer(store: Store, type: ResourceType) {
 }
 
 /** A single object or a `…List` (with `items`) as a Table. */
-export function asTable(store: Store, type: ResourceType, body: Obj | { items: Obj[]; metadata?: { resourceVersion?: string } }, req: TableRequest): Table {
+export function asTable(store: Store, type: ResourceType, body: Obj | { items: Obj[]; metadata?: ListMeta }, req: TableRequest): Table {
   const list = 'items' in body && Array.isArray(body.items);
   const objects = list ? (body.items as Obj[]) : [body as Obj];
-  const resourceVersion = list ? body.metadata?.resourceVersion : (body as Obj).metadata.resourceVersion;
-  return toTable(printer(store, type), objects, { version: req.version, include: includeObject(req.query.get('includeObject')), resourceVersion, now: req.now, noHeaders: req.query.get('noHeaders') === 'true' });
+  const meta: ListMeta = list ? (body.metadata ?? {}) : { resourceVersion: (body as Obj).metadata.resourceVersion };
+  return toTable(printer(store, type), objects, { version: req.version, include: includeObject(req.query.get('includeObject')), resourceVersion: meta.resourceVersion, continue: meta.continue, remainingItemCount: meta.remainingItemCount, now: req.now, noHeaders: req.query.get('noHeaders') === 'true' });
 }

@@ -39,6 +39,13 @@ export interface Printer {
 export type TableVersion = 'v1' | 'v1beta1';
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
 
+/** A list's metadata (meta/v1 ListMeta) as a Table carries it. */
+export interface ListMeta {
+  resourceVersion?: string;
+  continue?: string;
+  remainingItemCount?: number;
+}
+
 export interface TableRow {
   cells: Cell[];
   conditions?: RowCondition[];
@@ -48,7 +55,7 @@ export interface TableRow {
 export interface Table {
   kind: 'Table';
   apiVersion: string;
-  metadata: { resourceVersion?: string };
+  metadata: ListMeta;
   columnDefinitions: Column[];
   rows: TableRow[];
 }
@@ -86,6 +93,9 @@ export interface TableOptions {
   readonly version: TableVersion;
   readonly include: IncludeObject;
   readonly resourceVersion?: string;
+  /** A chunked list's paging: the Table carries it as the list would, so clients fetch the next chunk. */
+  readonly continue?: string;
+  readonly remainingItemCount?: number;
   readonly now: number;
   /** `noHeaders` of TableOptions: rows without column definitions. */
   readonly noHeaders?: boolean;
@@ -96,7 +106,11 @@ export function toTable(printer: Printer, objects: readonly Obj[], opts: TableOp
   return {
     kind: 'Table',
     apiVersion: `meta.k8s.io/${opts.version}`,
-    metadata: opts.resourceVersion !== undefined ? { resourceVersion: opts.resourceVersion } : {},
+    metadata: {
+      ...(opts.resourceVersion !== undefined ? { resourceVersion: opts.resourceVersion } : {}),
+      ...(opts.continue ? { continue: opts.continue } : {}),
+      ...(opts.remainingItemCount !== undefined ? { remainingItemCount: opts.remainingItemCount } : {}),
+    },
     columnDefinitions: opts.noHeaders ? [] : [...printer.columns],
     rows: objects.map((o) => {
       const row: TableRow = { cells: printer.cells(o, ctx) };
