@@ -6,7 +6,7 @@
  * - Pull request: `POST {api}/repos/{owner}/{repo}/pulls` `{title, head, base, body}`,
  *   `Authorization: token`; answer `html_url`, `number`.
  */
-import { equal, hmacHex, num, rec, refPush, strs } from './payload.js';
+import { equal, githubStylePushes, hmacHex, num } from './payload.js';
 import type { Forge } from './types.js';
 
 export const gitea: Forge<'gitea'> = {
@@ -16,11 +16,7 @@ export const gitea: Forge<'gitea'> = {
   detect: (header) => Boolean(header('x-gitea-event') || header('x-forgejo-event')),
   event: (header) => header('x-gitea-event') ?? header('x-forgejo-event') ?? '',
   verify: (header, body, secret) => equal((header('x-gitea-signature') ?? header('x-forgejo-signature') ?? '').toLowerCase(), hmacHex(secret, body)),
-  pushes(event, body) {
-    if (event !== 'push') return undefined;
-    const repo = rec(body.repository);
-    return refPush(strs(repo.clone_url, repo.ssh_url, repo.html_url), body);
-  },
+  pushes: githubStylePushes,
   pullRequest: (api, repo, token, pr) => ({
     url: `${api}/repos/${repo}/pulls`,
     headers: { authorization: `token ${token}` },

@@ -5,7 +5,7 @@
  * - Pull request: `POST {api}/repos/{owner}/{repo}/pulls` `{title, head, base, body}`,
  *   `Authorization: Bearer`; answer `html_url`, `number`.
  */
-import { equal, hmacHex, num, rec, refPush, strs } from './payload.js';
+import { equal, githubStylePushes, hmacHex, num } from './payload.js';
 import type { Forge } from './types.js';
 
 export const github: Forge<'github'> = {
@@ -15,11 +15,7 @@ export const github: Forge<'github'> = {
   detect: (header) => Boolean(header('x-github-event')),
   event: (header) => header('x-github-event') ?? '',
   verify: (header, body, secret) => equal(header('x-hub-signature-256') ?? '', `sha256=${hmacHex(secret, body)}`),
-  pushes(event, body) {
-    if (event !== 'push') return undefined;
-    const repo = rec(body.repository);
-    return refPush(strs(repo.clone_url, repo.ssh_url, repo.html_url), body);
-  },
+  pushes: githubStylePushes,
   pullRequest: (api, repo, token, pr) => ({
     url: `${api}/repos/${repo}/pulls`,
     headers: { authorization: `Bearer ${token}`, accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28' },

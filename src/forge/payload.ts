@@ -34,3 +34,10 @@ export function refPush(urls: string[], body: Record<string, unknown>): GitPush[
   const after = typeof body.after === 'string' && !ZERO.test(body.after) ? body.after : undefined;
   return [{ urls, branch, ...(after ? { sha: after } : {}) }];
 }
+
+/** A push in GitHub's payload shape (also Gitea's and Forgejo's): the repository's clone URLs and the ref. */
+export function githubStylePushes(event: string, body: Record<string, unknown>): GitPush[] | undefined {
+  if (event !== 'push') return undefined;
+  const repo = rec(body.repository);
+  return refPush(strs(repo.clone_url, repo.ssh_url, repo.html_url), body);
+}

@@ -5,40 +5,22 @@
  * be pulled (ImagePullBackOff, then the rollout fails at its progress deadline).
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
-import { kubectlPath } from '../support/tools.js';
+import { kubectlSession } from '../support/kubectl-session.js';
 
-const exec = promisify(execFile);
 const fixture = (name: string) => resolve('test/fixtures/emulator', name);
-
-interface Result { code: number; stdout: string; stderr: string }
 
 describe('emulator/kubectl-workloads', function () {
   this.timeout(60_000);
   let emu: Emulator;
   let kubeconfig: string;
 
-  async function kubectl(...args: string[]): Promise<Result> {
-    try {
-      const { stdout, stderr } = await exec(kubectlPath(), ['--kubeconfig', kubeconfig, ...args]);
-      return { code: 0, stdout, stderr };
-    } catch (err) {
-      const e = err as { code?: number; stdout?: string; stderr?: string };
-      if (typeof e.code !== 'number') throw err;
-      return { code: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-    }
-  }
-
-  async function ok(...args: string[]): Promise<string> {
-    const r = await kubectl(...args);
-    assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed: ${r.stderr}`);
-    return r.stdout;
-  }
+  // The session is made per call: the kubeconfig is written in before().
+  const kubectl = (...args: string[]) => kubectlSession(kubeconfig).run(...args);
+  const ok = (...args: string[]) => kubectlSession(kubeconfig).ok(...args);
 
   const podNames = async (app: string) => (await ok('get', 'pods', '-l', `app=${app}`, '-o', 'jsonpath={.items[*].metadata.name}')).split(' ').filter(Boolean).sort();
   const image = () => ok('get', 'deploy', 'shop', '-o', 'jsonpath={.spec.template.spec.containers[0].image}');

@@ -112,3 +112,16 @@ export function mutualPairs(graph: ReadonlyMap<string, ReadonlySet<string>>): st
   for (const [a, tos] of graph) for (const b of tos) if (a < b && graph.get(b)?.has(a)) pairs.push(`${a}↔${b}`);
   return pairs.sort();
 }
+
+/** Module graph of `files` (paths of .ts sources): each file → the files among them it imports. */
+export function moduleGraph(files: readonly string[], read: (file: string) => string = (f) => readFileSync(f, 'utf8')): Map<string, Set<string>> {
+  const known = new Set(files);
+  return new Map(
+    files.map((file) => {
+      const targets = importSpecifiers(read(file))
+        .filter((s) => s.startsWith('.'))
+        .map((s) => join(dirname(file), s.replace(/\.js$/, '.ts')));
+      return [file, new Set(targets.filter((t) => known.has(t)))];
+    }),
+  );
+}

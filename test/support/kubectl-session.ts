@@ -1,6 +1,7 @@
 /**
  * Runs the real kubectl against one kubeconfig, as the emulator's fidelity tests do: every run
- * is checked to print no warning, `ok` fails the test on a non-zero exit, `json` parses `-o json`.
+ * that succeeds is checked to print no warning (a refusal's text may say "warning" itself), `ok`
+ * fails the test on a non-zero exit, `json` parses `-o json`.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -30,7 +31,6 @@ export function kubectlSession(kubeconfig: string): KubectlSession {
     } catch (err) {
       const e = err as { code?: number; stdout?: string; stderr?: string };
       if (typeof e.code !== 'number') throw err;
-      assert.doesNotMatch(e.stderr ?? '', /warning/i, `kubectl ${args.join(' ')} warned: ${e.stderr}`);
       return { code: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
     }
   };

@@ -7,7 +7,7 @@
  */
 import type { Obj } from '../store.js';
 import { controllerOf, fnv32a, isActivePod, isPodReady, nameSuffix, objKey, rec, safeEncode, splitKey, stableJson, template, writeStatus, type Ctx, type J } from './context.js';
-import type { Controller, Queue } from './index.js';
+import type { Controller, Queue } from './controller.js';
 import { createPod, deletePod, freeName, podFromTemplate } from './pod-template.js';
 import { podOwnerKey } from './replicaset.js';
 import { fits } from './scheduler.js';

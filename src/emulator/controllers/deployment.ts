@@ -10,7 +10,7 @@
 import type { Obj, StoreEvent } from '../store.js';
 import { ApiError } from '../errors.js';
 import { conditionsWith, controllerOf, controllerRef, findCondition, fnv32a, objKey, rec, safeEncode, splitKey, stableJson, template, type Condition, type Ctx, type J } from './context.js';
-import type { Controller, Queue } from './index.js';
+import type { Controller, Queue } from './controller.js';
 
 const DEPLOYMENTS = 'apps/deployments';
 const REPLICASETS = 'apps/replicasets';

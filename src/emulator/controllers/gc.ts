@@ -11,7 +11,7 @@
  */
 import type { Obj, StoreEvent } from '../store.js';
 import { owners, refKey, parseRefKey, type Ctx, type Ref } from './context.js';
-import type { Controller, Queue } from './index.js';
+import type { Controller, Queue } from './controller.js';
 
 export type PropagationPolicy = 'Background' | 'Foreground' | 'Orphan';
 

@@ -20,28 +20,13 @@ import { replicaSetController } from './replicaset.js';
 import { scheduler } from './scheduler.js';
 import { serviceController } from './services.js';
 import { statefulSetController } from './statefulset.js';
+import type { Controller, Queue } from './controller.js';
 import { WorkQueue } from './queue.js';
 
 export { ManualClock, SystemClock, type Clock } from './clock.js';
 export type { PropagationPolicy } from './gc.js';
 
-export interface Queue {
-  add(key: string): void;
-  addAfter(key: string, ms: number): void;
-  /** Cancels a delayed add. */
-  forget(key: string): void;
-}
-
-export interface Controller {
-  readonly name: string;
-  /** By resource key (`group/plural`): the keys of this controller's objects a store event concerns. */
-  readonly watches: Record<string, (e: StoreEvent) => Iterable<string>>;
-  /** Sees every store event (the garbage collector). */
-  any?(e: StoreEvent): void;
-  sync(key: string): void;
-  /** Forgets in-memory state (the store was wiped). */
-  reset?(): void;
-}
+export type { Controller, Queue } from './controller.js';
 
 export interface ControllerOptions {
   readonly clock?: Clock;

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { Obj } from '../store.js';
 import { conditionsWith, controllerOf, isPodReady, objKey, podPhase, rec, splitKey, writeStatus, type Condition, type Ctx, type J } from './context.js';
-import type { Controller, Queue } from './index.js';
+import type { Controller, Queue } from './controller.js';
 import { createPod, freeName, podFromTemplate } from './pod-template.js';
 import { podOwnerKey } from './replicaset.js';
 

@@ -16,7 +16,7 @@ import { exitCode, pullFailure, pushFailure } from '../containers.js';
 import type { Obj, StoreEvent } from '../store.js';
 import { timestamp } from './clock.js';
 import { conditionsWith, isActivePod, objKey, rec, splitKey, type Condition, type Ctx, type J } from './context.js';
-import type { Controller, Queue } from './index.js';
+import type { Controller, Queue } from './controller.js';
 
 export const MAX_RESTARTS = 5;
 const BACKOFF_CAP_STEPS = 32;

@@ -7,7 +7,7 @@
  */
 import type { Obj, StoreEvent } from '../store.js';
 import { controllerOf, isActivePod, isPodAvailable, isPodReady, nameSuffix, objKey, rec, splitKey, findCondition, writeStatus, type Ctx, type J } from './context.js';
-import type { Controller, Queue } from './index.js';
+import type { Controller, Queue } from './controller.js';
 import { createPod, deletePod, freeName, podFromTemplate } from './pod-template.js';
 
 const REPLICASETS = 'apps/replicasets';

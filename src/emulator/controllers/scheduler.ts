@@ -6,7 +6,7 @@
  */
 import type { Obj, StoreEvent } from '../store.js';
 import { isActivePod, objKey, rec, splitKey, type Ctx, type J } from './context.js';
-import type { Controller } from './index.js';
+import type { Controller } from './controller.js';
 
 interface Requirement { key?: string; operator?: string; values?: string[] }
 

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Obj } from '../store.js';
 import { objKey, rec, splitKey, writeStatus, type Ctx, type J } from './context.js';
-import type { Controller } from './index.js';
+import type { Controller } from './controller.js';
 
 const SERVICES = '/services';
 const PVCS = '/persistentvolumeclaims';

@@ -8,7 +8,7 @@
 import type { Obj } from '../store.js';
 import { ApiError } from '../errors.js';
 import { controllerOf, controllerRef, fnv32a, isActivePod, isPodReady, objKey, rec, safeEncode, splitKey, stableJson, template, writeStatus, type Ctx, type J } from './context.js';
-import type { Controller, Queue } from './index.js';
+import type { Controller, Queue } from './controller.js';
 import { createPod, deletePod, podFromTemplate } from './pod-template.js';
 import { podOwnerKey } from './replicaset.js';
 
