@@ -26,6 +26,7 @@ import { forgeToken } from '../forge/pull-request.js';
 import { Promoter } from '../promote/promoter.js';
 import { AutoPromoter } from '../promote/auto.js';
 import { startBuildRunner, type BuildRunnerOptions } from './builds.js';
+import { keptRecordPorts, type RecordLimits } from './records.js';
 
 export interface SluiceOptions {
   /** kubeconfig file; otherwise KUBECONFIG, in-cluster, ~/.kube/config. */
@@ -46,6 +47,8 @@ export interface SluiceOptions {
   readonly autoPromoteCheckMs?: number;
   /** This server's address as users reach it (log links in notifications); default its listen address. */
   readonly publicUrl?: string;
+  /** Builds and promotions kept per app in the state namespace; default 50 and 100. */
+  readonly records?: RecordLimits;
 }
 
 export function defaultSluiceOptions(repo: string, cacheDir: string): SluiceOptions {
@@ -118,8 +121,10 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
   const clusterFor = clusterFactory(options.kubeconfig, metrics);
   const controller = new Controller(options.controller, { sourceFor, clusterFor, status, metrics, log });
   let url = options.publicUrl ?? '';
+  // Promotions, auto-promotion memory and builds live in the state namespace of the default context.
+  const kept = keptRecordPorts(clusterFor(''), options.controller.stateNamespace, log, options.records);
   const { runner: builds, bump, writer } = startBuildRunner(
-    { controller, cluster: clusterFor(''), repo: options.controller.repo, branch: options.controller.branch, cacheDir: options.cacheDir, credentials: credentials ?? null, metrics, log, apiUrl: () => url, pollIntervalMs: options.controller.pollIntervalMs },
+    { controller, cluster: clusterFor(''), repo: options.controller.repo, branch: options.controller.branch, cacheDir: options.cacheDir, credentials: credentials ?? null, metrics, log, apiUrl: () => url, pollIntervalMs: options.controller.pollIntervalMs, records: kept.builds },
     options.builds,
   );
   const tokens = options.tokens ?? loadTokens();
@@ -140,9 +145,12 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
     log,
     metrics,
     event: (e) => controller.recordEvent(e),
+    records: kept.promotions,
   });
-  const auto = new AutoPromoter({ revision: () => controller.revision(), status: (app, env) => status.get(app, env), promote: (req) => promotions.promote(req), log });
-  const autoTimer = setInterval(() => void auto.tick(Date.now()), options.autoPromoteCheckMs ?? 15_000);
+  const auto = new AutoPromoter({ revision: () => controller.revision(), status: (app, env) => status.get(app, env), promote: (req) => promotions.promote(req), log, records: kept.autoPromotion });
+  // The same check keeps promotion states (merged, synced) in the cluster and retries a failed write.
+  const autoTimer = setInterval(() => void auto.tick(Date.now()).then(() => promotions.persist()), options.autoPromoteCheckMs ?? 15_000);
+  void promotions.restore();
   autoTimer.unref();
   const app = createApp({ tokens, status, metrics, ready: () => controller.ready, releases: controller, ops: controller, bumps: manualBumps(controller, bump), promotions, builds, images: builds, gitPushes, webhookSecrets, log });
   const http = createHttpServer(app);
