@@ -22,6 +22,8 @@ Flags:
   --cache-dir DIR          git object cache                     (default ~/.cache/sluice/git)
   --log-level LEVEL        debug, info, warn, error        (default info, or SLUICE_LOG_LEVEL)
   --public-url URL         this server as users reach it, for log links in build notifications
+  --keep-builds N          builds kept per app in the state namespace, 0 all     (default 50)
+  --keep-promotions N      promotions kept per app in the state namespace, 0 all (default 100)
                            (default $SLUICE_PUBLIC_URL, else the listen address)
 
 Git credentials come from SLUICE_GIT_TOKEN, SLUICE_GIT_USERNAME/SLUICE_GIT_PASSWORD or a mounted
@@ -41,6 +43,8 @@ const FLAGS = {
   'cache-dir': {},
   'log-level': {},
   'public-url': {},
+  'keep-builds': {},
+  'keep-promotions': {},
 };
 
 function positiveInt(text: string | undefined, name: string, fallback: number): number {
@@ -52,6 +56,7 @@ function positiveInt(text: string | undefined, name: string, fallback: number): 
 
 export async function controllerOptionsFromArgs(argv: string[]): Promise<SluiceOptions> {
   const { defaultSluiceOptions } = await import('../../runtime/sluice.js');
+  const { defaultRecordLimits } = await import('../../runtime/records.js');
   const args = parseArgs(argv, FLAGS);
   const repo = flag(args, 'repo');
   if (!repo) throw new UsageError('--repo is required');
@@ -66,6 +71,10 @@ export async function controllerOptionsFromArgs(argv: string[]): Promise<SluiceO
     ...(publicUrl ? { publicUrl: publicUrl.replace(/\/+$/, '') } : {}),
     kubeconfig: flag(args, 'kubeconfig'),
     port: positiveInt(flag(args, 'port'), 'port', base.port),
+    records: {
+      buildsPerApp: positiveInt(flag(args, 'keep-builds'), 'keep-builds', defaultRecordLimits().buildsPerApp),
+      promotionsPerApp: positiveInt(flag(args, 'keep-promotions'), 'keep-promotions', defaultRecordLimits().promotionsPerApp),
+    },
     logLevel: level,
     controller: {
       ...base.controller,
