@@ -72,9 +72,14 @@ export class RecordStore {
   async save(records: readonly StateRecord[]): Promise<number> {
     const desired = new Map(newestPerApp(records, this.perApp).map((r) => [this.objectName(r.name), r]));
     let writes = 0;
+    const tooLarge: string[] = [];
     for (const [object, r] of desired) {
       if (this.written.get(object) === r.data) continue;
-      if (Buffer.byteLength(r.data) > MAX_RECORD_BYTES) throw new Error(`ConfigMap/${this.namespace}/${object}: record of ${Buffer.byteLength(r.data)} bytes exceeds ${MAX_RECORD_BYTES}`);
+      // One oversized record must not hold back the others: it is reported after them.
+      if (Buffer.byteLength(r.data) > MAX_RECORD_BYTES) {
+        tooLarge.push(`ConfigMap/${this.namespace}/${object}: record of ${Buffer.byteLength(r.data)} bytes exceeds ${MAX_RECORD_BYTES}`);
+        continue;
+      }
       if (!this.namespaceReady) {
         await this.client.ensureNamespace(this.namespace);
         this.namespaceReady = true;
@@ -89,6 +94,7 @@ export class RecordStore {
       this.written.delete(object);
       writes++;
     }
+    if (tooLarge.length > 0) throw new Error(tooLarge.join('; '));
     return writes;
   }
 

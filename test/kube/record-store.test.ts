@@ -47,6 +47,13 @@ describe('kube/record-store', () => {
     assert.ok(await c.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: NS, name: 'sluice-build.b3' }), 'the undecodable record is left for a person');
   });
 
+  it('reports an oversized record after writing the others', async () => {
+    const c = new MemoryCluster();
+    const s = new RecordStore(c, NS, 'build', 50);
+    await assert.rejects(s.save([rec('b1', 'web', 'x'.repeat(600 * 1024)), rec('b2', 'web')]), /sluice-build\.b1: record of 614400 bytes exceeds 524288/);
+    assert.deepEqual(writes(c), ['apply ConfigMap/sluice-build.b2']);
+  });
+
   it('throws on a failed write and writes it at the next save', async () => {
     const c = new MemoryCluster();
     let down = true;
