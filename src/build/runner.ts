@@ -182,14 +182,23 @@ export class BuildRunner {
     this.ports.metrics?.buildQueue.set({ state: 'running' }, builds.filter((b) => b.state === 'Running').length);
   }
 
+  /**
+   * Reads the kept builds again before the next round (a replica that takes over from another):
+   * builds it does not know are taken in, as after a restart.
+   */
+  reload(): void {
+    this.restored = false;
+    this.recoveredFrom = undefined;
+  }
+
   /** Reads the kept builds back; false while the store cannot be read (the next round tries again). */
   private async restore(): Promise<boolean> {
     const records = this.ports.records;
     if (!records) return (this.restored = true);
     try {
+      // A kept build wins over the one in memory: memory is older when another replica wrote it.
       for (const { build, extras } of await records.load()) {
-        if (this.queue.get(build.id)) continue;
-        this.queue.adopt(build);
+        this.queue.replace(build);
         this.extras.set(build.id, extras);
         const bumped = extras.bump?.state === 'committed' || extras.bump?.state === 'unchanged';
         if (bumped && (this.deployed.get(build.app) ?? -1) < build.queuedAt.getTime()) this.deployed.set(build.app, build.queuedAt.getTime());

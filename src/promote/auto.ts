@@ -77,12 +77,17 @@ export class AutoPromoter {
     return [...out.values()].map((m) => ({ ...m, done: m.done.slice(-DONE_KEPT) })).sort((a, b) => `${a.app}/${a.to}`.localeCompare(`${b.app}/${b.to}`));
   }
 
+  /** Reads the kept memory again at the next check (a replica that takes over from another). */
+  reload(): void {
+    this.restored = !this.deps.records;
+  }
+
   private async restore(): Promise<boolean> {
     if (this.restored || !this.deps.records) return true;
     try {
       for (const m of await this.deps.records.load()) {
         const key = `${m.app}/${m.healthy?.from}/${m.to}`;
-        if (m.healthy && !this.healthy.has(key)) this.healthy.set(key, { tag: m.healthy.tag, since: m.healthy.since });
+        if (m.healthy) this.healthy.set(key, { tag: m.healthy.tag, since: m.healthy.since });
         for (const tag of m.done) this.done.add(`${m.app}/${m.to}/${tag}`);
       }
       this.recordsError = undefined;

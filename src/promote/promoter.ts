@@ -96,13 +96,21 @@ export class Promoter {
     this.restored = !deps.records;
   }
 
+  /**
+   * Reads the kept promotions again at the next use (a replica that takes over from another): a
+   * kept record replaces the one in memory with its id, so ids count on from what the other wrote.
+   */
+  reload(): void {
+    this.restored = !this.deps.records;
+  }
+
   /** Reads the kept promotions back once; false while the store cannot be read. */
   async restore(): Promise<boolean> {
     if (this.restored || !this.deps.records) return true;
     try {
-      const known = new Set(this.records.map((r) => r.id));
-      const kept = (await this.deps.records.load()).filter((r) => !known.has(r.id));
-      this.records.unshift(...kept);
+      const kept = await this.deps.records.load();
+      const ids = new Set(kept.map((r) => r.id));
+      this.records.splice(0, this.records.length, ...this.records.filter((r) => !ids.has(r.id)), ...kept);
       this.records.sort((a, b) => a.id - b.id);
       this.nextId = Math.max(this.nextId, ...this.records.map((r) => r.id + 1));
       this.recordsError = undefined;

@@ -61,6 +61,8 @@ export interface RunningSluice {
   readonly status: StatusStore;
   readonly metrics: Metrics;
   readonly builds: BuildRunner;
+  /** Reads promotions, auto-promotion memory and builds from the cluster again (on taking over from another replica). */
+  reloadKeptRecords(): void;
   close(): Promise<void>;
 }
 
@@ -165,6 +167,12 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
     status,
     metrics,
     builds,
+    reloadKeptRecords() {
+      promotions.reload();
+      auto.reload();
+      builds.reload();
+      void promotions.restore();
+    },
     async close() {
       clearInterval(autoTimer);
       await builds.stop();

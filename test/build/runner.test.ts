@@ -262,6 +262,26 @@ describe('build/runner', () => {
     assert.equal(h.bumps.length, 1, 'the deployed build is not bumped again');
   });
 
+  it('a replica that takes over reads the builds another one kept, newer than its own', async () => {
+    const h = new Harness([spec('web')]);
+    h.records = keptRecordPorts(h.cluster, 'sluice-system', silentLogger).builds;
+    const standby = h.newRunner();
+    await standby.tick();
+    h.push('web', sha('a'));
+    h.records = keptRecordPorts(h.cluster, 'sluice-system', silentLogger).builds;
+    h.runner = h.newRunner();
+    await h.tick();
+    await standby.tick();
+    await h.finishJob('b1', true);
+    await h.tick(1_000);
+    const leader = h.runner.list();
+    assert.deepEqual(standby.list(), [], 'read once at its start');
+    standby.reload();
+    await standby.tick();
+    assert.deepEqual(standby.list(), leader);
+    assert.equal(h.bumps.length, 1);
+  });
+
   it('keeps every build in memory while the cluster refuses the records, and writes them once it takes them', async () => {
     const h = new Harness([spec('web')]);
     let down = false;

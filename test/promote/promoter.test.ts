@@ -69,6 +69,20 @@ describe('promote/promoter', () => {
     assert.equal(third.mode !== 'dry-run' && third.id, 3, 'ids go on from the kept ones');
   });
 
+  it('a replica that takes over reads the promotions another one kept and counts ids on from them', async () => {
+    const cluster = new MemoryCluster();
+    const kept = () => keptRecordPorts(cluster, 'sluice-system', silentLogger).promotions;
+    const standby = promoter({ dev: {}, test: {} }, {}, kept());
+    assert.equal(await standby.restore(), true);
+    const leader = promoter({ dev: {}, test: {} }, {}, kept());
+    await leader.promote({ app: 'web', to: 'test', by: 't' });
+    await leader.promote({ app: 'web', to: 'prod', by: 't' });
+    standby.reload();
+    const next = await standby.promote({ app: 'web', to: 'test', by: 't' });
+    assert.equal(next.mode !== 'dry-run' && next.id, 3);
+    assert.deepEqual(standby.list().map((r) => r.id), [3, 2, 1]);
+  });
+
   it('refuses to promote while the kept promotions cannot be read, and reads them at the next try', async () => {
     let down = true;
     const store = keptRecordPorts(new MemoryCluster(), 'sluice-system', silentLogger).promotions;
