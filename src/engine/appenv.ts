@@ -42,6 +42,8 @@ export interface AppEnvObjectStatus {
   /** Config repo commit of the last sync that ran (what the cluster runs); '' before any. */
   readonly runningRevision: string;
   readonly images: readonly string[];
+  /** The images short, for the IMAGES column: `name:tag` (or `name@sha256:…` cut), comma-separated. */
+  readonly imageSummary: string;
   /** Phase of the current or last sync operation; '' when none ran since start-up. */
   readonly operationPhase: string;
   readonly lastSyncTime?: string;
@@ -84,6 +86,13 @@ function capped(s: string): string {
   return s.length <= MAX_MESSAGE ? s : `${s.slice(0, MAX_MESSAGE - 1)}…`;
 }
 
+/** `registry.example.com/shop/web:1.2` → `web:1.2`; a digest is cut to 12 hex digits. */
+export function shortImage(image: string): string {
+  const last = image.slice(image.lastIndexOf('/') + 1);
+  const at = last.indexOf('@');
+  return at < 0 ? last : `${last.slice(0, at)}@${last.slice(at + 1).replace(/^sha256:/, '').slice(0, 12)}`;
+}
+
 type ConditionInput = Omit<AppEnvCondition, 'lastTransitionTime' | 'observedGeneration'>;
 
 function syncedCondition(s: AppEnvStatus): ConditionInput {
@@ -122,6 +131,7 @@ export function appEnvStatus(s: AppEnvStatus, generation: number, previous: AppE
     sync: s.syncStatus, health: s.health, revision: s.revision,
     runningRevision: s.lastSync?.revision ?? previous?.runningRevision ?? '',
     images: [...(s.images ?? [])],
+    imageSummary: capped((s.images ?? []).map(shortImage).join(',')),
     operationPhase: s.operation?.phase ?? '',
     ...(s.lastSyncedAt ? { lastSyncTime: s.lastSyncedAt } : {}),
     message: capped(s.message),
