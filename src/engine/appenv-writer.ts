@@ -99,6 +99,8 @@ export class AppEnvWriter {
    * also those left from before a restart: the state namespace's objects are listed once per call.
    */
   async retain(keys: ReadonlySet<string>): Promise<void> {
+    // A write still under way for a key that leaves would re-create its object after the delete.
+    await Promise.all([...this.chains].filter(([key]) => !keys.has(key)).map(([, chain]) => chain));
     for (const key of [...this.written.keys()]) if (!keys.has(key)) this.written.delete(key);
     const names = new Set([...keys].map((k) => { const [app, env] = k.split('/'); return appEnvName(app, env); }));
     let live: KubeObject[];

@@ -96,6 +96,21 @@ describe('engine/appenv-writer', () => {
     assert.equal(stored(cluster, 'old-dev'), undefined);
   });
 
+  it('retain waits for a write under way of a leaving app × env, so its object does not come back', async () => {
+    const { cluster, writer, targets } = setup();
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => { release = r; });
+    const apply = cluster.apply.bind(cluster);
+    cluster.apply = async (obj, o) => { await gate; return apply(obj, o); };
+    const writing = writer.write(status('web', 'prod'));
+    await new Promise((r) => setImmediate(r));
+    targets.delete('web/prod');
+    const retaining = writer.retain(new Set(['web/dev']));
+    release();
+    await Promise.all([writing, retaining]);
+    assert.equal(stored(cluster, 'web-prod'), undefined);
+  });
+
   it('ensureCrd applies the CRD once, and says false when it cannot', async () => {
     const { cluster, writer } = setup();
     assert.equal(await writer.ensureCrd(), true);
