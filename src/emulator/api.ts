@@ -172,7 +172,8 @@ export class Api {
     if (!before && t.type.group === 'batch' && t.type.kind === 'Job') labelJob(next);
     const gen = Number(before?.metadata.generation ?? 0);
     meta.generation = !before ? 1 : specOf(next) !== specOf(before) ? gen + 1 : gen;
-    if (!opts.subresource) {
+    // A custom resource's status write is checked and pruned against its schema too, as the API server does.
+    if (!opts.subresource || (opts.subresource === 'status' && this.crdSchemaOf(t.type))) {
       const crd = this.crdSchemaOf(t.type);
       defaultCustom(next, crd);
       validate(t.type, next, crd, before);
@@ -236,12 +237,13 @@ export class Api {
     if (!opts.fieldManager) throw new ApiError(400, 'BadRequest', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
     const config = patch as Obj;
     this.validate(t, config, name);
-    if (!opts.subresource) decode(t.type, config, 'apply', opts, this.crdSchemaOf(t.type), t.type.namespaced ? `${t.namespace}/${name}` : name);
+    if (!opts.subresource || (opts.subresource === 'status' && this.crdSchemaOf(t.type))) decode(t.type, config, 'apply', opts, this.crdSchemaOf(t.type), t.type.namespaced ? `${t.namespace}/${name}` : name);
     if (!before) this.checkNamespace(t, name);
     try {
       const next = serverSideApply(before as { [k: string]: Json } | undefined, config as { [k: string]: Json }, opts.fieldManager, opts.force === true, now()) as Obj;
       if (!t.type.status || opts.subresource !== 'status') delete next.status;
-      if (before && t.type.status) next.status = before.status;
+      // A write of the main resource keeps the status; a write of the status subresource takes the applied one.
+      if (before && t.type.status && opts.subresource !== 'status') next.status = before.status;
       return this.commit(t, before, next, opts);
     } catch (err) {
       if (err instanceof ApplyConflictError) throw new ApiError(409, 'Conflict', err.message, { causes: err.conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with "${c.manager}"`, field: c.path })) });

@@ -18,6 +18,7 @@ import type { AppOpsApi, SyncAnswer, SyncOptions } from './ops-api.js';
 import { ReconcilePasses } from './pass.js';
 import type { RepoFiles } from './render.js';
 import { Revisions } from './revisions.js';
+import { AppEnvWriter } from './appenv-writer.js';
 import { statusKey, type StatusStore } from './status.js';
 import type { ConfigRevision, RepoReader } from './types.js';
 import { WorkQueue } from './workqueue.js';
@@ -62,6 +63,7 @@ export class Controller implements ReleaseApi, AppOpsApi {
   private readonly api: AppApi;
   private readonly events: EventRecorder;
   private readonly watcher: DriftWatcher | undefined;
+  private readonly appEnvs: AppEnvWriter;
   private firstPassDone = false;
 
   constructor(options: ControllerOptions, deps: ControllerDeps) {
@@ -75,7 +77,10 @@ export class Controller implements ReleaseApi, AppOpsApi {
     this.revisions = new Revisions(options, {
       sourceFor: deps.sourceFor, metrics, log, event,
       queue: (key) => this.queue.add(key),
-      loaded: (snapshot) => this.passes.retain(snapshot),
+      loaded: (snapshot) => {
+        this.passes.retain(snapshot);
+        void this.appEnvs.retain(new Set(snapshot.targets.keys()));
+      },
       problem: () => this.passes.markAll(),
     });
     if (options.watch) {
@@ -89,6 +94,11 @@ export class Controller implements ReleaseApi, AppOpsApi {
       requeue: (key, ms) => this.queue.addAfter(key, ms),
       ...(this.watcher ? { kinds: new DeployedKinds(this.watcher) } : {}),
     });
+    this.appEnvs = new AppEnvWriter({
+      cluster: clusterFor(''), namespace: options.stateNamespace, now: Date.now, log,
+      target: (app, env) => this.revisions.current?.targets.get(statusKey(app, env)),
+    });
+    this.appEnvs.follow(status);
     this.api = new AppApi({
       snapshot: () => this.revisions.current, clusterFor, stateNamespace: options.stateNamespace,
       chartFiles: (snap, t) => this.revisions.chartFiles(snap, t),
@@ -100,6 +110,7 @@ export class Controller implements ReleaseApi, AppOpsApi {
 
   /** Polls the config repo and finishes a first reconcile pass; polling goes on until stop(). */
   async start(): Promise<void> {
+    await this.appEnvs.ensureCrd();
     await this.revisions.start();
     await this.queue.idle();
     this.firstPassDone = true;

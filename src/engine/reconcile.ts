@@ -8,7 +8,7 @@
  * prune held by the guard is a stable state that writes no release.
  */
 import type { AppEnv } from '../config/types.js';
-import { manifestDigest, type ReleaseRecord } from '../history/release.js';
+import { imagesOf, manifestDigest, type ReleaseRecord } from '../history/release.js';
 import { aggregateHealth } from '../health/index.js';
 import { objectKey, type KubeObject } from '../kube/types.js';
 import type { ChangeSetEntry } from '../sync/changeset.js';
@@ -334,6 +334,7 @@ function statusOf(pass: Pass, c: Comparison, prune: PruneDecision, resources: Re
   return {
     app: appEnv.app, env: appEnv.env, namespace: appEnv.namespace, revision, syncStatus, health,
     lastSyncedAt: succeeded ? at : (previous?.lastSyncedAt ?? null), message, resources, lastSync,
+    images: imagesOf([...c.live.values()].filter((o): o is KubeObject => o !== undefined)),
     ...(rt.lastOperation ? { operation: rt.lastOperation } : {}), ...(rolledBack ? { rolledBack } : {}),
   };
 }

@@ -90,6 +90,8 @@ export interface AppEnvStatus {
   readonly message: string;
   readonly namespace: string;
   readonly resources: readonly ResourceStatus[];
+  /** Container images of the live objects (what runs), sorted and unique; absent before a comparison. */
+  readonly images?: readonly string[];
   readonly lastSync?: { readonly revision: string; readonly at: string; readonly changes: readonly ChangeSetEntry[] };
   readonly operation?: OperationStatus;
   readonly rolledBack?: RolledBackStatus;

@@ -58,6 +58,11 @@ export interface ClusterClient {
   list(apiVersion: string, kind: string, options?: ListOptions): Promise<KubeObject[]>;
   /** Server-side apply of a full desired object. */
   apply(obj: KubeObject, options: ApplyOptions): Promise<KubeObject>;
+  /**
+   * Server-side apply of the `status` subresource of `obj` (its metadata names it, its `status` is
+   * the applied configuration); the kind must serve `status`. Returns the object as stored.
+   */
+  applyStatus(obj: KubeObject, options: ApplyOptions): Promise<KubeObject>;
   /** Deletes with background propagation; a missing object is not an error. */
   delete(ref: ObjectRef): Promise<void>;
   /** Creates the namespace unless it exists. */

@@ -39,6 +39,7 @@ export type RequestObserver = (verb: string, code: string) => void;
 export class K8sClusterClient implements ClusterClient {
   private readonly api: ObjectApi;
   private readonly core: k8s.CoreV1Api;
+  private readonly customObjects: k8s.CustomObjectsApi;
 
   constructor(
     readonly kubeConfig: k8s.KubeConfig,
@@ -50,6 +51,7 @@ export class K8sClusterClient implements ClusterClient {
   ) {
     this.api = kubeConfig.makeApiClient(ObjectApi);
     this.core = kubeConfig.makeApiClient(k8s.CoreV1Api);
+    this.customObjects = kubeConfig.makeApiClient(k8s.CustomObjectsApi);
   }
 
   /** Runs one request (again, when the server asks for that), reporting `okCode` or each error's status to the observer. */
@@ -131,6 +133,26 @@ export class K8sClusterClient implements ClusterClient {
       return (await this.request('patch', 200, () => this.api.patch(obj as k8s.KubernetesObject, undefined, dryRun, options.fieldManager, options.force, k8s.PatchStrategy.ServerSideApply))) as KubeObject;
     } catch (err) {
       throw toKubeApiError(err, options.dryRun ? 'dry-run apply' : 'apply', ref);
+    }
+  }
+
+  async applyStatus(obj: KubeObject, options: ApplyOptions): Promise<KubeObject> {
+    const ref = { apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name ?? '' };
+    const info = await this.resource(obj.apiVersion, obj.kind);
+    if (!info) throw new KubeApiError(`apply status ${obj.kind}/${ref.name} failed (NotFound): ${obj.apiVersion} ${obj.kind} is not served`, 404, 'NotFound');
+    const slash = obj.apiVersion.lastIndexOf('/');
+    const group = slash < 0 ? '' : obj.apiVersion.slice(0, slash);
+    const version = obj.apiVersion.slice(slash + 1);
+    // The generic object API cannot address a subresource; the custom objects API can, given the apply content type.
+    const headers = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.ServerSideApply);
+    const common = { group, version, plural: info.name, name: ref.name, body: obj, fieldManager: options.fieldManager, force: options.force, ...(options.dryRun ? { dryRun: 'All' } : {}) };
+    try {
+      const out = info.namespaced
+        ? await this.request('patch', 200, () => this.customObjects.patchNamespacedCustomObjectStatus({ ...common, namespace: ref.namespace ?? 'default' }, headers))
+        : await this.request('patch', 200, () => this.customObjects.patchClusterCustomObjectStatus(common, headers));
+      return out as KubeObject;
+    } catch (err) {
+      throw toKubeApiError(err, 'apply status', ref);
     }
   }
 

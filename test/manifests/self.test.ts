@@ -7,6 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { appEnvironments, parseConfig } from '../../src/config/index.js';
 import { AppRenderer, subtree } from '../../src/engine/render.js';
+import { appEnvironmentCrd } from '../../src/engine/appenv-crd.js';
 import type { KubeObject } from '../../src/kube/types.js';
 
 function repoFiles(root: string, dirs: string[]): Map<string, Uint8Array> {
@@ -63,6 +64,17 @@ describe('manifests/sluice (sluice managing sluice)', () => {
       const grants = (res: string, verb: string) => buildRules.some((r) => (r.resources ?? []).includes(res) && r.verbs.includes(verb));
       assert.ok(grants('jobs', 'create') && grants('pods', 'list') && grants('pods/log', 'get'));
       assert.ok(!buildRules.some((r) => (r.resources ?? []).includes('secrets')), 'the build runner reads no Secrets');
+      // The AppEnvironment CRD is the controller's own definition; sluice's rights on it stay in the state namespace.
+      // A CRD is cluster-wide and all four envs share a cluster: prod's install owns it, alone.
+      const crd = byKind.get('CustomResourceDefinition')?.find((o) => o.metadata.name === 'appenvironments.sluice.dev');
+      if (env === 'prod') assert.deepEqual(crd?.spec, appEnvironmentCrd().spec, 'the chart installs the CRD of src/engine/appenv-crd.ts');
+      else assert.equal(crd, undefined, `${env} leaves the CRD to prod`);
+      const stateRole = (byKind.get('Role') ?? []).find((o) => o.metadata.name?.endsWith('-state'));
+      const stateRules = (stateRole?.rules ?? []) as Rule[];
+      for (const res of ['appenvironments', 'appenvironments/status']) {
+        assert.ok(stateRules.some((r) => (r.apiGroups ?? []).includes('sluice.dev') && (r.resources ?? []).includes(res) && r.verbs.includes('patch')), `state Role grants ${res}`);
+      }
+      assert.ok(!rules.some((r) => (r.apiGroups ?? []).includes('sluice.dev')), 'no cluster-wide right on sluice.dev kinds');
       const dep = byKind.get('Deployment')?.[0] as KubeObject & { spec: { template: { spec: Record<string, unknown> } } };
       const pod = dep.spec.template.spec as { securityContext: { runAsNonRoot: boolean }; containers: Record<string, unknown>[] };
       assert.equal(pod.securityContext.runAsNonRoot, true);

@@ -20,7 +20,7 @@ interface Subscriber {
 const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition']);
 
 export interface Write {
-  readonly verb: 'apply' | 'delete' | 'create-namespace';
+  readonly verb: 'apply' | 'apply-status' | 'delete' | 'create-namespace';
   readonly subject: string;
 }
 
@@ -29,6 +29,8 @@ export class MemoryCluster implements ClusterClient {
   readonly writes: Write[] = [];
   private rv = 1;
   private readonly subscribers = new Set<Subscriber>();
+  /** Kinds with a status subresource: an apply keeps their status, applyStatus changes only it. */
+  readonly statusKinds = new Set(['AppEnvironment']);
   /** Kinds discovery says are not served (tests of "unknown kind" paths). */
   readonly unserved = new Set<string>();
   /** Pod logs by `namespace/pod`, as tests set them (the kubelet's part). */
@@ -85,12 +87,28 @@ export class MemoryCluster implements ClusterClient {
   }
 
   async apply(obj: KubeObject, _options: ApplyOptions): Promise<KubeObject> {
-    const stored = { ...structuredClone(obj), metadata: { ...structuredClone(obj.metadata), resourceVersion: String(this.rv++) } };
     const key = objectKey(refOf(obj));
-    const existed = this.objects.has(key);
+    const before = this.objects.get(key);
+    const stored: KubeObject = { ...structuredClone(obj), metadata: { ...structuredClone(obj.metadata), resourceVersion: String(this.rv++) } };
+    if (this.statusKinds.has(obj.kind)) {
+      delete stored.status;
+      if (before?.status !== undefined) stored.status = before.status;
+    }
+    const existed = before !== undefined;
     this.objects.set(key, stored);
     this.writes.push({ verb: 'apply', subject: `${obj.kind}/${obj.metadata.name}` });
     this.notify(existed ? 'MODIFIED' : 'ADDED', stored);
+    return stored;
+  }
+
+  async applyStatus(obj: KubeObject, _options: ApplyOptions): Promise<KubeObject> {
+    const key = objectKey(refOf(obj));
+    const before = this.objects.get(key);
+    if (!before || !this.statusKinds.has(obj.kind)) throw new Error(`apply status ${obj.kind}/${obj.metadata.name} failed (NotFound)`);
+    const stored: KubeObject = { ...before, status: structuredClone(obj.status), metadata: { ...before.metadata, resourceVersion: String(this.rv++) } };
+    this.objects.set(key, stored);
+    this.writes.push({ verb: 'apply-status', subject: `${obj.kind}/${obj.metadata.name}` });
+    this.notify('MODIFIED', stored);
     return stored;
   }
 

@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import type { AppEnvTarget } from '../../src/engine/appenv.js';
+import { AppEnvWriter } from '../../src/engine/appenv-writer.js';
+import { StatusStore, type AppEnvStatus } from '../../src/engine/status.js';
+import type { KubeObject } from '../../src/kube/types.js';
+import { silentLogger } from '../../src/log/logger.js';
+import { MemoryCluster } from '../support/memory-cluster.js';
+
+const NS = 'sluice-system';
+
+function status(app: string, env: string, over: Partial<AppEnvStatus> = {}): AppEnvStatus {
+  return { app, env, revision: 'abc123', syncStatus: 'Synced', health: 'Healthy', lastSyncedAt: null, message: 'in sync', namespace: `${app}-${env}`, resources: [], ...over };
+}
+
+function setup(cluster = new MemoryCluster()) {
+  const targets = new Map<string, AppEnvTarget>([['web/dev', { app: 'web', env: 'dev', cluster: '', namespace: 'web-dev' }], ['web/prod', { app: 'web', env: 'prod', cluster: 'east', namespace: 'web-prod' }]]);
+  let now = Date.parse('2026-01-01T00:00:00Z');
+  const writer = new AppEnvWriter({ cluster, namespace: NS, target: (app, env) => targets.get(`${app}/${env}`), now: () => now, log: silentLogger });
+  return { cluster, targets, writer, tick: (ms: number) => { now += ms; } };
+}
+
+function stored(cluster: MemoryCluster, name: string): KubeObject | undefined {
+  return [...cluster.objects.values()].find((o) => o.kind === 'AppEnvironment' && o.metadata.name === name && o.metadata.namespace === NS);
+}
+
+const appenvWrites = (c: MemoryCluster) => c.writes.filter((w) => w.subject.startsWith('AppEnvironment/'));
+
+describe('engine/appenv-writer', () => {
+  it('writes spec and status once, then nothing while the status does not change', async () => {
+    const { cluster, writer, tick } = setup();
+    await writer.write(status('web', 'dev'));
+    assert.deepEqual(appenvWrites(cluster).map((w) => w.verb), ['apply', 'apply-status']);
+    const obj = stored(cluster, 'web-dev');
+    assert.deepEqual(obj?.spec, { app: 'web', env: 'dev', cluster: '', namespace: 'web-dev' });
+    assert.equal((obj?.status as { conditions: { type: string; status: string }[] }).conditions.find((c) => c.type === 'Ready')?.status, 'True');
+    for (let i = 0; i < 5; i++) {
+      tick(30_000);
+      await writer.write(status('web', 'dev'));
+    }
+    assert.equal(appenvWrites(cluster).length, 2, 'no write for an unchanged status, whatever the time');
+  });
+
+  it('a changed status writes only the status; a changed target re-applies the spec', async () => {
+    const { cluster, writer, targets } = setup();
+    await writer.write(status('web', 'prod'));
+    await writer.write(status('web', 'prod', { health: 'Degraded' }));
+    assert.deepEqual(appenvWrites(cluster).map((w) => w.verb), ['apply', 'apply-status', 'apply-status']);
+    assert.equal((stored(cluster, 'web-prod')?.status as { health: string }).health, 'Degraded');
+    targets.set('web/prod', { app: 'web', env: 'prod', cluster: 'west', namespace: 'web-prod' });
+    await writer.write(status('web', 'prod', { health: 'Degraded' }));
+    assert.deepEqual(appenvWrites(cluster).map((w) => w.verb).slice(3), ['apply']);
+    assert.equal((stored(cluster, 'web-prod')?.spec as { cluster: string }).cluster, 'west');
+  });
+
+  it('follows a StatusStore: every set is a candidate, only changes are written', async () => {
+    const { cluster, writer } = setup();
+    const store = new StatusStore();
+    writer.follow(store);
+    store.set(status('web', 'dev'));
+    store.set(status('web', 'dev'));
+    store.set(status('web', 'dev', { syncStatus: 'OutOfSync' }));
+    await writer.write(status('web', 'dev', { syncStatus: 'OutOfSync' })); // waits for the queued writes of the key
+    assert.deepEqual(appenvWrites(cluster).map((w) => w.verb), ['apply', 'apply-status', 'apply-status']);
+    assert.equal((stored(cluster, 'web-dev')?.status as { sync: string }).sync, 'OutOfSync');
+  });
+
+  it('an app × env without a target is not written', async () => {
+    const { cluster, writer } = setup();
+    await writer.write(status('gone', 'dev'));
+    assert.equal(appenvWrites(cluster).length, 0);
+  });
+
+  it('a failed write is tried again on the next status', async () => {
+    const { cluster, writer } = setup();
+    const applyStatus = cluster.applyStatus.bind(cluster);
+    let fail = true;
+    cluster.applyStatus = async (obj, o) => {
+      if (fail) throw new Error('apply status failed (InternalError)');
+      return applyStatus(obj, o);
+    };
+    await writer.write(status('web', 'dev'));
+    assert.equal(stored(cluster, 'web-dev')?.status, undefined);
+    fail = false;
+    await writer.write(status('web', 'dev'));
+    assert.equal((stored(cluster, 'web-dev')?.status as { sync: string }).sync, 'Synced');
+  });
+
+  it('retain deletes the objects of app × envs no longer declared, also those left from before', async () => {
+    const { cluster, writer } = setup();
+    await writer.write(status('web', 'dev'));
+    await writer.write(status('web', 'prod'));
+    await cluster.apply({ apiVersion: 'sluice.dev/v1alpha1', kind: 'AppEnvironment', metadata: { name: 'old-dev', namespace: NS, labels: { 'sluice.dev/app': 'old', 'sluice.dev/env': 'dev' } }, spec: { app: 'old', env: 'dev' } }, { fieldManager: 'sluice', force: true });
+    await writer.retain(new Set(['web/dev']));
+    assert.ok(stored(cluster, 'web-dev'));
+    assert.equal(stored(cluster, 'web-prod'), undefined);
+    assert.equal(stored(cluster, 'old-dev'), undefined);
+  });
+
+  it('retain waits for a write under way of a leaving app × env, so its object does not come back', async () => {
+    const { cluster, writer, targets } = setup();
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => { release = r; });
+    const apply = cluster.apply.bind(cluster);
+    cluster.apply = async (obj, o) => { await gate; return apply(obj, o); };
+    const writing = writer.write(status('web', 'prod'));
+    await new Promise((r) => setImmediate(r));
+    targets.delete('web/prod');
+    const retaining = writer.retain(new Set(['web/dev']));
+    release();
+    await Promise.all([writing, retaining]);
+    assert.equal(stored(cluster, 'web-prod'), undefined);
+  });
+
+  it('ensureCrd applies the CRD once, and says false when it cannot', async () => {
+    const { cluster, writer } = setup();
+    assert.equal(await writer.ensureCrd(), true);
+    assert.equal(await writer.ensureCrd(), true);
+    assert.deepEqual(cluster.writes.filter((w) => w.subject.startsWith('CustomResourceDefinition/')).map((w) => w.verb), ['apply']);
+    const broken = new MemoryCluster();
+    broken.apply = async () => { throw new Error('apply failed (Forbidden)'); };
+    assert.equal(await setup(broken).writer.ensureCrd(), false);
+  });
+});
