@@ -1,7 +1,6 @@
 /** `sluice controller`: runs the reconciler against a config repo until SIGINT/SIGTERM. */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { defaultLeaderElectionTimings, timingsProblem } from '../../engine/leader/elector.js';
 import { flag, flagBool, parseArgs, parseDuration, UsageError } from '../args.js';
 import { untilSignal } from '../signals.js';
 import type { Command } from '../command.js';
@@ -54,13 +53,15 @@ const FLAGS = {
   'leader-elect-retry-period': {},
 };
 
-function leaderElection(args: ReturnType<typeof parseArgs>): LeaderElectionOptions | undefined {
+async function leaderElection(args: ReturnType<typeof parseArgs>): Promise<LeaderElectionOptions | undefined> {
   const names = ['leader-elect-lease-duration', 'leader-elect-renew-deadline', 'leader-elect-retry-period'] as const;
   if (!flagBool(args, 'leader-elect')) {
     const stray = names.find((n) => flag(args, n) !== undefined);
     if (stray) throw new UsageError(`--${stray} needs --leader-elect`);
     return undefined;
   }
+  // Loaded here, not at the top: `sluice controller --help` loads no engine module.
+  const { defaultLeaderElectionTimings, timingsProblem } = await import('../../engine/leader/elector.js');
   const base = defaultLeaderElectionTimings();
   const duration = (name: (typeof names)[number], fallback: number) => {
     const text = flag(args, name);
@@ -94,7 +95,7 @@ export async function controllerOptionsFromArgs(argv: string[]): Promise<SluiceO
   const poll = flag(args, 'poll-interval');
   const publicUrl = flag(args, 'public-url') ?? process.env.SLUICE_PUBLIC_URL;
   if (publicUrl !== undefined && !/^https?:\/\/\S+$/.test(publicUrl)) throw new UsageError(`--public-url must be an http(s) URL, got "${publicUrl}"`);
-  const election = leaderElection(args);
+  const election = await leaderElection(args);
   return {
     ...base,
     ...(election ? { leaderElection: election } : {}),
