@@ -65,6 +65,8 @@ export class LeaderElector {
   private tickTimer: unknown;
   private deadlineTimer: unknown;
   private inflight: Promise<void> = Promise.resolve();
+  /** When the holder's Lease expires by this replica's clock (after a `wait`), so the next try is not late. */
+  private expiresInMs: number | undefined;
 
   constructor(
     private readonly cluster: ClusterClient,
@@ -134,7 +136,8 @@ export class LeaderElector {
     } else if (this.leading && this.holder !== this.config.identity) {
       return this.lose(`the lease is held by ${this.holder || 'nobody'}`);
     }
-    this.schedule(this.config.retryPeriodMs);
+    // A standby tries again at the holder's expiry when that comes before the next retry period.
+    this.schedule(Math.min(this.config.retryPeriodMs, this.expiresInMs ?? Infinity));
   }
 
   /** Renewal must succeed within the renew deadline, even when a request hangs. */
@@ -169,6 +172,7 @@ export class LeaderElector {
     }
     this.see(lease?.holderIdentity ?? '');
     const decision = decide({ lease, observedAt: this.observedAt, now, identity: this.config.identity });
+    this.expiresInMs = decision.action === 'wait' ? decision.expiresInMs : undefined;
     if (decision.action === 'wait') return false;
     const spec = heldSpec(decision, lease, this.config.identity, new Date(now), Math.round(this.config.leaseDurationMs / 1000));
     const metadata = { name: this.config.leaseName, namespace: this.config.namespace, ...(obj ? { resourceVersion: obj.metadata.resourceVersion } : {}) };

@@ -135,9 +135,26 @@ describe('engine/leader/elector', () => {
     assert.equal((await spec(cluster)).holderIdentity, 'a');
     while (!b.elector.isLeader) await clock.advance(100);
     const took = clock.now() - lastRenewal;
+    // b saw the last renewal at its next try (≤ one retry period later) and tries again right at the expiry.
     assert.ok(took >= TIMINGS.leaseDurationMs && took <= TIMINGS.leaseDurationMs + TIMINGS.retryPeriodMs, `took ${took} ms`);
     assert.deepEqual(b.events, ['started']);
     assert.equal((await spec(cluster)).leaseTransitions, 1);
+  });
+
+  it('a standby tries again right at the expiry, not at the next retry period after it', async () => {
+    const cluster = new MemoryCluster();
+    const clock = new FakeClock();
+    const a = replica(cluster, clock, 'a');
+    a.elector.start();
+    await clock.advance(1_000); // a renewed at 0
+    const b = replica(cluster, clock, 'b');
+    b.elector.start(); // sees that renewal at 1 000: it expires at 16 000 by b's clock
+    await clock.advance(500);
+    await a.elector.stop(); // killed at 1 500, before its renewal at 2 000
+    await clock.advance(16_000 - 1_500 - 1);
+    assert.equal(b.elector.isLeader, false);
+    await clock.advance(1);
+    assert.equal(b.elector.isLeader, true, 'b took over at 16 000, not at 17 000');
   });
 
   it('checks its timings as client-go does, and names itself after the pod', () => {
