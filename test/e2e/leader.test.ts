@@ -59,7 +59,7 @@ describe('leader election end to end', function () {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('only the leader writes; a killed leader is replaced within the lease duration, a stopped one at once', async () => {
+  it('only the leader writes; a killed leader is replaced within the lease duration, a stopped one at once; a leader that cannot renew stops', async () => {
     const emulator = env.cluster.emulator!;
     const kube = new K8sClusterClient(loadKubeConfig({ kubeconfig: env.cluster.kubeconfig }));
     const a = await start('replica-a');
@@ -111,6 +111,23 @@ describe('leader election end to end', function () {
     const releaseTakeoverMs = Date.now() - stoppedAt;
     assert.ok(releaseTakeoverMs - closeMs <= 2 * TIMINGS.retryPeriodMs + 300, `takeover after release took ${releaseTakeoverMs - closeMs} ms after close`);
     await eventually('c synced every app × env', () => allSynced(c), 60_000);
+
+    // Every write answered 409 (the Lease's updates included): c cannot renew, loses the Lease after
+    // the renew deadline and stops writing; `sluice controller` then exits 1.
+    emulator.faults.set({ conflictRate: 1 });
+    const cutAt = Date.now();
+    try {
+      await Promise.race([c.lost, new Promise((_, reject) => setTimeout(() => reject(new Error('c did not lose the lease')), 10_000))]);
+    } finally {
+      emulator.faults.set({ conflictRate: 0 });
+    }
+    const loseMs = Date.now() - cutAt;
+    assert.ok(loseMs >= TIMINGS.renewDeadlineMs - TIMINGS.retryPeriodMs && loseMs <= TIMINGS.renewDeadlineMs + 1_000, `lost after ${loseMs} ms`);
+    assert.equal(c.elector?.isLeader, false);
+    assert.match(await c.metrics.registry.getSingleMetricAsString('sluice_leader'), /sluice_leader 0/);
+    const afterLoss = emulator.requestLog.length;
+    await new Promise((r) => setTimeout(r, 3 * TIMINGS.retryPeriodMs));
+    assert.deepEqual(emulator.requestLog.slice(afterLoss).filter((e) => WRITES.has(e.method)).map((e) => `${e.method} ${e.path}`), [], 'nothing writes after the loss');
     process.stdout.write(`      takeover: ${killTakeoverMs} ms after a kill, ${releaseTakeoverMs} ms after a graceful stop (close ${closeMs} ms) — lease ${TIMINGS.leaseDurationMs} ms, renew ${TIMINGS.renewDeadlineMs} ms, retry ${TIMINGS.retryPeriodMs} ms\n`);
   });
 });
