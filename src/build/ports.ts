@@ -8,6 +8,7 @@ import type { KubeObject, ObjectRef } from '../kube/types.js';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/registry.js';
 import type { FailureNotice } from './notify.js';
+import type { BuildHistory } from './records.js';
 
 /** What the runner needs of a cluster (ClusterClient fits). */
 export interface BuildCluster {
@@ -56,6 +57,8 @@ export interface BuildRunnerPorts {
   readonly metrics?: Metrics;
   readonly now?: () => number;
   readonly newId?: () => string;
+  /** Where builds are kept across restarts (read before the first round, written on change); none keeps them in memory only. */
+  readonly records?: BuildHistory;
 }
 
 export interface BuildRunnerOptions {

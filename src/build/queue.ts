@@ -82,6 +82,13 @@ export class BuildQueue {
     this.builds.splice(at < 0 ? this.builds.length : at, 0, { ...build });
   }
 
+  /** Puts a build known from elsewhere (kept by another replica) in place of the one with its id; adopts it when unknown. */
+  replace(build: Build): void {
+    const i = this.builds.findIndex((b) => b.id === build.id);
+    if (i < 0) this.adopt(build);
+    else this.builds[i] = { ...build };
+  }
+
   /** Forgets the oldest finished builds beyond `keep`; returns the ids dropped. */
   prune(keep: number): string[] {
     const finished = this.builds.filter((b) => !['Queued', 'Running'].includes(b.state));

@@ -3,7 +3,8 @@
  * pushed by webhooks) into kaniko Jobs, at most `concurrency` at a time in FIFO order, and each
  * successful build of an app's main branch into a bump commit of the env's image.yaml — which the
  * controller then syncs like any other change. States, digests and logs (the last 256 KiB) are kept
- * in memory for the API; after a restart, running builds are picked up again from their Jobs.
+ * in memory for the API and, through the `records` port, in the cluster (not the logs): after a
+ * restart the kept builds come back first, then Jobs not among them are adopted.
  *
  * All work happens in `tick()`, one at a time, so the queue, heads and bumps need no locks; a timer
  * calls it every `checkIntervalMs`.
@@ -43,6 +44,9 @@ export class BuildRunner {
   private readonly deployed = new Map<string, number>();
   private recoveredFrom: string | undefined;
   private recoverError: string | undefined;
+  /** The kept builds were read (or there is no store). */
+  private restored = false;
+  private recordsError: string | undefined;
   private nextPollAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -159,6 +163,7 @@ export class BuildRunner {
   private async round(): Promise<void> {
     const config = this.config;
     if (!config || config.specs.length === 0) return;
+    if (!this.restored && !(await this.restore())) return;
     if (this.recoveredFrom === undefined && !(await this.recover(config.settings))) return;
     if (this.now() >= this.nextPollAt) {
       this.nextPollAt = this.now() + this.options.pollIntervalMs;
@@ -171,9 +176,55 @@ export class BuildRunner {
       this.extras.delete(id);
       this.logs.delete(id);
     }
+    await this.persist();
     const builds = this.queue.list();
     this.ports.metrics?.buildQueue.set({ state: 'queued' }, builds.filter((b) => b.state === 'Queued').length);
     this.ports.metrics?.buildQueue.set({ state: 'running' }, builds.filter((b) => b.state === 'Running').length);
+  }
+
+  /**
+   * Reads the kept builds again before the next round (a replica that takes over from another):
+   * builds it does not know are taken in, as after a restart.
+   */
+  reload(): void {
+    this.restored = false;
+    this.recoveredFrom = undefined;
+  }
+
+  /** Reads the kept builds back; false while the store cannot be read (the next round tries again). */
+  private async restore(): Promise<boolean> {
+    const records = this.ports.records;
+    if (!records) return (this.restored = true);
+    try {
+      // A kept build wins over the one in memory: memory is older when another replica wrote it.
+      for (const { build, extras } of await records.load()) {
+        this.queue.replace(build);
+        this.extras.set(build.id, extras);
+        const bumped = extras.bump?.state === 'committed' || extras.bump?.state === 'unchanged';
+        if (bumped && (this.deployed.get(build.app) ?? -1) < build.queuedAt.getTime()) this.deployed.set(build.app, build.queuedAt.getTime());
+      }
+      this.recordsError = undefined;
+      return (this.restored = true);
+    } catch (err) {
+      this.recordsFailed('kept builds could not be read; builds wait for the cluster', err);
+      return false;
+    }
+  }
+
+  /** Writes what changed; a failure is logged once and retried next round (memory keeps every build). */
+  private async persist(): Promise<void> {
+    if (!this.ports.records) return;
+    try {
+      await this.ports.records.save(this.queue.list().map((build) => ({ build, extras: this.extras.get(build.id) ?? { image: '', env: '', tags: [] } })));
+      this.recordsError = undefined;
+    } catch (err) {
+      this.recordsFailed('builds could not be kept in the cluster; retried next round', err);
+    }
+  }
+
+  private recordsFailed(message: string, err: unknown): void {
+    if (this.recordsError !== errorText(err)) this.ports.log.log('warn', message, { error: errorText(err) });
+    this.recordsError = errorText(err);
   }
 
   /** Adopts the build Jobs already in the namespace (a restart must not lose or repeat running builds). */

@@ -18,6 +18,7 @@ import type { GitWriter } from '../git/writer.js';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/registry.js';
 import { openPullRequest } from '../forge/pull-request.js';
+import { errorText } from '../common/error-text.js';
 import { planPromotion, promotionChanges, PromotionError, type PromotionPlan } from './plan.js';
 
 export interface PromoteRequest {
@@ -50,6 +51,15 @@ export interface PromotionRecord {
 
 export type PromotionResult = { readonly mode: 'dry-run'; readonly from: string; readonly to: string; readonly tag: string; readonly diff: AppDiff } | PromotionRecord;
 
+/** A port to records kept somewhere (the cluster): `load` and `save` throw when the store cannot be reached. */
+export interface KeptRecords<T> {
+  load(): Promise<T[]>;
+  /** Keeps these records (oldest first). */
+  save(records: readonly T[]): Promise<void>;
+}
+
+export type PromotionHistory = KeptRecords<PromotionRecord>;
+
 export interface PromoterDeps {
   /** The config revision the controller runs now. */
   readonly revision: () => ConfigRevision | undefined;
@@ -68,6 +78,8 @@ export interface PromoterDeps {
   /** Records a Kubernetes Event for the target app × env. */
   readonly event?: (e: AppEvent) => void;
   readonly now?: () => number;
+  /** Where promotions are kept across restarts; none keeps them in memory only. */
+  readonly records?: PromotionHistory;
 }
 
 /** Promotions kept for the API. */
@@ -76,12 +88,56 @@ const KEEP = 200;
 export class Promoter {
   private readonly records: PromotionRecord[] = [];
   private nextId = 1;
+  /** The kept promotions were read (or there is no store). */
+  private restored: boolean;
+  private recordsError: string | undefined;
 
-  constructor(private readonly deps: PromoterDeps) {}
+  constructor(private readonly deps: PromoterDeps) {
+    this.restored = !deps.records;
+  }
+
+  /**
+   * Reads the kept promotions again at the next use (a replica that takes over from another): a
+   * kept record replaces the one in memory with its id, so ids count on from what the other wrote.
+   */
+  reload(): void {
+    this.restored = !this.deps.records;
+  }
+
+  /** Reads the kept promotions back once; false while the store cannot be read. */
+  async restore(): Promise<boolean> {
+    if (this.restored || !this.deps.records) return true;
+    try {
+      const kept = await this.deps.records.load();
+      const ids = new Set(kept.map((r) => r.id));
+      this.records.splice(0, this.records.length, ...this.records.filter((r) => !ids.has(r.id)), ...kept);
+      this.records.sort((a, b) => a.id - b.id);
+      this.nextId = Math.max(this.nextId, ...this.records.map((r) => r.id + 1));
+      this.recordsError = undefined;
+      return (this.restored = true);
+    } catch (err) {
+      this.recordsFailed('kept promotions could not be read; retried at the next check', err);
+      return false;
+    }
+  }
+
+  /** Refreshes the states and keeps what changed; a failure is logged once and retried at the next call. */
+  async persist(): Promise<void> {
+    if (!this.deps.records || !(await this.restore())) return;
+    this.list();
+    try {
+      await this.deps.records.save(this.records);
+      this.recordsError = undefined;
+    } catch (err) {
+      this.recordsFailed('promotions could not be kept in the cluster; retried at the next check', err);
+    }
+  }
 
   async promote(req: PromoteRequest): Promise<PromotionResult> {
     const rev = this.deps.revision();
     if (!rev) throw new PromotionError('not-ready', 'the controller has not loaded a config revision yet');
+    // Ids count on from the kept ones: a promotion before they are read would reuse an id.
+    if (!(await this.restore())) throw new PromotionError('not-ready', 'the kept promotions cannot be read from the cluster yet: try again shortly');
     const plan = planPromotion(rev.config, rev.files, req);
     const target = rev.config.environments.find((e) => e.name === plan.to);
     if (target?.promotion.requireHealthy) this.checkSource(plan, rev.sha);
@@ -99,12 +155,18 @@ export class Promoter {
     this.deps.metrics?.configCommits.inc({ kind: 'promotion', app: plan.app, env: plan.to, result: 'committed' });
     this.deps.event?.({ app: plan.app, env: plan.to, reason: 'Promoted', type: 'Normal', action: 'Promote', message: `${plan.tag} from ${plan.from} ${record.mode === 'direct' ? `committed as ${record.commit.slice(0, 7)}` : `proposed on ${plan.branch}${record.url ? ` (${record.url})` : ''}`} by ${req.by}` });
     this.deps.log.log('info', 'promotion', { app: plan.app, env: plan.to, from: plan.from, tag: plan.tag, mode: record.mode, revision: record.commit, by: req.by });
+    await this.persist();
     return record;
   }
 
   /** Promotions, newest first, with their state as of now. */
   list(): PromotionRecord[] {
     return this.records.map((r) => this.current(r)).reverse();
+  }
+
+  private recordsFailed(message: string, err: unknown): void {
+    if (this.recordsError !== errorText(err)) this.deps.log.log('warn', message, { error: errorText(err) });
+    this.recordsError = errorText(err);
   }
 
   private checkSource(plan: PromotionPlan, sha: string): void {

@@ -9,6 +9,7 @@ import { buildConfig } from '../build/config.js';
 import { bumpImageTag } from '../build/bump.js';
 import { logUrl, Notifier } from '../build/notify.js';
 import { BuildRunner, type BumpRequest, type BumpResult, type BuildCluster } from '../build/runner.js';
+import type { BuildHistory } from '../build/records.js';
 import type { BuildSettings } from '../config/types.js';
 import { DEFAULT_BUILD_SETTINGS } from '../config/builds.js';
 import type { Controller } from '../engine/controller.js';
@@ -38,6 +39,8 @@ export interface BuildRuntimeDeps {
   /** Base URL of this server's API, for log links in notifications (known once it listens). */
   readonly apiUrl: () => string;
   readonly pollIntervalMs: number;
+  /** Where builds are kept across restarts. */
+  readonly records?: BuildHistory;
 }
 
 export interface BuildRuntime {
@@ -83,6 +86,7 @@ export function createBuildRunner(deps: BuildRuntimeDeps, options: BuildRunnerOp
       notify: async (failure) => void (await new Notifier(settings.notify, { log: deps.log }).notify(failure)),
       log: deps.log.with({ component: 'build-runner' }),
       metrics: deps.metrics,
+      ...(deps.records ? { records: deps.records } : {}),
     },
     {
       pollIntervalMs: options.pollIntervalMs ?? deps.pollIntervalMs,

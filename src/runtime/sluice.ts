@@ -26,6 +26,7 @@ import { forgeToken } from '../forge/pull-request.js';
 import { Promoter } from '../promote/promoter.js';
 import { AutoPromoter } from '../promote/auto.js';
 import { createBuildRunner, type BuildRunnerOptions } from './builds.js';
+import { keptRecordPorts, type RecordLimits } from './records.js';
 import { LeaderElector, processIdentity, type LeaderElectionTimings } from '../engine/leader/elector.js';
 
 export interface SluiceOptions {
@@ -53,6 +54,8 @@ export interface SluiceOptions {
    * 503 `standby` naming the leader. Unset: this process leads alone (one replica).
    */
   readonly leaderElection?: LeaderElectionOptions;
+  /** Builds and promotions kept per app in the state namespace; default 50 and 100. */
+  readonly records?: RecordLimits;
 }
 
 export interface LeaderElectionOptions extends LeaderElectionTimings {
@@ -81,6 +84,8 @@ export interface RunningSluice {
    * Stops writing, gives the Lease up (unless `release: false`, which leaves it to expire as a
    * killed process would) and closes the server.
    */
+  /** Reads promotions, auto-promotion memory and builds from the cluster again (on taking over from another replica). */
+  reloadKeptRecords(): void;
   close(options?: { release?: boolean }): Promise<void>;
 }
 
@@ -164,8 +169,10 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
   const clusterFor = clusterFactory(options.kubeconfig, metrics);
   const controller = new Controller(options.controller, { sourceFor, clusterFor, status, metrics, log });
   let url = options.publicUrl ?? '';
+  // Promotions, auto-promotion memory and builds live in the state namespace of the default context.
+  const kept = keptRecordPorts(clusterFor(''), options.controller.stateNamespace, log, options.records);
   const { runner: builds, bump, writer } = createBuildRunner(
-    { controller, cluster: clusterFor(''), repo: options.controller.repo, branch: options.controller.branch, cacheDir: options.cacheDir, credentials: credentials ?? null, metrics, log, apiUrl: () => url, pollIntervalMs: options.controller.pollIntervalMs },
+    { controller, cluster: clusterFor(''), repo: options.controller.repo, branch: options.controller.branch, cacheDir: options.cacheDir, credentials: credentials ?? null, metrics, log, apiUrl: () => url, pollIntervalMs: options.controller.pollIntervalMs, records: kept.builds },
     options.builds,
   );
   const tokens = options.tokens ?? loadTokens();
@@ -186,9 +193,18 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
     log,
     metrics,
     event: (e) => controller.recordEvent(e),
+    records: kept.promotions,
   });
-  const auto = new AutoPromoter({ revision: () => controller.revision(), status: (app, env) => status.get(app, env), promote: (req) => promotions.promote(req), log });
-  const writing = writingParts(controller, builds, () => void auto.tick(Date.now()), options.autoPromoteCheckMs ?? 15_000, log);
+  const auto = new AutoPromoter({ revision: () => controller.revision(), status: (app, env) => status.get(app, env), promote: (req) => promotions.promote(req), log, records: kept.autoPromotion });
+  // The same check keeps promotion states (merged, synced) in the cluster and retries a failed write.
+  const writing = writingParts(controller, builds, () => void auto.tick(Date.now()).then(() => promotions.persist()), options.autoPromoteCheckMs ?? 15_000, log);
+  void promotions.restore();
+  const reloadKeptRecords = (): void => {
+    promotions.reload();
+    auto.reload();
+    builds.reload();
+    void promotions.restore();
+  };
   const election = options.leaderElection;
   let markLost: () => void = () => undefined;
   const lost = new Promise<void>((resolve) => (markLost = resolve));
@@ -198,6 +214,8 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
     {
       onStartedLeading: () => {
         metrics.leader.set(1);
+        // What the previous leader kept (promotions, auto-promotion memory, builds) is read again.
+        reloadKeptRecords();
         writing.start();
       },
       onStoppedLeading: () => {
@@ -232,6 +250,7 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
     builds,
     ...(elector ? { elector } : {}),
     lost,
+    reloadKeptRecords,
     async close(closing = {}) {
       // Writing stops before the Lease is given up, so two replicas never write at once.
       await elector?.stop();

@@ -10,6 +10,8 @@ import type { KubeObject } from '../../src/kube/types.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { Metrics } from '../../src/metrics/registry.js';
 import { MemoryCluster } from '../support/memory-cluster.js';
+import type { BuildHistory } from '../../src/build/records.js';
+import { keptRecordPorts } from '../../src/runtime/records.js';
 
 const NS = DEFAULT_BUILD_SETTINGS.namespace;
 
@@ -34,6 +36,8 @@ class Harness {
   sourceError: Error | undefined;
   now = Date.UTC(2026, 10, 23, 4, 12);
   private ids = 0;
+  /** Where the runner keeps builds; set before newRunner(). */
+  records: BuildHistory | undefined;
   runner: BuildRunner;
 
   constructor(readonly specs: BuildSpec[], readonly settings: BuildSettings = { ...DEFAULT_BUILD_SETTINGS, concurrency: 2 }) {
@@ -62,6 +66,7 @@ class Harness {
         metrics: this.metrics,
         now: () => this.now,
         newId: () => `b${++this.ids}`,
+        ...(this.records ? { records: this.records } : {}),
       },
       { pollIntervalMs: 30_000, checkIntervalMs: 1_000, logUrl: (id) => `https://sluice.example.com/api/v1/builds/${id}/logs` },
     );
@@ -224,6 +229,75 @@ describe('build/runner', () => {
     await h.tick(1_000);
     assert.equal(h.runner.get('b1')?.bump?.state, 'committed');
     assert.equal(h.bumps.length, 1);
+  });
+
+  it('keeps builds in the cluster: a restart lists them as before, after the Jobs are gone, and a no-change round writes nothing', async () => {
+    const h = new Harness([spec('web'), spec('api')]);
+    const kept = () => keptRecordPorts(h.cluster, 'sluice-system', silentLogger).builds;
+    h.records = kept();
+    h.runner = h.newRunner();
+    h.push('web', sha('a'));
+    h.push('api', sha('b'));
+    await h.tick();
+    await h.finishJob('b1', true);
+    await h.finishJob('b2', false);
+    await h.tick(1_000);
+    h.push('web', sha('c'));
+    await h.tick(30_000);
+    const before = h.runner.list();
+    assert.deepEqual(before.map((b) => [b.id, b.state, b.bump?.state]), [['b3', 'Running', undefined], ['b2', 'Failed', undefined], ['b1', 'Succeeded', 'committed']]);
+    const configMapWrites = () => h.cluster.writes.filter((w) => w.subject.startsWith('ConfigMap/')).length;
+    const written = configMapWrites();
+    await h.tick(1_000);
+    await h.tick(1_000);
+    assert.equal(configMapWrites(), written, 'no-change rounds write no record');
+    // The finished Jobs are gone (ttlSecondsAfterFinished) when the new process starts.
+    for (const id of ['b1', 'b2']) await h.cluster.delete({ apiVersion: 'batch/v1', kind: 'Job', namespace: NS, name: h.job(id).metadata.name ?? '' });
+    h.records = kept();
+    h.runner = h.newRunner();
+    await h.tick(1_000);
+    // (The failed head of api is built again, as before this store: a first poll does not know it was tried.)
+    const after = h.runner.list().filter((b) => before.some((x) => x.id === b.id));
+    assert.deepEqual(after.map((b) => ({ ...b, message: b.id === 'b3' ? undefined : b.message })), before.map((b) => ({ ...b, message: b.id === 'b3' ? undefined : b.message })));
+    assert.equal(h.bumps.length, 1, 'the deployed build is not bumped again');
+  });
+
+  it('a replica that takes over reads the builds another one kept, newer than its own', async () => {
+    const h = new Harness([spec('web')]);
+    h.records = keptRecordPorts(h.cluster, 'sluice-system', silentLogger).builds;
+    const standby = h.newRunner();
+    await standby.tick();
+    h.push('web', sha('a'));
+    h.records = keptRecordPorts(h.cluster, 'sluice-system', silentLogger).builds;
+    h.runner = h.newRunner();
+    await h.tick();
+    await standby.tick();
+    await h.finishJob('b1', true);
+    await h.tick(1_000);
+    const leader = h.runner.list();
+    assert.deepEqual(standby.list(), [], 'read once at its start');
+    standby.reload();
+    await standby.tick();
+    assert.deepEqual(standby.list(), leader);
+    assert.equal(h.bumps.length, 1);
+  });
+
+  it('keeps every build in memory while the cluster refuses the records, and writes them once it takes them', async () => {
+    const h = new Harness([spec('web')]);
+    let down = false;
+    const store = keptRecordPorts(h.cluster, 'sluice-system', silentLogger).builds;
+    h.records = { load: () => store.load(), save: async (b) => (down ? Promise.reject(new Error('503 Service Unavailable')) : store.save(b)) };
+    h.runner = h.newRunner();
+    h.push('web', sha('a'));
+    await h.tick();
+    down = true;
+    await h.finishJob('b1', true);
+    await h.tick(1_000);
+    assert.equal(h.runner.get('b1')?.state, 'Succeeded');
+    down = false;
+    await h.tick(1_000);
+    const stored = await keptRecordPorts(h.cluster, 'sluice-system', silentLogger).builds.load();
+    assert.deepEqual(stored.map((s) => [s.build.id, s.build.state, s.extras.bump?.state]), [['b1', 'Succeeded', 'committed']]);
   });
 
   it('bumps a build found finished after a restart when its head is still not deployed', async () => {

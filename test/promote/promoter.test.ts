@@ -8,13 +8,16 @@ import { silentLogger } from '../../src/log/logger.js';
 import { PromotionError } from '../../src/promote/plan.js';
 import { Promoter } from '../../src/promote/promoter.js';
 import { parsePromoteRequest } from '../../src/server/promotions.js';
+import type { PromotionHistory } from '../../src/promote/promoter.js';
+import { keptRecordPorts } from '../../src/runtime/records.js';
+import { MemoryCluster } from '../support/memory-cluster.js';
 
 const CONFIG = parseConfig('apiVersion: sluice.dev/v1alpha1\nkind: Config\nenvironments: [{name: dev}, {name: test, promotion: {direct: true}}, {name: prod, promotion: {requireHealthy: true}}]\napps: [{name: web, chart: charts/web}]\n', 'sluice.yaml');
 const enc = (s: string) => new TextEncoder().encode(s);
 const FILES = new Map([['environments/dev/web/image.yaml', enc('image:\n  tag: "1.4.2"\n')], ['environments/test/web/image.yaml', enc('image:\n  tag: "1.4.2"\n')]]);
 const SHA = 'c'.repeat(40);
 
-function promoter(statuses: Record<string, Partial<AppEnvStatus>>, seen: { files?: ReadonlyMap<string, Uint8Array> } = {}): Promoter {
+function promoter(statuses: Record<string, Partial<AppEnvStatus>>, seen: { files?: ReadonlyMap<string, Uint8Array> } = {}, records?: PromotionHistory): Promoter {
   return new Promoter({
     revision: () => ({ sha: SHA, config: CONFIG, files: FILES }),
     status: (app, env) => (statuses[env] ? ({ app, env, revision: SHA, syncStatus: 'Synced', health: 'Healthy', message: '', ...statuses[env] } as AppEnvStatus) : undefined),
@@ -27,6 +30,7 @@ function promoter(statuses: Record<string, Partial<AppEnvStatus>>, seen: { files
     branch: 'main',
     refresh: () => undefined,
     log: silentLogger,
+    ...(records ? { records } : {}),
   });
 }
 
@@ -46,6 +50,47 @@ describe('promote/promoter', () => {
     const pr = await p.promote({ app: 'web', to: 'prod', by: 't' });
     assert.ok(pr.mode === 'pull-request' && pr.branch === 'promote/web/prod/1.4.2' && /no forge configured/.test(pr.note ?? ''));
     assert.deepEqual(p.list().map((r) => `${r.id} ${r.to} ${r.state}`), ['2 prod proposed', '1 test synced']);
+  });
+
+  it('keeps promotions in the cluster: a new process lists them as before and counts ids on', async () => {
+    const cluster = new MemoryCluster();
+    const kept = () => keptRecordPorts(cluster, 'sluice-system', silentLogger).promotions;
+    const first = promoter({ dev: {}, test: {} }, {}, kept());
+    await first.promote({ app: 'web', to: 'test', by: 't' });
+    await first.promote({ app: 'web', to: 'prod', by: 't' });
+    const before = first.list();
+    const writes = cluster.writes.length;
+    await first.persist();
+    assert.equal(cluster.writes.length, writes, 'nothing changed, nothing written');
+    const second = promoter({ dev: {}, test: {} }, {}, kept());
+    assert.equal(await second.restore(), true);
+    assert.deepEqual(second.list(), before);
+    const third = await second.promote({ app: 'web', to: 'test', by: 't' });
+    assert.equal(third.mode !== 'dry-run' && third.id, 3, 'ids go on from the kept ones');
+  });
+
+  it('a replica that takes over reads the promotions another one kept and counts ids on from them', async () => {
+    const cluster = new MemoryCluster();
+    const kept = () => keptRecordPorts(cluster, 'sluice-system', silentLogger).promotions;
+    const standby = promoter({ dev: {}, test: {} }, {}, kept());
+    assert.equal(await standby.restore(), true);
+    const leader = promoter({ dev: {}, test: {} }, {}, kept());
+    await leader.promote({ app: 'web', to: 'test', by: 't' });
+    await leader.promote({ app: 'web', to: 'prod', by: 't' });
+    standby.reload();
+    const next = await standby.promote({ app: 'web', to: 'test', by: 't' });
+    assert.equal(next.mode !== 'dry-run' && next.id, 3);
+    assert.deepEqual(standby.list().map((r) => r.id), [3, 2, 1]);
+  });
+
+  it('refuses to promote while the kept promotions cannot be read, and reads them at the next try', async () => {
+    let down = true;
+    const store = keptRecordPorts(new MemoryCluster(), 'sluice-system', silentLogger).promotions;
+    const p = promoter({ dev: {}, test: {} }, {}, { load: () => (down ? Promise.reject(new Error('connect ECONNREFUSED')) : store.load()), save: (r) => store.save(r) });
+    await assert.rejects(p.promote({ app: 'web', to: 'test', by: 't' }), (e: unknown) => e instanceof PromotionError && e.code === 'not-ready' && /kept promotions cannot be read/.test(e.message));
+    down = false;
+    const r = await p.promote({ app: 'web', to: 'test', by: 't' });
+    assert.equal(r.mode !== 'dry-run' && r.id, 1);
   });
 
   it('a dry run renders the target with the promoted files and writes nothing', async () => {

@@ -28,6 +28,8 @@ Flags:
                                       renew this long, and exits             (default 10s)
   --leader-elect-retry-period DUR     time between tries to acquire/renew    (default 2s)
   --public-url URL         this server as users reach it, for log links in build notifications
+  --keep-builds N          builds kept per app in the state namespace, 0 all     (default 50)
+  --keep-promotions N      promotions kept per app in the state namespace, 0 all (default 100)
                            (default $SLUICE_PUBLIC_URL, else the listen address)
 
 Git credentials come from SLUICE_GIT_TOKEN, SLUICE_GIT_USERNAME/SLUICE_GIT_PASSWORD or a mounted
@@ -51,6 +53,8 @@ const FLAGS = {
   'leader-elect-lease-duration': {},
   'leader-elect-renew-deadline': {},
   'leader-elect-retry-period': {},
+  'keep-builds': {},
+  'keep-promotions': {},
 };
 
 async function leaderElection(args: ReturnType<typeof parseArgs>): Promise<LeaderElectionOptions | undefined> {
@@ -86,6 +90,7 @@ function positiveInt(text: string | undefined, name: string, fallback: number): 
 
 export async function controllerOptionsFromArgs(argv: string[]): Promise<SluiceOptions> {
   const { defaultSluiceOptions } = await import('../../runtime/sluice.js');
+  const { defaultRecordLimits } = await import('../../runtime/records.js');
   const args = parseArgs(argv, FLAGS);
   const repo = flag(args, 'repo');
   if (!repo) throw new UsageError('--repo is required');
@@ -102,6 +107,10 @@ export async function controllerOptionsFromArgs(argv: string[]): Promise<SluiceO
     ...(publicUrl ? { publicUrl: publicUrl.replace(/\/+$/, '') } : {}),
     kubeconfig: flag(args, 'kubeconfig'),
     port: positiveInt(flag(args, 'port'), 'port', base.port),
+    records: {
+      buildsPerApp: positiveInt(flag(args, 'keep-builds'), 'keep-builds', defaultRecordLimits().buildsPerApp),
+      promotionsPerApp: positiveInt(flag(args, 'keep-promotions'), 'keep-promotions', defaultRecordLimits().promotionsPerApp),
+    },
     logLevel: level,
     controller: {
       ...base.controller,
