@@ -253,8 +253,10 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
     reloadKeptRecords,
     async close(closing = {}) {
       // Writing stops before the Lease is given up, so two replicas never write at once.
+      const stopping = Date.now();
       await elector?.stop();
       await writing.stop();
+      log.log('info', 'sluice stopping: writing stopped', { ms: Date.now() - stopping });
       if (closing.release !== false) await elector?.release();
       metrics.leader.set(0);
       await new Promise<void>((resolve) => http.close(() => resolve()));
