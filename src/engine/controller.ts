@@ -65,10 +65,12 @@ export class Controller implements ReleaseApi, AppOpsApi {
   private readonly watcher: DriftWatcher | undefined;
   private readonly appEnvs: AppEnvWriter;
   private firstPassDone = false;
+  /** Event writes in flight: stop() waits for them, so nothing is written after it returns. */
+  private readonly eventWrites = new Set<Promise<void>>();
 
   constructor(options: ControllerOptions, deps: ControllerDeps) {
     const { clusterFor, status, metrics, log } = deps;
-    const event = (e: AppEvent): void => void this.events.record(e);
+    const event = (e: AppEvent): void => this.recordEvent(e);
     this.events = new EventRecorder((app, env) => clusterFor(this.revisions.current?.targets.get(statusKey(app, env))?.cluster ?? ''), options.stateNamespace, log);
     this.queue = new WorkQueue((key) => this.passes.run(key), options.concurrency, {
       onDepth: (d) => metrics.queueDepth.set(d),
@@ -144,11 +146,13 @@ export class Controller implements ReleaseApi, AppOpsApi {
     this.watcher?.stop();
     await this.revisions.stop();
     await this.queue.stop();
+    await Promise.all(this.eventWrites);
   }
 
   /** Records a Kubernetes Event on the app × env (promotions happen outside the reconcile loop). */
   recordEvent(e: AppEvent): void {
-    void this.events.record(e);
+    const write = this.events.record(e).finally(() => this.eventWrites.delete(write));
+    this.eventWrites.add(write);
   }
 
   // The API's answers (app-api.ts).

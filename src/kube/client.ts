@@ -63,6 +63,13 @@ export interface ClusterClient {
    * the applied configuration); the kind must serve `status`. Returns the object as stored.
    */
   applyStatus(obj: KubeObject, options: ApplyOptions): Promise<KubeObject>;
+  /** Creates the object; an existing one fails with KubeApiError 409 AlreadyExists. */
+  create(obj: KubeObject): Promise<KubeObject>;
+  /**
+   * Replaces the object (PUT) with optimistic concurrency: `metadata.resourceVersion` must be the
+   * stored one, else KubeApiError 409 Conflict (someone else wrote since it was read).
+   */
+  update(obj: KubeObject): Promise<KubeObject>;
   /** Deletes with background propagation; a missing object is not an error. */
   delete(ref: ObjectRef): Promise<void>;
   /** Creates the namespace unless it exists. */

@@ -9,7 +9,7 @@ import { KubeApiError, toKubeApiError } from './errors.js';
 import { K8sWatchTransport } from './k8s-watch.js';
 import { defaultReflectorOptions, Reflector, type ListResult, type ReflectorOptions } from './reflector.js';
 import { defaultRetryOptions, withRetry, type RetryOptions } from './retry.js';
-import type { KubeObject, ObjectRef } from './types.js';
+import { refOf, type KubeObject, type ObjectRef } from './types.js';
 
 /** Exposes the library's discovery, which it keeps protected. */
 class ObjectApi extends k8s.KubernetesObjectApi {
@@ -153,6 +153,22 @@ export class K8sClusterClient implements ClusterClient {
       return out as KubeObject;
     } catch (err) {
       throw toKubeApiError(err, 'apply status', ref);
+    }
+  }
+
+  async create(obj: KubeObject): Promise<KubeObject> {
+    try {
+      return (await this.request('create', 201, () => this.api.create(obj as k8s.KubernetesObject))) as KubeObject;
+    } catch (err) {
+      throw toKubeApiError(err, 'create', refOf(obj));
+    }
+  }
+
+  async update(obj: KubeObject): Promise<KubeObject> {
+    try {
+      return (await this.request('update', 200, () => this.api.replace(obj as k8s.KubernetesObject))) as KubeObject;
+    } catch (err) {
+      throw toKubeApiError(err, 'update', refOf(obj));
     }
   }
 

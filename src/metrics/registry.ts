@@ -218,6 +218,11 @@ export class Metrics {
     labelNames: ['repo'],
     registers: [this.registry],
   });
+  readonly leader = new Gauge({
+    name: 'sluice_leader',
+    help: 'Whether this replica holds the sluice-controller Lease and reconciles (1), or is a standby (0); 1 without --leader-elect.',
+    registers: [this.registry],
+  });
   readonly gitHistoryRewritten = new Counter({
     name: 'sluice_git_history_rewritten_total',
     help: 'Times a tracked branch moved to a commit that does not descend from the revision in use (a force-push).',

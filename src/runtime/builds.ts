@@ -51,7 +51,7 @@ export interface BuildRuntime {
   readonly writer: () => GitWriter;
 }
 
-export function startBuildRunner(deps: BuildRuntimeDeps, options: BuildRunnerOptions = {}): BuildRuntime {
+export function createBuildRunner(deps: BuildRuntimeDeps, options: BuildRunnerOptions = {}): BuildRuntime {
   let settings: BuildSettings = DEFAULT_BUILD_SETTINGS;
   const sources = new Map<string, GitSource>();
   const source = (url: string): GitSource => {
@@ -98,6 +98,6 @@ export function startBuildRunner(deps: BuildRuntimeDeps, options: BuildRunnerOpt
     settings = revision.config.builds;
     runner.configure(buildConfig(revision.config, revision.files));
   });
-  runner.start();
+  // Started by the caller: with leader election only the leader runs builds.
   return { runner, bump, writer };
 }

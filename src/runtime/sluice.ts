@@ -25,8 +25,9 @@ import { RefusedError } from '../engine/errors.js';
 import { forgeToken } from '../forge/pull-request.js';
 import { Promoter } from '../promote/promoter.js';
 import { AutoPromoter } from '../promote/auto.js';
-import { startBuildRunner, type BuildRunnerOptions } from './builds.js';
+import { createBuildRunner, type BuildRunnerOptions } from './builds.js';
 import { keptRecordPorts, type RecordLimits } from './records.js';
+import { LeaderElector, processIdentity, type LeaderElectionTimings } from '../engine/leader/elector.js';
 
 export interface SluiceOptions {
   /** kubeconfig file; otherwise KUBECONFIG, in-cluster, ~/.kube/config. */
@@ -47,9 +48,23 @@ export interface SluiceOptions {
   readonly autoPromoteCheckMs?: number;
   /** This server's address as users reach it (log links in notifications); default its listen address. */
   readonly publicUrl?: string;
+  /**
+   * Leader election on the Lease `sluice-controller` in the state namespace: only the holder
+   * reconciles, builds and promotes; a standby serves probes and metrics, and answers the API with
+   * 503 `standby` naming the leader. Unset: this process leads alone (one replica).
+   */
+  readonly leaderElection?: LeaderElectionOptions;
   /** Builds and promotions kept per app in the state namespace; default 50 and 100. */
   readonly records?: RecordLimits;
 }
+
+export interface LeaderElectionOptions extends LeaderElectionTimings {
+  /** Default: POD_NAME (else the hostname) plus a per-process suffix. */
+  readonly identity?: string;
+}
+
+/** The Lease replicas of one sluice installation elect a leader on (client-go's lock name). */
+export const LEADER_LEASE = 'sluice-controller';
 
 export function defaultSluiceOptions(repo: string, cacheDir: string): SluiceOptions {
   return { port: 8080, host: '0.0.0.0', cacheDir, logLevel: 'info', controller: defaultControllerOptions(repo) };
@@ -61,9 +76,17 @@ export interface RunningSluice {
   readonly status: StatusStore;
   readonly metrics: Metrics;
   readonly builds: BuildRunner;
+  /** The elector, with leader election. */
+  readonly elector?: LeaderElector;
+  /** Resolves when this replica lost the Lease and stopped writing (never without leader election). */
+  readonly lost: Promise<void>;
+  /**
+   * Stops writing, gives the Lease up (unless `release: false`, which leaves it to expire as a
+   * killed process would) and closes the server.
+   */
   /** Reads promotions, auto-promotion memory and builds from the cluster again (on taking over from another replica). */
   reloadKeptRecords(): void;
-  close(): Promise<void>;
+  close(options?: { release?: boolean }): Promise<void>;
 }
 
 function clusterFactory(kubeconfig: string | undefined, metrics: Metrics): (context: string) => K8sClusterClient {
@@ -112,6 +135,29 @@ function pushHandler(controller: Controller, builds: BuildRunner): GitPushHandle
   };
 }
 
+/** What only the leader runs: the controller loop, the build runner and the auto-promotion timer. */
+function writingParts(controller: Controller, builds: BuildRunner, autoTick: () => void, autoEveryMs: number, log: Logger): { start(): void; stop(): Promise<void> } {
+  let autoTimer: NodeJS.Timeout | undefined;
+  let started = false;
+  return {
+    start() {
+      if (started) return;
+      started = true;
+      builds.start();
+      autoTimer = setInterval(autoTick, autoEveryMs);
+      autoTimer.unref();
+      void controller.start().catch((err: unknown) => log.log('error', 'controller failed to start', { error: String(err) }));
+    },
+    async stop() {
+      if (!started) return;
+      started = false;
+      clearInterval(autoTimer);
+      await builds.stop();
+      await controller.stop();
+    },
+  };
+}
+
 /** Starts the HTTP server first (probes answer while the first pass runs), then the controller. */
 export async function startSluice(options: SluiceOptions, log: Logger = jsonLogger(options.logLevel)): Promise<RunningSluice> {
   const status = new StatusStore();
@@ -125,7 +171,7 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
   let url = options.publicUrl ?? '';
   // Promotions, auto-promotion memory and builds live in the state namespace of the default context.
   const kept = keptRecordPorts(clusterFor(''), options.controller.stateNamespace, log, options.records);
-  const { runner: builds, bump, writer } = startBuildRunner(
+  const { runner: builds, bump, writer } = createBuildRunner(
     { controller, cluster: clusterFor(''), repo: options.controller.repo, branch: options.controller.branch, cacheDir: options.cacheDir, credentials: credentials ?? null, metrics, log, apiUrl: () => url, pollIntervalMs: options.controller.pollIntervalMs, records: kept.builds },
     options.builds,
   );
@@ -151,32 +197,68 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
   });
   const auto = new AutoPromoter({ revision: () => controller.revision(), status: (app, env) => status.get(app, env), promote: (req) => promotions.promote(req), log, records: kept.autoPromotion });
   // The same check keeps promotion states (merged, synced) in the cluster and retries a failed write.
-  const autoTimer = setInterval(() => void auto.tick(Date.now()).then(() => promotions.persist()), options.autoPromoteCheckMs ?? 15_000);
+  const writing = writingParts(controller, builds, () => void auto.tick(Date.now()).then(() => promotions.persist()), options.autoPromoteCheckMs ?? 15_000, log);
   void promotions.restore();
-  autoTimer.unref();
-  const app = createApp({ tokens, status, metrics, ready: () => controller.ready, releases: controller, ops: controller, bumps: manualBumps(controller, bump), promotions, builds, images: builds, gitPushes, webhookSecrets, log });
+  const reloadKeptRecords = (): void => {
+    promotions.reload();
+    auto.reload();
+    builds.reload();
+    void promotions.restore();
+  };
+  const election = options.leaderElection;
+  let markLost: () => void = () => undefined;
+  const lost = new Promise<void>((resolve) => (markLost = resolve));
+  const elector = election && new LeaderElector(
+    clusterFor(''),
+    { ...election, namespace: options.controller.stateNamespace, leaseName: LEADER_LEASE, identity: election.identity ?? processIdentity() },
+    {
+      onStartedLeading: () => {
+        metrics.leader.set(1);
+        // What the previous leader kept (promotions, auto-promotion memory, builds) is read again.
+        reloadKeptRecords();
+        writing.start();
+      },
+      onStoppedLeading: () => {
+        metrics.leader.set(0);
+        void writing.stop().then(markLost);
+      },
+    },
+    log,
+  );
+  // A standby is ready: readiness gates rollouts and Service endpoints, and a replica that is
+  // never Ready would hold a rolling update forever (controller-runtime's probes do the same).
+  const ready = (): boolean => (elector !== undefined && !elector.isLeader) || controller.ready;
+  const standby = (): string | undefined => (elector && !elector.isLeader ? elector.leader : undefined);
+  const app = createApp({ tokens, status, metrics, ready, standby, releases: controller, ops: controller, bumps: manualBumps(controller, bump), promotions, builds, images: builds, gitPushes, webhookSecrets, log });
   const http = createHttpServer(app);
   const port = await listen(http, options.port, options.host);
   const host = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
   url ||= `http://${host}:${port}`;
-  void controller.start().catch((err: unknown) => log.log('error', 'controller failed to start', { error: String(err) }));
-  log.log('info', 'sluice started', { repo: redactUrl(options.controller.repo), branch: options.controller.branch, port });
+  if (elector) {
+    metrics.leader.set(0);
+    elector.start();
+  } else {
+    metrics.leader.set(1);
+    writing.start();
+  }
+  log.log('info', 'sluice started', { repo: redactUrl(options.controller.repo), branch: options.controller.branch, port, ...(elector ? { leaderElection: true } : {}) });
   return {
     url: `http://${host}:${port}`,
     controller,
     status,
     metrics,
     builds,
-    reloadKeptRecords() {
-      promotions.reload();
-      auto.reload();
-      builds.reload();
-      void promotions.restore();
-    },
-    async close() {
-      clearInterval(autoTimer);
-      await builds.stop();
-      await controller.stop();
+    ...(elector ? { elector } : {}),
+    lost,
+    reloadKeptRecords,
+    async close(closing = {}) {
+      // Writing stops before the Lease is given up, so two replicas never write at once.
+      const stopping = Date.now();
+      await elector?.stop();
+      await writing.stop();
+      log.log('info', 'sluice stopping: writing stopped', { ms: Date.now() - stopping });
+      if (closing.release !== false) await elector?.release();
+      metrics.leader.set(0);
       await new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeAllConnections();
     },

@@ -27,6 +27,11 @@ export interface ServerDeps {
   readonly metrics: Metrics;
   /** True once the first reconcile pass is done. */
   readonly ready: () => boolean;
+  /**
+   * With leader election: the leader's identity ('' when none is known) while this replica is a
+   * standby, undefined while it leads. A standby answers /api/v1 with 503 `standby`.
+   */
+  readonly standby?: () => string | undefined;
   /** Release history and rollback; without it those routes answer 501. */
   readonly releases?: ReleaseApi;
   /** Diff and manual sync; without it those routes answer 501. */
@@ -65,6 +70,12 @@ export function createApp(deps: ServerDeps): Express {
   });
   const auth = requireToken(deps.tokens);
   app.use('/api/v1', (req, res, next) => (req.path.startsWith('/webhooks/') ? next() : auth(req, res, next)));
+  app.use('/api/v1', (_req, res, next) => {
+    // A standby has no status of its own and must not write: the client is told who leads.
+    const leader = deps.standby?.();
+    if (leader === undefined) return next();
+    res.status(503).set('Retry-After', '2').json({ error: `this replica is a standby; the leader ${leader ? `(${leader}) ` : '(not elected yet) '}reconciles and serves the API`, code: 'standby', leader });
+  });
   app.get('/api/v1/apps', (_req, res) => {
     res.json(
       deps.status.list().map((s) => ({

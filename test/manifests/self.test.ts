@@ -87,8 +87,29 @@ describe('manifests/sluice (sluice managing sluice)', () => {
       const vars = (c as unknown as { env: { name: string; value?: string }[] }).env;
       assert.equal(vars.find((e) => e.name === 'SLUICE_API_TOKENS_DIR')?.value, '/etc/sluice/api-tokens');
       assert.ok(!vars.some((e) => e.name === 'SLUICE_API_TOKEN'), 'no token in the pod spec');
+      // Leader election: the pod's name for its identity, and get/create/update on Leases in the state namespace.
+      assert.deepEqual((c as unknown as { env: { name: string; valueFrom?: unknown }[] }).env.find((e) => e.name === 'POD_NAME')?.valueFrom, { fieldRef: { fieldPath: 'metadata.name' } });
+      const replicas = (dep.spec as unknown as { replicas: number }).replicas;
+      assert.equal(c.args.includes('--leader-elect'), replicas > 1, `--leader-elect with ${replicas} replicas`);
+      const leaseRules = stateRules.filter((r) => (r.resources ?? []).includes('leases'));
+      assert.deepEqual(leaseRules.map((r) => [r.apiGroups, r.verbs]), [[['coordination.k8s.io'], ['get', 'create', 'update']]]);
       const clusterScopedNames = [...(byKind.get('ClusterRole') ?? []), ...(byKind.get('ClusterRoleBinding') ?? [])].map((o) => o.metadata.name);
       assert.ok(clusterScopedNames.every((n) => n?.endsWith(target.namespace)), 'cluster-scoped names are unique per env');
     });
   }
+
+  it('runs two replicas with leader election when replicaCount is 2', () => {
+    const target = targets.find((t) => t.env === 'prod');
+    assert.ok(target);
+    const two = new Map(files);
+    const valuesPath = [...two.keys()].find((k) => k === 'environments/prod/sluice/values.yaml');
+    assert.ok(valuesPath);
+    two.set(valuesPath, new TextEncoder().encode(new TextDecoder().decode(two.get(valuesPath)).replace(/^replicaCount: 1$/m, 'replicaCount: 2')));
+    const out = renderer.render(target, two, subtree(two, target.chartPath));
+    assert.ok(out.ok, out.ok ? '' : out.error.message);
+    const dep = out.objects.find((o) => o.kind === 'Deployment') as KubeObject & { spec: { replicas: number; template: { spec: { containers: { args: string[] }[] } } } };
+    assert.equal(dep.spec.replicas, 2);
+    const args = dep.spec.template.spec.containers[0].args;
+    assert.deepEqual(args.filter((a) => a.startsWith('--leader-elect')), ['--leader-elect', '--leader-elect-lease-duration=15s', '--leader-elect-renew-deadline=10s', '--leader-elect-retry-period=2s']);
+  });
 });

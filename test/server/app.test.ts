@@ -14,12 +14,13 @@ describe('server/app', () => {
   let server: Server;
   let base: string;
   let ready = false;
+  let standby: string | undefined;
   const store = new StatusStore();
   const metrics = new Metrics({ defaultMetrics: false });
   store.onChange((n, p) => metrics.recordStatus(n, p));
 
   before(async () => {
-    server = createApp({ tokens: testTokens(), status: store, metrics, ready: () => ready }).listen(0, '127.0.0.1');
+    server = createApp({ tokens: testTokens(), status: store, metrics, ready: () => ready, standby: () => standby }).listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -51,5 +52,29 @@ describe('server/app', () => {
     assert.match(text, /sluice_app_health_status\{app="web",env="dev",status="Degraded"\} 1/);
     assert.match(text, new RegExp(`sluice_app_info\\{app="web",env="dev",namespace="shop-dev",revision="${'b'.repeat(40)}"\\} 1`));
     assert.doesNotMatch(text, new RegExp(`env="dev",namespace="shop-dev",revision="${'a'.repeat(40)}"`), 'the old revision series is removed');
+  });
+
+  it('a standby answers /api/v1 (webhooks included) with 503 naming the leader; probes and metrics still answer', async () => {
+    const cases: { leader: string; error: string }[] = [
+      { leader: 'sluice-0_ab12cd34', error: 'this replica is a standby; the leader (sluice-0_ab12cd34) reconciles and serves the API' },
+      { leader: '', error: 'this replica is a standby; the leader (not elected yet) reconciles and serves the API' },
+    ];
+    try {
+      for (const c of cases) {
+        standby = c.leader;
+        for (const [method, path] of [['GET', '/api/v1/apps'], ['POST', '/api/v1/apps/web/dev/sync'], ['POST', '/api/v1/webhooks/git']]) {
+          const res = await fetch(`${base}${path}`, { method, headers: ADMIN });
+          assert.equal(res.status, 503, `${method} ${path}`);
+          assert.equal(res.headers.get('retry-after'), '2');
+          assert.deepEqual(await res.json(), { error: c.error, code: 'standby', leader: c.leader });
+        }
+        assert.equal((await fetch(`${base}/api/v1/apps`)).status, 401, 'the token is checked first');
+        assert.equal((await fetch(`${base}/healthz`)).status, 200);
+        assert.equal((await fetch(`${base}/metrics`)).status, 200);
+      }
+    } finally {
+      standby = undefined;
+    }
+    assert.equal((await fetch(`${base}/api/v1/apps`, { headers: ADMIN })).status, 200, 'the leader answers');
   });
 });

@@ -6,6 +6,7 @@
  */
 import type { ApplyOptions, ClusterClient, ListOptions, PodLogOptions, ResourceInfo, WatchEvent, WatchHandle, WatchOptions } from '../../src/kube/client.js';
 import { groupOf, objectKey, refOf, type KubeObject, type ObjectRef } from '../../src/kube/types.js';
+import { KubeApiError } from '../../src/kube/errors.js';
 import { matches, parseSelector, type Requirement } from '../../src/emulator/selectors.js';
 
 interface Subscriber {
@@ -20,7 +21,7 @@ interface Subscriber {
 const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition']);
 
 export interface Write {
-  readonly verb: 'apply' | 'apply-status' | 'delete' | 'create-namespace';
+  readonly verb: 'apply' | 'apply-status' | 'delete' | 'create-namespace' | 'create' | 'update';
   readonly subject: string;
 }
 
@@ -110,6 +111,35 @@ export class MemoryCluster implements ClusterClient {
     this.writes.push({ verb: 'apply-status', subject: `${obj.kind}/${obj.metadata.name}` });
     this.notify('MODIFIED', stored);
     return stored;
+  }
+
+  /** Set by tests: the next create/update calls fail with this error (one per call), as an outage would. */
+  readonly failWrites: Error[] = [];
+
+  async create(obj: KubeObject): Promise<KubeObject> {
+    const failure = this.failWrites.shift();
+    if (failure) throw failure;
+    const key = objectKey(refOf(obj));
+    if (this.objects.has(key)) throw new KubeApiError(`${obj.kind}/${obj.metadata.name} create failed (AlreadyExists)`, 409, 'AlreadyExists', refOf(obj));
+    const stored = { ...structuredClone(obj), metadata: { ...structuredClone(obj.metadata), resourceVersion: String(this.rv++) } };
+    this.objects.set(key, stored);
+    this.writes.push({ verb: 'create', subject: `${obj.kind}/${obj.metadata.name}` });
+    this.notify('ADDED', stored);
+    return structuredClone(stored);
+  }
+
+  async update(obj: KubeObject): Promise<KubeObject> {
+    const failure = this.failWrites.shift();
+    if (failure) throw failure;
+    const key = objectKey(refOf(obj));
+    const live = this.objects.get(key);
+    if (!live) throw new KubeApiError(`${obj.kind}/${obj.metadata.name} update failed (NotFound)`, 404, 'NotFound', refOf(obj));
+    if (obj.metadata.resourceVersion !== live.metadata.resourceVersion) throw new KubeApiError(`${obj.kind}/${obj.metadata.name} update failed (Conflict): the object has been modified`, 409, 'Conflict', refOf(obj));
+    const stored = { ...structuredClone(obj), metadata: { ...structuredClone(obj.metadata), resourceVersion: String(this.rv++) } };
+    this.objects.set(key, stored);
+    this.writes.push({ verb: 'update', subject: `${obj.kind}/${obj.metadata.name}` });
+    this.notify('MODIFIED', stored);
+    return structuredClone(stored);
   }
 
   async delete(ref: ObjectRef): Promise<void> {

@@ -1,11 +1,11 @@
 /** `sluice controller`: runs the reconciler against a config repo until SIGINT/SIGTERM. */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { flag, parseArgs, parseDuration, UsageError } from '../args.js';
+import { flag, flagBool, parseArgs, parseDuration, UsageError } from '../args.js';
 import { untilSignal } from '../signals.js';
 import type { Command } from '../command.js';
 import type { LogLevel } from '../../log/logger.js';
-import type { SluiceOptions } from '../../runtime/sluice.js';
+import type { LeaderElectionOptions, SluiceOptions } from '../../runtime/sluice.js';
 
 const USAGE = `Usage: sluice controller --repo URL|PATH [flags]
 
@@ -21,6 +21,12 @@ Flags:
   --state-namespace NS     namespace for sluice's own state                     (default sluice-system)
   --cache-dir DIR          git object cache                     (default ~/.cache/sluice/git)
   --log-level LEVEL        debug, info, warn, error        (default info, or SLUICE_LOG_LEVEL)
+  --leader-elect           run as one of several replicas: only the holder of the Lease
+                           sluice-controller in the state namespace reconciles and writes
+  --leader-elect-lease-duration DUR   how long an unrenewed Lease holds      (default 15s)
+  --leader-elect-renew-deadline DUR   the leader gives up after failing to
+                                      renew this long, and exits             (default 10s)
+  --leader-elect-retry-period DUR     time between tries to acquire/renew    (default 2s)
   --public-url URL         this server as users reach it, for log links in build notifications
   --keep-builds N          builds kept per app in the state namespace, 0 all     (default 50)
   --keep-promotions N      promotions kept per app in the state namespace, 0 all (default 100)
@@ -43,9 +49,37 @@ const FLAGS = {
   'cache-dir': {},
   'log-level': {},
   'public-url': {},
+  'leader-elect': { boolean: true },
+  'leader-elect-lease-duration': {},
+  'leader-elect-renew-deadline': {},
+  'leader-elect-retry-period': {},
   'keep-builds': {},
   'keep-promotions': {},
 };
+
+async function leaderElection(args: ReturnType<typeof parseArgs>): Promise<LeaderElectionOptions | undefined> {
+  const names = ['leader-elect-lease-duration', 'leader-elect-renew-deadline', 'leader-elect-retry-period'] as const;
+  if (!flagBool(args, 'leader-elect')) {
+    const stray = names.find((n) => flag(args, n) !== undefined);
+    if (stray) throw new UsageError(`--${stray} needs --leader-elect`);
+    return undefined;
+  }
+  // Loaded here, not at the top: `sluice controller --help` loads no engine module.
+  const { defaultLeaderElectionTimings, timingsProblem } = await import('../../engine/leader/elector.js');
+  const base = defaultLeaderElectionTimings();
+  const duration = (name: (typeof names)[number], fallback: number) => {
+    const text = flag(args, name);
+    return text === undefined ? fallback : parseDuration(text);
+  };
+  const timings = {
+    leaseDurationMs: duration('leader-elect-lease-duration', base.leaseDurationMs),
+    renewDeadlineMs: duration('leader-elect-renew-deadline', base.renewDeadlineMs),
+    retryPeriodMs: duration('leader-elect-retry-period', base.retryPeriodMs),
+  };
+  const problem = timingsProblem(timings);
+  if (problem) throw new UsageError(`leader election: ${problem}`);
+  return timings;
+}
 
 function positiveInt(text: string | undefined, name: string, fallback: number): number {
   if (text === undefined) return fallback;
@@ -66,8 +100,10 @@ export async function controllerOptionsFromArgs(argv: string[]): Promise<SluiceO
   const poll = flag(args, 'poll-interval');
   const publicUrl = flag(args, 'public-url') ?? process.env.SLUICE_PUBLIC_URL;
   if (publicUrl !== undefined && !/^https?:\/\/\S+$/.test(publicUrl)) throw new UsageError(`--public-url must be an http(s) URL, got "${publicUrl}"`);
+  const election = await leaderElection(args);
   return {
     ...base,
+    ...(election ? { leaderElection: election } : {}),
     ...(publicUrl ? { publicUrl: publicUrl.replace(/\/+$/, '') } : {}),
     kubeconfig: flag(args, 'kubeconfig'),
     port: positiveInt(flag(args, 'port'), 'port', base.port),
@@ -94,8 +130,10 @@ export const command: Command = {
     const { startSluice } = await import('../../runtime/sluice.js');
     const sluice = await startSluice(options);
     process.stderr.write(`sluice controller listening on ${sluice.url}\n`);
-    await untilSignal();
+    const end = await Promise.race([untilSignal(), sluice.lost.then(() => 'lost' as const)]);
     await sluice.close();
-    return 0;
+    // Lost the Lease: exit non-zero so the pod restarts as a fresh standby (client-go's
+    // OnStoppedLeading is usually fatal too); nothing of the old term's memory is reused.
+    return end === 'lost' ? 1 : 0;
   },
 };
