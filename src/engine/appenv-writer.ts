@@ -39,6 +39,7 @@ export class AppEnvWriter {
   private readonly written = new Map<string, Written>();
   private readonly chains = new Map<string, Promise<void>>();
   private namespaceReady: Promise<void> | undefined;
+  private stopped = false;
 
   constructor(private readonly deps: AppEnvWriterDeps) {}
 
@@ -62,6 +63,8 @@ export class AppEnvWriter {
 
   /** Writes `status` as its AppEnvironment if that changes it; resolves when the write is done. */
   write(status: AppEnvStatus): Promise<void> {
+    // A stopped controller writes nothing more: after a lost or released Lease another replica leads.
+    if (this.stopped) return Promise.resolve();
     const key = statusKey(status.app, status.env);
     const next = (this.chains.get(key) ?? Promise.resolve()).then(() => this.writeNow(key, status));
     const tail = next.catch((err: unknown) => {
@@ -92,6 +95,12 @@ export class AppEnvWriter {
     if (w.status && JSON.stringify(w.status) === JSON.stringify(desired)) return;
     await cluster.applyStatus({ apiVersion: APPENV_API_VERSION, kind: APPENV_KIND, metadata: { name: obj.metadata.name, namespace }, status: desired }, { fieldManager: FIELD_MANAGER, force: true });
     this.written.set(key, { ...w, status: desired });
+  }
+
+  /** Takes no more writes and resolves when the ones under way are done. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all(this.chains.values());
   }
 
   /**

@@ -146,7 +146,7 @@ export class Controller implements ReleaseApi, AppOpsApi {
     this.watcher?.stop();
     await this.revisions.stop();
     await this.queue.stop();
-    await Promise.all(this.eventWrites);
+    await Promise.all([...this.eventWrites, this.appEnvs.stop()]);
   }
 
   /** Records a Kubernetes Event on the app × env (promotions happen outside the reconcile loop). */

@@ -89,7 +89,10 @@ describe('releases end to end', function () {
     assert.match(events, /^Warning SyncFailed sluice-inventory\.guestbook\.dev: release 2 \(\w{7}, auto-sync\) failed: .*progress deadline/m);
     assert.match(events, /^Warning RolledBack sluice-inventory\.guestbook\.dev: rolled back \(auto\) to release 1 /m);
 
+    // The fix also gives the rollout its usual deadline back: a one-second deadline would fail a
+    // healthy rollout on a busy cluster too.
     await s.work.write('environments/dev/guestbook/image.yaml', 'image:\n  tag: "1.2.0"\n');
+    await s.work.write('environments/dev/guestbook/values.yaml', 'greeting: "Hello from dev"\n');
     await s.work.commitAndPush('dev: guestbook 1.2.0');
     await eventually('the next commit syncs again', async () => imageOf(await deployment('guestbook', 'dev')) === 'registry.example.com/shop/guestbook:1.2.0' && s.status('guestbook', 'dev')?.syncStatus === 'Synced');
   });

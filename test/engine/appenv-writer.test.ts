@@ -111,6 +111,17 @@ describe('engine/appenv-writer', () => {
     assert.equal(stored(cluster, 'web-prod'), undefined);
   });
 
+  it('stop waits for the write under way and takes no more: a replica that stopped leading writes nothing after', async () => {
+    const { cluster, writer } = setup();
+    const under = writer.write(status('web', 'dev'));
+    await writer.stop();
+    const after = appenvWrites(cluster).length;
+    assert.deepEqual(appenvWrites(cluster).map((w) => w.verb), ['apply', 'apply-status'], 'the write under way finished before stop resolved');
+    await under;
+    await writer.write(status('web', 'dev', { health: 'Degraded' }));
+    assert.equal(appenvWrites(cluster).length, after);
+  });
+
   it('ensureCrd applies the CRD once, and says false when it cannot', async () => {
     const { cluster, writer } = setup();
     assert.equal(await writer.ensureCrd(), true);
