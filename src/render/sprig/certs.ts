@@ -98,10 +98,21 @@ function baseTemplate(cn: string, ips: GoValue, dns: GoValue, days: number): Tem
   return { cn, ips: ipList, dns: dnsList, days, isCA: false };
 }
 
-function serial(): string {
-  const b = randomBytes(16);
+/**
+ * A serial number's bytes as the hex forge writes into the DER INTEGER: positive and minimal (no
+ * leading zero byte unless the next has its high bit set), as Go's encoding of a big.Int is;
+ * forge writes the hex as given, so 1 random serial in 256 would start with a needless zero byte.
+ */
+export function serialHex(random: Uint8Array): string {
+  const b = Buffer.from(random);
   b[0] &= 0x7f; // a positive DER INTEGER, like Go's rand.Int below 2^128
-  return b.toString('hex');
+  let i = 0;
+  while (i < b.length - 1 && b[i] === 0 && b[i + 1] < 0x80) i++;
+  return b.subarray(i).toString('hex');
+}
+
+function serial(): string {
+  return serialHex(randomBytes(16));
 }
 
 function sign(t: Template, key: RsaKey, issuer: forge.pki.Certificate | null, issuerKey: RsaKey): Certificate {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import forge from 'node-forge';
 import bcryptjs from 'bcryptjs';
-import { Certificate } from '../../../src/render/sprig/certs.js';
+import { Certificate, serialHex } from '../../../src/render/sprig/certs.js';
 import { sprigFuncs } from '../../../src/render/sprig/index.js';
 import { call, evaluate } from './mini-eval.js';
 
@@ -56,6 +56,17 @@ describe('sprig crypto (crypto.ts, certs.ts)', () => {
     assert.ok(parse(cert).verify(parse(cert)));
     assert.equal(new X509Certificate(cert.Cert).subjectAltName, 'DNS:a.example');
   });
+
+  // DER INTEGERs are minimal, as Go writes a certificate's serial: no needless leading zero byte.
+  const serials: [string, string][] = [
+    ['7f' + '11'.repeat(15), '7f' + '11'.repeat(15)],
+    ['ff' + '11'.repeat(15), '7f' + '11'.repeat(15)],
+    ['00' + '11'.repeat(15), '11'.repeat(15)],
+    ['0000' + '11'.repeat(14), '11'.repeat(14)],
+    ['00' + '91' + '11'.repeat(14), '0091' + '11'.repeat(14)],
+    ['00'.repeat(16), '00'],
+  ];
+  for (const [random, hex] of serials) it(`a serial from random bytes ${random.slice(0, 6)}… is ${hex.slice(0, 6)}…`, () => assert.equal(serialHex(Buffer.from(random, 'hex')), hex));
 
   it('the WithKey variants use the given key', () => {
     const key = forge.pki.privateKeyToPem(forge.pki.privateKeyFromPem(ca.Key));
