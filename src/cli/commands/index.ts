@@ -16,7 +16,7 @@ export const COMMANDS = {
   bump: "Commit an image tag into an environment's image.yaml",
   builds: 'List builds of the build runner',
   logs: "Print a build's log",
-  render: 'Render a Helm chart like `helm template`',
+  render: 'Render a Helm chart like `helm template NAME CHART`',
   health: 'Print the health of live objects saved in a file',
 } as const satisfies Record<string, string>;
 

@@ -1,19 +1,25 @@
 /**
- * `sluice render CHART --release NAME --namespace NS ...`: renders a Helm chart like
- * `helm template NAME CHART -n NS ...` and prints the same text. Exit 1 with a helm-like
- * `Error: ...` message when the chart cannot be rendered.
+ * `sluice render NAME CHART -n NS ...` (helm template's form) or `sluice render CHART --release NAME
+ * ...`: renders a Helm chart like `helm template NAME CHART -n NS ...` and prints the same text;
+ * `-s/--show-only` as helm's. Exit 1 with a helm-like `Error: ...` message when the chart cannot be
+ * rendered.
  */
 import { readFile } from 'node:fs/promises';
 import { flagList, parseArgs, UsageError } from '../args.js';
 import type { Command } from '../command.js';
 import { errorText } from '../../common/error-text.js';
 
-const USAGE = `Usage: sluice render CHART_DIR --release NAME --namespace NS [flags]
+const USAGE = `Usage: sluice render [NAME] CHART_DIR [flags]
+       sluice render CHART_DIR --release NAME [flags]
 
-Renders a Helm chart locally and prints the manifests exactly as \`helm template\` does.
+Renders a Helm chart locally and prints the manifests exactly as \`helm template\` does, so it
+drops in where \`helm template NAME CHART\` was used.
 
 Flags:
-  --release NAME         release name (.Release.Name); default "release-name"
+  --release NAME         release name (.Release.Name) when not given before CHART_DIR;
+                         default "release-name"
+  -s, --show-only PATH   only the manifests of this template (a path in the chart, e.g.
+                         templates/deployment.yaml; globs as helm takes them); repeatable
   -n, --namespace NS     release namespace; default "default"
   -f, --values FILE      values file; repeatable, later files win
   --set K=V              set values (typed like helm: ints, bools, null); repeatable
@@ -25,23 +31,35 @@ Flags:
   --include-crds         include the charts' crds/ in the output
   --is-upgrade           render as an upgrade (.Release.IsUpgrade)
 
-Example:
-  sluice render ./charts/web --release web --namespace prod -f prod.yaml --set image.tag=1.2.3`;
+Examples:
+  sluice render web ./charts/web -n prod -f prod.yaml --set image.tag=1.2.3
+  sluice render web ./charts/web -s templates/deployment.yaml`;
 
 const SPEC = {
   release: {}, namespace: { short: 'n' }, values: { short: 'f', repeated: true }, set: { repeated: true },
   'set-string': { repeated: true }, 'set-json': { repeated: true }, 'set-file': { repeated: true },
   'kube-version': {}, 'api-versions': { repeated: true }, 'include-crds': { boolean: true }, 'is-upgrade': { boolean: true },
+  'show-only': { short: 's', repeated: true },
 };
+
+/** NAME and CHART_DIR from helm's form (`NAME CHART`) or sluice's first one (`CHART --release NAME`). */
+export function releaseAndChart(positionals: readonly string[], release: string | undefined): { release: string; chart: string } {
+  if (positionals.length === 2) {
+    if (release !== undefined) throw new UsageError('give the release name either as NAME or as --release, not both');
+    return { release: positionals[0], chart: positionals[1] };
+  }
+  if (positionals.length !== 1) throw new UsageError('CHART_DIR is required (NAME CHART_DIR, or CHART_DIR --release NAME)');
+  return { release: release ?? 'release-name', chart: positionals[0] };
+}
 
 async function run(argv: string[]): Promise<number> {
   // Loaded here, not at the top: `sluice --help` and the other commands never pay for the engine.
-  const [{ formatManifests, RenderError, renderChart }, { loadChartDir }] = await Promise.all([import('../../render/helm/index.js'), import('../../render/helm/load-dir.js')]);
+  const [{ formatManifests, RenderError, renderChart, showOnly }, { loadChartDir }] = await Promise.all([import('../../render/helm/index.js'), import('../../render/helm/load-dir.js')]);
   const args = parseArgs(argv, SPEC);
-  if (args.positionals.length !== 1) throw new UsageError('exactly one CHART_DIR is required');
   const one = (k: string): string | undefined => args.flags.get(k)?.[0];
+  const named = releaseAndChart(args.positionals, one('release'));
   try {
-    const chart = loadChartDir(args.positionals[0]);
+    const chart = loadChartDir(named.chart);
     const valuesFiles = await Promise.all(flagList(args, 'values').map(async (name) => ({ name, content: await readFile(name, 'utf8') })));
     const setFile = await Promise.all(flagList(args, 'set-file').map(async (kv) => {
       const eq = kv.indexOf('=');
@@ -50,14 +68,16 @@ async function run(argv: string[]): Promise<number> {
     }));
     const includeCrds = one('include-crds') === 'true';
     const result = renderChart(chart, {
-      releaseName: one('release') ?? 'release-name',
+      releaseName: named.release,
       namespace: one('namespace') ?? 'default',
       valuesFiles, setFile, includeCrds,
       set: flagList(args, 'set'), setString: flagList(args, 'set-string'), setJson: flagList(args, 'set-json'),
       kubeVersion: one('kube-version'), apiVersions: flagList(args, 'api-versions'),
       isUpgrade: one('is-upgrade') === 'true',
     });
-    process.stdout.write(formatManifests(result, { includeCrds }));
+    const text = formatManifests(result, { includeCrds });
+    const only = flagList(args, 'show-only');
+    process.stdout.write(only.length ? showOnly(text, only) : text);
     return 0;
   } catch (err) {
     if (err instanceof RenderError || (err as NodeJS.ErrnoException).code === 'ENOENT') {

@@ -8,7 +8,8 @@ export type RenderErrorCode =
   | 'ESCHEMA' // values do not satisfy values.schema.json
   | 'ETEMPLATE' // template parse or execution failure (include/tpl/required/fail included)
   | 'EMANIFEST' // rendered output is not valid YAML
-  | 'ELIMIT'; // a render limit (depth, time, output size, alias expansion) was exceeded
+  | 'ELIMIT' // a render limit (depth, time, output size, alias expansion) was exceeded
+  | 'ESHOWONLY'; // --show-only named a template the chart does not render
 
 export interface RenderErrorData {
   readonly file?: string;

@@ -20,6 +20,7 @@ import { errorText } from '../../common/error-text.js';
 
 export { type Chart, loadChart } from './chart.js';
 export { RenderError } from './errors.js';
+export { showOnly } from './show-only.js';
 export { checkValuesFile, checkValuesTotal, defaultRenderLimits, formatBytes, renderLimits, type RenderLimits } from './limits.js';
 export type { LookupFn } from './funcs.js';
 export type { GeneratedValues } from './generated.js';
