@@ -71,22 +71,47 @@ export class ApiClient {
     return (await this.send(path, { method: 'GET' })).text;
   }
 
+  /**
+   * A text resource read as it arrives (a followed log): each piece goes to `onText` as it comes;
+   * resolves when the server ends the response or `signal` aborts it.
+   */
+  async streamText(path: string, onText: (text: string) => void, signal?: AbortSignal): Promise<void> {
+    const { url, res } = await this.open(path, { method: 'GET', ...(signal ? { signal } : {}) });
+    if (!res.ok) throw this.refusal({ url, method: 'GET', res, text: await res.text() });
+    if (!res.body) return;
+    const decoder = new TextDecoder();
+    try {
+      for await (const chunk of res.body) onText(decoder.decode(chunk as Uint8Array, { stream: true }));
+    } catch (err) {
+      if (signal?.aborted) return;
+      throw new ApiError('unreachable', url, `the stream from ${this.base} broke off: ${errorText(err)}`);
+    }
+    const rest = decoder.decode();
+    if (rest) onText(rest);
+  }
+
   /** Sends the request; a non-2xx answer becomes a `refused` error carrying the server's message. */
   private async send(path: string, init: RequestInit & { method: string }): Promise<Answer> {
+    const { url, res } = await this.open(path, init);
+    const answer = { url, method: init.method, res, text: await res.text() };
+    if (!res.ok) throw this.refusal(answer);
+    return answer;
+  }
+
+  private async open(path: string, init: RequestInit & { method: string }): Promise<{ url: string; res: Response }> {
     const url = this.base + path;
-    let res: Response;
     try {
-      res = await fetch(url, this.token ? { ...init, headers: { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${this.token}` } } : init);
+      return { url, res: await fetch(url, this.token ? { ...init, headers: { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${this.token}` } } : init) };
     } catch (err) {
       const cause = (err as { cause?: { message?: string } }).cause?.message ?? errorText(err);
       throw new ApiError('unreachable', url, `cannot reach sluice at ${this.base}: ${cause}`);
     }
-    const answer = { url, method: init.method, res, text: await res.text() };
-    if (!res.ok) {
-      if (res.status === 401 && !this.token) throw new ApiError('refused', url, `${this.base} needs an API token: set SLUICE_API_TOKEN or pass --token-file`, 401);
-      const error = (json(answer) as { error?: unknown } | null)?.error;
-      throw new ApiError('refused', url, typeof error === 'string' ? error : `HTTP ${res.status}`, res.status);
-    }
-    return answer;
+  }
+
+  private refusal(answer: Answer): ApiError {
+    const { url, res } = answer;
+    if (res.status === 401 && !this.token) return new ApiError('refused', url, `${this.base} needs an API token: set SLUICE_API_TOKEN or pass --token-file`, 401);
+    const error = (json(answer) as { error?: unknown } | null)?.error;
+    return new ApiError('refused', url, typeof error === 'string' ? error : `HTTP ${res.status}`, res.status);
   }
 }

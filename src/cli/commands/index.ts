@@ -15,7 +15,7 @@ export const COMMANDS = {
   promote: 'Promote an app from one environment to the next',
   bump: "Commit an image tag into an environment's image.yaml",
   builds: 'List builds of the build runner',
-  logs: "Print a build's log",
+  logs: "Print the logs of an app's pods, or of a build (--build)",
   render: 'Render a Helm chart like `helm template NAME CHART`',
   health: 'Print the health of live objects saved in a file',
 } as const satisfies Record<string, string>;
