@@ -1,6 +1,8 @@
 /**
  * `sluice status APP [ENV]`: one app's environments — sync status, health, revision, the last sync
- * and, for one env, each object's health. Exit 0, 1 when refused or unreachable, 2 on usage.
+ * — and for one env its resource tree (what sluice renders and what that owns, down to pods, with
+ * sync status and health), as `argocd app get` shows it. Exit 0, 1 when refused or unreachable,
+ * 2 on usage.
  */
 import { parseArgs, UsageError } from '../args.js';
 import type { Command } from '../command.js';
@@ -8,12 +10,16 @@ import { formatTable, oneLine } from '../table.js';
 import { API_FLAGS, API_FLAGS_HELP, apiCall, apiClient } from '../api.js';
 import { outputFormat, print } from '../output.js';
 import type { AppEnvStatus } from '../../engine/status.js';
-import { ApiError } from '../../server/client.js';
+import type { TreeNode } from '../../engine/tree.js';
+import { ApiError, type ApiClient } from '../../server/client.js';
+import { formatTree } from '../tables/tree.js';
 
 const USAGE = `Usage: sluice status APP [ENV] [--server URL] [--token-file FILE] [-o table|json|yaml]
 
-Without ENV: the app's environments side by side. With ENV: that environment's status and the
-health of each object it deploys.
+Without ENV: the app's environments side by side. With ENV: that environment's status and its
+resource tree — each object sluice deploys with its sync status and health, and under it what it
+owns (ReplicaSets, Pods, Jobs) with their health, ready containers, restarts and why they wait.
+With -o json or yaml, ENV's status carries the tree as "tree" (the API's /tree nodes).
 
 Flags:
 ${API_FLAGS_HELP}
@@ -27,10 +33,21 @@ function envTable(list: readonly AppEnvStatus[]): string {
   return formatTable(['ENV', 'SYNC', 'HEALTH', 'REVISION', 'LAST SYNC', 'MESSAGE'], list.map((s) => [s.env, s.syncStatus, s.health, s.revision.slice(0, 7) || '-', s.lastSyncedAt ?? '-', oneLine(s.message) || '-']));
 }
 
-function detail(s: AppEnvStatus): string {
+function detail(s: AppEnvStatus, tree: readonly TreeNode[] | undefined): string {
   const head = [`App:       ${s.app}`, `Env:       ${s.env} (namespace ${s.namespace})`, `Revision:  ${s.revision}`, `Sync:      ${s.syncStatus}`, `Health:    ${s.health}`, `Message:   ${oneLine(s.message) || '-'}`, ''];
+  if (tree) return head.join('\n') + '\n' + formatTree(tree);
   const rows = s.resources.map((r) => [`${r.kind}/${r.name}`, r.namespace ?? '-', r.status, r.health, oneLine(r.message ?? '') || '-']);
   return head.join('\n') + '\n' + formatTable(['OBJECT', 'NAMESPACE', 'SYNC', 'HEALTH', 'MESSAGE'], rows);
+}
+
+/** The tree, or undefined from a server that has no tree yet (it answers 404 or 501 for the route). */
+async function treeOf(api: ApiClient, path: string): Promise<TreeNode[] | undefined> {
+  try {
+    return (await api.getJson<{ nodes: TreeNode[] }>(`${path}/tree`)).nodes;
+  } catch (err) {
+    if (err instanceof ApiError && (err.status === 501 || (err.status === 404 && err.message.startsWith('no such route')))) return undefined;
+    throw err;
+  }
 }
 
 async function run(argv: string[]): Promise<number> {
@@ -41,8 +58,10 @@ async function run(argv: string[]): Promise<number> {
   const api = apiClient(args);
   return apiCall('status', async () => {
     if (env) {
-      const one = await api.getJson<AppEnvStatus>(`/api/v1/apps/${encodeURIComponent(app)}/${encodeURIComponent(env)}`);
-      print(output, one, () => detail(one));
+      const path = `/api/v1/apps/${encodeURIComponent(app)}/${encodeURIComponent(env)}`;
+      const one = await api.getJson<AppEnvStatus>(path);
+      const tree = await treeOf(api, path);
+      print(output, tree ? { ...one, tree } : one, () => detail(one, tree));
       return;
     }
     const list = (await api.getJson<AppEnvStatus[]>('/api/v1/apps')).filter((s) => s.app === app);
