@@ -46,8 +46,18 @@ export interface PodLogRequest {
   readonly follow?: boolean;
 }
 
-/** The read endpoints' contract (`GET …/tree`, `…/events`, `…/pods`, `…/pods/:pod/logs`). */
+/** An environment of sluice.yaml, for views that lay envs out in promotion order. */
+export interface EnvironmentItem {
+  readonly name: string;
+  readonly namespace: string;
+  /** Apps deployed to it, in sluice.yaml's order. */
+  readonly apps: string[];
+}
+
+/** The read endpoints' contract (`GET …/tree`, `…/events`, `…/pods`, `…/pods/:pod/logs`, `/api/v1/environments`). */
 export interface AppViewsApi {
+  /** The environments in promotion order (sluice.yaml's order); empty before a config is read. */
+  environments(): { revision: string; items: EnvironmentItem[] };
   tree(app: string, env: string): Promise<AppTree>;
   events(app: string, env: string): Promise<{ items: AppEventItem[] }>;
   pods(app: string, env: string): Promise<{ items: PodItem[] }>;
@@ -79,6 +89,13 @@ interface Gathered {
 
 export class AppViews implements AppViewsApi {
   constructor(private readonly deps: Pick<AppApiDeps, 'snapshot' | 'clusterFor' | 'stateNamespace' | 'chartFiles' | 'runtime' | 'render'>) {}
+
+  environments(): { revision: string; items: EnvironmentItem[] } {
+    const snap = this.deps.snapshot();
+    if (!snap) return { revision: '', items: [] };
+    const items = snap.config.environments.map((e) => ({ name: e.name, namespace: e.namespace, apps: snap.config.apps.filter((a) => a.environments.includes(e.name)).map((a) => a.name) }));
+    return { revision: snap.sha, items };
+  }
 
   async tree(app: string, env: string): Promise<AppTree> {
     return (await this.gather(app, env)).tree;

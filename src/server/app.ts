@@ -91,6 +91,8 @@ export function createApp(deps: ServerDeps): Express {
         lastSyncedAt: s.lastSyncedAt,
         message: s.message,
         conditions: s.conditions ?? [],
+        images: s.images ?? [],
+        runningRevision: s.lastSync?.revision ?? '',
       })),
     );
   });

@@ -1,5 +1,6 @@
 /**
- * The read views of an app × env: `GET …/tree`, `…/events`, `…/pods` (JSON) and
+ * The read views: `GET /api/v1/environments` (promotion order) and of an app × env `GET …/tree`,
+ * `…/events`, `…/pods` (JSON) and
  * `…/pods/:pod/logs?container=&tailLines=&follow=true` (text/plain, streamed while following until
  * the client goes away or the container ends). Without the views they answer 501.
  */
@@ -38,6 +39,10 @@ export function addViewRoutes(app: Express, views: AppViewsApi | undefined, send
       }
     });
   };
+  app.get('/api/v1/environments', (_req, res) => {
+    if (!views) return disabled(res);
+    res.json(views.environments());
+  });
   json('/api/v1/apps/:app/:env/tree', (v, p) => v.tree(p.app, p.env));
   json('/api/v1/apps/:app/:env/events', (v, p) => v.events(p.app, p.env));
   json('/api/v1/apps/:app/:env/pods', (v, p) => v.pods(p.app, p.env));

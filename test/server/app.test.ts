@@ -37,7 +37,7 @@ describe('server/app', () => {
     store.set(status({ resources: [{ kind: 'ConfigMap', name: 'x', status: 'Synced', health: 'Healthy' }] }));
     store.set(status({ env: 'prod', syncStatus: 'OutOfSync', health: 'Progressing', message: '1 object(s) differ from git' }));
     const body = (await (await fetch(`${base}/api/v1/apps`, { headers: ADMIN })).json()) as Record<string, unknown>[];
-    assert.deepEqual(body.map((b) => Object.keys(b).sort()), [0, 1].map(() => ['app', 'conditions', 'env', 'health', 'lastSyncedAt', 'message', 'revision', 'syncStatus']));
+    assert.deepEqual(body.map((b) => Object.keys(b).sort()), [0, 1].map(() => ['app', 'conditions', 'env', 'health', 'images', 'lastSyncedAt', 'message', 'revision', 'runningRevision', 'syncStatus']));
     assert.deepEqual(body.map((b) => `${b.env}:${b.syncStatus}:${b.health}`), ['dev:Synced:Healthy', 'prod:OutOfSync:Progressing']);
     assert.equal((await fetch(`${base}/api/v1/apps/web/nope`, { headers: ADMIN })).status, 404);
     const one = (await (await fetch(`${base}/api/v1/apps/web/dev`, { headers: ADMIN })).json()) as AppEnvStatus;

@@ -38,6 +38,10 @@ function known(app: string, env: string): void {
 export class FakeViewsApi implements AppViewsApi {
   readonly logRequests: (PodLogRequest & { pod: string })[] = [];
 
+  environments() {
+    return { revision: 'a'.repeat(40), items: ['dev', 'test', 'prod'].map((name) => ({ name, namespace: `shop-${name}`, apps: ['web', 'api'] })) };
+  }
+
   async tree(app: string, env: string): Promise<AppTree> {
     known(app, env);
     return TREE;
