@@ -31,7 +31,7 @@ describe('cli end to end', function () {
 
     const apps = await sluice('apps');
     assert.equal(apps.code, 0, apps.stderr);
-    assert.match(apps.stdout, /^APP +ENV +SYNC +HEALTH +REVISION +MESSAGE\n/);
+    assert.match(apps.stdout, /^APP +ENV +TAG +REVISION +SYNC +HEALTH +MESSAGE\n/);
     assert.equal(apps.stdout.trim().split('\n').length, 9);
     const status = await sluice('status', 'guestbook');
     assert.match(status.stdout, /^prod +Synced +Healthy +\w{7} /m);
