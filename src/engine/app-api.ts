@@ -9,6 +9,7 @@ import type { ReleaseApi } from './release-api.js';
 import { RefusedError } from './errors.js';
 import type { ReleaseRecord } from '../history/release.js';
 import { HistoryStore } from '../history/store.js';
+import { manifestDiff, type ManifestChange } from '../diff/manifest-diff.js';
 import type { ClusterClient } from '../kube/client.js';
 import { InventoryStore } from '../sync/inventory.js';
 import type { AppRuntime } from './app-runtime.js';
@@ -63,6 +64,22 @@ export class AppApi implements ReleaseApi, AppOpsApi {
     const desired = await desiredState(client, target, render.objects);
     const inventory = (await new InventoryStore(client, this.deps.stateNamespace).load(target))?.objects ?? [];
     return diffReport(target, snap.sha, await compare(client, target, desired, inventory), prune);
+  }
+
+  /**
+   * What the app × env renders now against what it would render from `files` (a promotion's),
+   * object by object, Secret values masked; nothing is asked of the cluster but where objects go.
+   */
+  async renderDiff(app: string, env: string, files: RepoFiles): Promise<ManifestChange[]> {
+    const { snap, target } = this.targetOf(app, env);
+    const client = this.deps.clusterFor(target.cluster);
+    const rt = this.deps.runtime(statusKey(app, env));
+    const chart = await this.deps.chartFiles(snap, target);
+    const [now, after] = await Promise.all([this.deps.render(rt, target, client, snap.files, chart, false), this.deps.render(rt, target, client, files, chart, false)]);
+    if (!now.ok) throw new RefusedError('unprocessable', `${app}/${env} does not render at ${snap.sha.slice(0, 7)}: ${now.error.message}`);
+    if (!after.ok) throw new RefusedError('unprocessable', `${app}/${env} does not render with the change: ${after.error.message}`);
+    const [a, b] = await Promise.all([desiredState(client, target, now.objects), desiredState(client, target, after.objects)]);
+    return manifestDiff([...a.resources, ...a.hooks], [...b.resources, ...b.hooks], { before: `${env} now`, after: `${env} after` });
   }
 
   /** A manual sync: started by the app × env's next reconcile pass; dry runs only report. */

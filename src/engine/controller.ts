@@ -13,6 +13,7 @@ import type { RenderLimits } from '../render/helm/index.js';
 import { AppApi } from './app-api.js';
 import { AppViews } from './app-views.js';
 import type { AppDiff } from './diff-report.js';
+import type { ManifestChange } from '../diff/manifest-diff.js';
 import { DeployedKinds, DriftWatcher } from './drift-watch.js';
 import { EventRecorder, type AppEvent } from './events.js';
 import type { AppOpsApi, SyncAnswer, SyncOptions } from './ops-api.js';
@@ -176,6 +177,10 @@ export class Controller implements ReleaseApi, AppOpsApi {
 
   sync(app: string, env: string, options: SyncOptions): Promise<SyncAnswer> {
     return this.api.sync(app, env, options);
+  }
+
+  renderDiff(app: string, env: string, files: RepoFiles): Promise<ManifestChange[]> {
+    return this.api.renderDiff(app, env, files);
   }
 
   revision(): ConfigRevision | undefined {

@@ -8,6 +8,9 @@ import type { AppEnv } from '../config/types.js';
 import { objectKey, refOf, subject } from '../kube/types.js';
 import { pruneFor, type Comparison } from './compare.js';
 
+/** One object of a render-to-render diff (a promotion's), as promote/ reads it. */
+export type { ManifestChange } from '../diff/manifest-diff.js';
+
 export interface ObjectChange {
   /** `Kind/namespace/name` (`Kind/name` for cluster-scoped objects). */
   readonly object: string;

@@ -7,7 +7,7 @@
  * target's status, so the API shows how far it got.
  */
 import type { ConfigRevision } from '../engine/types.js';
-import type { AppDiff } from '../engine/diff-report.js';
+import type { AppDiff, ManifestChange } from '../engine/diff-report.js';
 import type { AppEvent } from '../engine/events.js';
 import type { AppEnvStatus } from '../engine/status.js';
 import { tagOf } from '../build/config.js';
@@ -20,6 +20,7 @@ import type { Metrics } from '../metrics/registry.js';
 import { openPullRequest } from '../forge/pull-request.js';
 import { errorText } from '../common/error-text.js';
 import { planPromotion, promotionChanges, PromotionError, type PromotionPlan } from './plan.js';
+import { promotionPrBody, type Outcome } from './pr-body.js';
 
 export interface PromoteRequest {
   readonly app: string;
@@ -66,6 +67,10 @@ export interface PromoterDeps {
   readonly status: (app: string, env: string) => AppEnvStatus | undefined;
   /** What the target would change with these files instead of the revision's. */
   readonly diffWith: (app: string, env: string, files: ReadonlyMap<string, Uint8Array>) => Promise<AppDiff>;
+  /** What the target renders now against with these files (env to env); without it the pull request shows only the live diff. */
+  readonly renderDiffWith?: (app: string, env: string, files: ReadonlyMap<string, Uint8Array>) => Promise<readonly ManifestChange[]>;
+  /** The UI's base URL, for the link to the full diff in a pull request. */
+  readonly uiUrl?: () => string | undefined;
   /** Writer on the tracked branch of the config repo. */
   readonly writer: () => GitWriter;
   readonly forge: () => { readonly spec: ForgeSpec; readonly token: string } | undefined;
@@ -142,14 +147,15 @@ export class Promoter {
     const target = rev.config.environments.find((e) => e.name === plan.to);
     if (target?.promotion.requireHealthy) this.checkSource(plan, rev.sha);
     const read = async (path: string) => rev.files.get(path);
-    if (req.dryRun) {
+    const promoted = async (): Promise<Map<string, Uint8Array>> => {
       const files = new Map(rev.files);
       for (const c of await promotionChanges(plan, read)) files.set(c.path, new TextEncoder().encode(c.content));
-      return { mode: 'dry-run', from: plan.from, to: plan.to, tag: plan.tag, diff: await this.deps.diffWith(plan.app, plan.to, files) };
-    }
+      return files;
+    };
+    if (req.dryRun) return { mode: 'dry-run', from: plan.from, to: plan.to, tag: plan.tag, diff: await this.deps.diffWith(plan.app, plan.to, await promoted()) };
     const direct = req.direct ?? target?.promotion.direct ?? false;
     if (direct && !target?.promotion.direct) throw new PromotionError('not-allowed', `${plan.to} does not take direct promotions (promotion.direct is false): open a pull request instead`);
-    const record = direct ? await this.commitDirect(plan, req.by) : await this.propose(plan, req.by);
+    const record = direct ? await this.commitDirect(plan, req.by) : await this.propose(plan, req.by, promoted);
     this.records.push(record);
     if (this.records.length > KEEP) this.records.shift();
     this.deps.metrics?.configCommits.inc({ kind: 'promotion', app: plan.app, env: plan.to, result: 'committed' });
@@ -188,7 +194,7 @@ export class Promoter {
     return { ...this.base(plan, 'direct', by), state: 'committed', commit: out.sha, ...(out.changed ? {} : { note: `${plan.to} already had ${plan.tag}` }) };
   }
 
-  private async propose(plan: PromotionPlan, by: string): Promise<PromotionRecord> {
+  private async propose(plan: PromotionPlan, by: string, promoted: () => Promise<Map<string, Uint8Array>>): Promise<PromotionRecord> {
     let commit: string;
     try {
       const out = await this.deps.writer().proposeOnBranch(plan.branch, (read) => promotionChanges(plan, read), `${plan.message}Promoted-By: ${by}\n`);
@@ -201,9 +207,28 @@ export class Promoter {
     const forge = this.deps.forge();
     const base = { ...this.base(plan, 'pull-request', by), state: 'proposed' as const, commit, branch: plan.branch };
     if (!forge) return { ...base, note: `no forge configured: open a pull request from ${plan.branch} into ${this.deps.branch}` };
-    const body = `Promotes **${plan.app}** image tag \`${plan.tag}\` from **${plan.from}** to **${plan.to}**${plan.values.length ? `, with values ${plan.values.map((v) => `\`${v}\``).join(', ')}` : ''}.\n\nProposed by sluice for ${by}. Merging it deploys ${plan.to}.`;
+    const body = await this.prBody(plan, by, await promoted());
     const pr = await openPullRequest(forge.spec, forge.token, { title: plan.title, body, head: plan.branch, base: this.deps.branch });
     return { ...base, url: pr.url };
+  }
+
+  /** The pull request's description with both diffs; a diff that cannot be made is said, never fatal. */
+  private async prBody(plan: PromotionPlan, by: string, files: ReadonlyMap<string, Uint8Array>): Promise<string> {
+    const attempt = async <T>(fn: () => Promise<T>): Promise<Outcome<T>> => {
+      try {
+        return { ok: true, value: await fn() };
+      } catch (err) {
+        this.deps.log.log('warn', 'promotion diff not computed', { app: plan.app, env: plan.to, error: errorText(err) });
+        return { ok: false, error: errorText(err) };
+      }
+    };
+    const renderDiff = this.deps.renderDiffWith;
+    const [rendered, live] = await Promise.all([
+      renderDiff ? attempt(() => renderDiff(plan.app, plan.to, files)) : Promise.resolve<Outcome<readonly ManifestChange[]>>({ ok: false, error: 'this server does not compare renders' }),
+      attempt(() => this.deps.diffWith(plan.app, plan.to, files)),
+    ]);
+    const uiUrl = this.deps.uiUrl?.();
+    return promotionPrBody({ plan, by, rendered, live, ...(uiUrl ? { uiUrl } : {}) });
   }
 
   /** A record's state now: merged once the running revision holds the tag in the target, synced once the target runs it. */

@@ -183,6 +183,8 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
     revision: () => controller.revision(),
     status: (app, env) => status.get(app, env),
     diffWith: (app, env, files) => controller.diff(app, env, false, files),
+    renderDiffWith: (app, env, files) => controller.renderDiff(app, env, files),
+    uiUrl: () => url,
     writer,
     forge: () => {
       const spec = controller.revision()?.config.forge;

@@ -78,6 +78,13 @@ describe('promotion end to end', function () {
     assert.match(proposed.stdout, /proposed on branch promote\/guestbook\/stage\/1\.1\.0: https:\/\/github\.example\.com\/acme\/config\/pull\/1\./);
     assert.deepEqual(pulls.map((p) => [p.path, p.auth, p.body.head, p.body.base, p.body.title]), [['/repos/acme/config/pulls', 'Bearer forge-token-0123456789', 'promote/guestbook/stage/1.1.0', 'main', 'Promote guestbook 1.1.0 from test to stage']]);
     assert.match(await image('stage') ?? '', /:1\.0\.0$/, 'nothing deployed before the merge');
+    // The pull request carries what stage renders now vs after, and what the merge changes in the cluster.
+    const prBody = String(pulls[0].body.body);
+    assert.match(prBody, /### What stage renders: now → after the merge\n/);
+    assert.match(prBody, /^-\s+image: \S+:1\.0\.0\n\+\s+image: \S+:1\.1\.0$/m);
+    assert.match(prBody, /### What the merge changes in the cluster: stage live → after\n\n\d+ to apply, 0 to prune\./);
+    assert.match(prBody, /^~ update Deployment\/\S+\/guestbook$/m);
+    assert.ok(prBody.endsWith(`Full diff, live: ${s.sluice.url}/#/apps/guestbook/stage\n`), prBody.slice(-200));
 
     // A person merges the pull request; the controller syncs stage.
     await s.work.pull();

@@ -11,6 +11,10 @@ import { parsePromoteRequest } from '../../src/server/promotions.js';
 import type { PromotionHistory } from '../../src/promote/promoter.js';
 import { keptRecordPorts } from '../../src/runtime/records.js';
 import { MemoryCluster } from '../support/memory-cluster.js';
+import { createServer } from 'node:http';
+import { listening } from '../support/cli.js';
+import { manifestDiff } from '../../src/diff/manifest-diff.js';
+import type { KubeObject } from '../../src/kube/types.js';
 
 const CONFIG = parseConfig('apiVersion: sluice.dev/v1alpha1\nkind: Config\nenvironments: [{name: dev}, {name: test, promotion: {direct: true}}, {name: prod, promotion: {requireHealthy: true}}]\napps: [{name: web, chart: charts/web}]\n', 'sluice.yaml');
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -98,6 +102,51 @@ describe('promote/promoter', () => {
     const r = await promoter({ dev: {}, test: {} }, seen).promote({ app: 'web', to: 'prod', dryRun: true, by: 't' });
     assert.equal(r.mode, 'dry-run');
     assert.equal(new TextDecoder().decode(seen.files?.get('environments/prod/web/image.yaml')), 'image:\n  tag: "1.4.2"\n');
+  });
+
+  it('opens the pull request with the render diff of the target and its diff against live, Secrets masked', async () => {
+    const pulls: Record<string, unknown>[] = [];
+    const forge = createServer((req, res) => {
+      let text = '';
+      req.on('data', (d: Buffer) => (text += d.toString()));
+      req.on('end', () => {
+        pulls.push(JSON.parse(text) as Record<string, unknown>);
+        res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ html_url: 'https://github.example.com/acme/config/pull/1', number: 1 }));
+      });
+    }).listen(0, '127.0.0.1');
+    try {
+      const api = await listening(forge);
+      const deploy = (tag: string): KubeObject => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop-prod' }, spec: { template: { spec: { containers: [{ name: 'web', image: `web:${tag}` }] } } } });
+      const secret = (key: string): KubeObject => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'web', namespace: 'shop-prod' }, stringData: { apiKey: key } });
+      const seen: string[] = [];
+      const p = new Promoter({
+        revision: () => ({ sha: SHA, config: CONFIG, files: FILES }),
+        status: (app, env) => ({ app, env, revision: SHA, syncStatus: 'Synced', health: 'Healthy', message: '' }) as AppEnvStatus,
+        diffWith: async (app, env) => ({ app, env, revision: SHA, inSync: false, objects: [{ object: 'Deployment/shop-prod/web', change: 'update', diff: '--- live/Deployment/shop-prod/web\n+++ desired/Deployment/shop-prod/web\n-image: web:1.4.1\n+image: web:1.4.2\n' }], prune: [] }),
+        renderDiffWith: async (app, env, files) => {
+          seen.push(new TextDecoder().decode(files.get('environments/prod/web/image.yaml')));
+          return manifestDiff([deploy('1.4.1'), secret('old-key-value')], [deploy('1.4.2'), secret('new-key-value')], { before: `${env} now`, after: `${env} after` });
+        },
+        uiUrl: () => 'https://sluice.example.com',
+        writer: () => ({ proposeOnBranch: async () => ({ sha: 'e'.repeat(40), changed: true, attempts: 1 }) }) as unknown as GitWriter,
+        forge: () => ({ spec: { type: 'github', api, repo: 'acme/config' }, token: 't' }),
+        branch: 'main',
+        refresh: () => undefined,
+        log: silentLogger,
+      });
+      const r = await p.promote({ app: 'web', to: 'prod', by: 'cli:ana' });
+      assert.equal(r.mode !== 'dry-run' && r.url, 'https://github.example.com/acme/config/pull/1');
+      assert.deepEqual(seen, ['image:\n  tag: "1.4.2"\n'], 'the target rendered with the promoted image.yaml');
+      const body = String(pulls[0].body);
+      assert.match(body, /### What prod renders: now → after the merge\n\n2 objects: 2 changed\.\n/);
+      assert.match(body, /^-\s+image: web:1\.4\.1\n\+\s+image: web:1\.4\.2$/m);
+      assert.match(body, /^\+  apiKey: "\*{8}\(changed\)"$/m);
+      assert.doesNotMatch(body, /old-key-value|new-key-value/);
+      assert.match(body, /### What the merge changes in the cluster: prod live → after\n\n1 to apply, 0 to prune\.\n/);
+      assert.match(body, /Full diff, live: https:\/\/sluice\.example\.com\/#\/apps\/web\/prod\n$/);
+    } finally {
+      await new Promise<void>((r) => forge.close(() => r()));
+    }
   });
 
   const bodies: [unknown, string | Record<string, unknown>][] = [
