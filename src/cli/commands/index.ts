@@ -7,7 +7,7 @@ export const COMMANDS = {
   demo: 'Run emulator + example config repo + controller on this machine',
   emulator: 'Run the Kubernetes API emulator',
   apps: 'List apps and environments with their status',
-  status: "Show an app's status per environment",
+  status: "Show an app's status per environment, or one env's resource tree",
   diff: 'Show what a sync would change (exit 1 when drifted)',
   sync: 'Sync an app in an environment now (--wait: until Synced and Healthy)',
   wait: 'Wait until an app in an environment is Synced and Healthy',
