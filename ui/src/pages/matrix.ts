@@ -16,7 +16,8 @@ import type { MatrixCell, MatrixPage, MatrixRow } from '../types.js';
 
 const ROW_HEIGHT = 64;
 const OVERSCAN = 8;
-const FIRST_PAGE = 100;
+// The first page fills a tall screen several times over; the rest comes in larger pages behind it.
+const FIRST_PAGE = 50;
 const NEXT_PAGES = 500;
 
 const SYNC_STATUSES = ['Synced', 'OutOfSync', 'Unknown', 'Error', 'RolledBack'];
