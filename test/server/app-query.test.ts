@@ -5,8 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { StatusStore } from '../../src/engine/status.js';
 import { Metrics } from '../../src/metrics/registry.js';
 import { createApp, statusAppList } from '../../src/server/app.js';
-import { ADMIN } from '../support/api-tokens.js';
-import { testTokens } from '../support/api-tokens.js';
+import { ADMIN, testTokens } from '../support/api-tokens.js';
 import { imageTag, parseLimit, parseQuery, QueryError, queryMatrix, type MatrixPage } from '../../src/server/app-query.js';
 
 const ENVS = ['dev', 'test', 'stage', 'prod'];
