@@ -26,7 +26,7 @@ describe('web UI in Chromium: matrix, live updates, roles, logout', function () 
   this.timeout(180_000);
   let s: Scenario | undefined;
   let b: BrowserSession | undefined;
-  let admin: Page;
+  let admin: Page | undefined;
   // Registered first so it runs before the environment's own after hook stops the cluster.
   after(async () => {
     await b?.close();
@@ -90,8 +90,11 @@ describe('web UI in Chromium: matrix, live updates, roles, logout', function () 
   /** Waits for a cell's sync status, read from the page (page.waitForFunction would need eval, which the CSP forbids). */
   const cellBecomes = (page: Page, app: string, envName: string, value: string) => eventually(`${app}/${envName} shown ${value}`, async () => (await page.evaluate(cellSync(app, envName))) === value, 60_000);
 
+  /** The admin's page, logged in once and shared by the tests (each also runs alone, e.g. with --grep). */
+  const adminPage = async (): Promise<Page> => (admin ??= await login(ADMIN_TOKEN));
+
   it('renders the matrix: envs in promotion order, each cell as the API has it', async () => {
-    admin = await login(ADMIN_TOKEN);
+    const admin = await adminPage();
     const heads = (await admin.locator('.mhead [role="columnheader"]').allTextContents()).map((t) => t.trim());
     assert.deepEqual(heads, ['App', 'dev', 'test', 'stage', 'prod']);
     const expected = scenario()
@@ -111,6 +114,7 @@ describe('web UI in Chromium: matrix, live updates, roles, logout', function () 
 
   it('turns a cell OutOfSync → Synced live after a values commit and a sync, without a reload', async () => {
     const sc = scenario();
+    const admin = await adminPage();
     // Marks this document: a reload would lose the mark. The observer records every sync status the cell shows.
     await admin.evaluate(`window.__sluiceMark = 'same-document'; window.__seen = [];
       new MutationObserver(() => { const v = ${cellSync('guestbook', 'test')}; if (v && window.__seen.at(-1) !== v) window.__seen.push(v); })
@@ -132,6 +136,7 @@ describe('web UI in Chromium: matrix, live updates, roles, logout', function () 
 
   it('shows a read-only login no write button, and the server refuses its writes (403)', async () => {
     // An admin sees the Sync button of an app × env page: the button exists to be hidden.
+    const admin = await adminPage();
     await admin.goto(`${scenario().sluice.url}/#/apps/guestbook/dev`);
     await admin.waitForSelector('.facts');
     assert.ok((await admin.locator('[data-write]').count()) > 0);
@@ -153,6 +158,7 @@ describe('web UI in Chromium: matrix, live updates, roles, logout', function () 
   });
 
   it('logs out: back to the login page, and the old session cookie no longer opens the API', async () => {
+    const admin = await adminPage();
     await admin.goto(`${scenario().sluice.url}/#/`);
     await admin.waitForSelector('sluice-matrix[data-state="ready"]');
     const cookie = await cookieOf(admin);
