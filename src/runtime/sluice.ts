@@ -12,7 +12,9 @@ import { K8sClusterClient, loadKubeConfig } from '../kube/k8s-client.js';
 import { defaultReflectorOptions } from '../kube/reflector.js';
 import { jsonLogger, type Logger, type LogLevel } from '../log/logger.js';
 import { Metrics } from '../metrics/registry.js';
-import { createApp } from '../server/app.js';
+import { createApp, statusAppList } from '../server/app.js';
+import { LiveStream } from '../server/live.js';
+import { commitLink } from '../forge/commit-link.js';
 import { createHttpServer } from '../server/errors.js';
 import { loadTokens, type TokenSet } from '../server/auth.js';
 import { loadWebhookSecrets, type GitPushHandler, type WebhookSecrets } from '../server/webhooks.js';
@@ -158,6 +160,23 @@ function writingParts(controller: Controller, builds: BuildRunner, autoTick: () 
   };
 }
 
+/** `link` remembered per commit while the config's forge spec stays the same object (a page of the matrix asks for hundreds). */
+function memoLinks<F>(spec: () => F, link: (sha: string, spec: F) => string | undefined): (sha: string) => string | undefined {
+  const known = new Map<string, string | undefined>();
+  let of: F | undefined;
+  return (sha) => {
+    const current = spec();
+    if (current !== of || known.size >= 10_000) {
+      known.clear();
+      of = current;
+    }
+    if (known.has(sha)) return known.get(sha);
+    const url = link(sha, current);
+    known.set(sha, url);
+    return url;
+  };
+}
+
 /** Starts the HTTP server first (probes answer while the first pass runs), then the controller. */
 export async function startSluice(options: SluiceOptions, log: Logger = jsonLogger(options.logLevel)): Promise<RunningSluice> {
   const status = new StatusStore();
@@ -231,7 +250,13 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
   // never Ready would hold a rolling update forever (controller-runtime's probes do the same).
   const ready = (): boolean => (elector !== undefined && !elector.isLeader) || controller.ready;
   const standby = (): string | undefined => (elector && !elector.isLeader ? elector.leader : undefined);
-  const app = createApp({ tokens, status, metrics, ready, standby, releases: controller, ops: controller, bumps: manualBumps(controller, bump), promotions, builds, images: builds, gitPushes, webhookSecrets, log, views: controller.views });
+  // The web UI's matrix: envs in promotion order, revisions linked to the config repo's forge.
+  const appList = {
+    ...statusAppList(status, () => controller.revision()?.config.environments.map((e) => e.name) ?? []),
+    commitUrl: memoLinks(() => controller.revision()?.config.forge, (sha, forge) => commitLink(options.controller.repo, sha, forge)),
+  };
+  const live = new LiveStream(appList);
+  const app = createApp({ tokens, status, metrics, ready, standby, releases: controller, ops: controller, bumps: manualBumps(controller, bump), promotions, builds, images: builds, gitPushes, webhookSecrets, log, appList, live, views: controller.views });
   const http = createHttpServer(app);
   const port = await listen(http, options.port, options.host);
   const host = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
@@ -261,6 +286,8 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
       log.log('info', 'sluice stopping: writing stopped', { ms: Date.now() - stopping });
       if (closing.release !== false) await elector?.release();
       metrics.leader.set(0);
+      // Open event streams would keep the server from closing.
+      live.close();
       await new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeAllConnections();
     },
