@@ -185,6 +185,9 @@ function infoText(info: Readonly<Record<string, string>> | undefined): string {
   return Object.entries(info).map(([k, v]) => `${k}: ${v}`).join(' · ');
 }
 
+/** Indent levels the stylesheet has classes for (the UI's CSP allows no inline style attribute). */
+export const MAX_INDENT = 12;
+
 /** The rows of a window, each one line of fixed height. */
 export function renderTreeRows(rows: readonly TreeRow[], win: RowWindow, active: number): Html {
   const out: Html[] = [];
@@ -192,7 +195,7 @@ export function renderTreeRows(rows: readonly TreeRow[], win: RowWindow, active:
     const r = rows[i];
     const n = r.node;
     const health = n.health?.status;
-    out.push(html`<div class="tree-row${i === active ? ' active' : ''}" role="treeitem" id="${rowId(n.uid)}" data-index="${i}" aria-level="${r.depth + 1}" aria-setsize="${rows.length}" aria-posinset="${i + 1}" ${r.hasChildren ? html`aria-expanded="${String(r.expanded)}"` : ''} aria-selected="${String(i === active)}" style="--depth:${r.depth}"><span class="twisty" data-toggle="${r.hasChildren ? n.uid : ''}" aria-hidden="true">${r.hasChildren ? (r.expanded ? '▾' : '▸') : ''}</span><span class="kind">${n.kind}</span><span class="name" title="${n.namespace ? `${n.namespace}/` : ''}${n.name}">${n.name}</span>${health ? html`<span class="badge health-${health}" title="${n.health?.message ?? ''}">${health}</span>` : ''}${n.sync ? html`<span class="badge sync-${n.sync}">${n.sync}</span>` : ''}<span class="info">${infoText(n.info)}</span></div>`);
+    out.push(html`<div class="tree-row depth-${Math.min(r.depth, MAX_INDENT)}${i === active ? ' active' : ''}" role="treeitem" id="${rowId(n.uid)}" data-index="${i}" aria-level="${r.depth + 1}" aria-setsize="${rows.length}" aria-posinset="${i + 1}" ${r.hasChildren ? html`aria-expanded="${String(r.expanded)}"` : ''} aria-selected="${String(i === active)}"><span class="twisty" data-toggle="${r.hasChildren ? n.uid : ''}" aria-hidden="true">${r.hasChildren ? (r.expanded ? '▾' : '▸') : ''}</span><span class="kind">${n.kind}</span><span class="name" title="${n.namespace ? `${n.namespace}/` : ''}${n.name}">${n.name}</span>${health ? html`<span class="badge health-${health}" title="${n.health?.message ?? ''}">${health}</span>` : ''}${n.sync ? html`<span class="badge sync-${n.sync}">${n.sync}</span>` : ''}<span class="info">${infoText(n.info)}</span></div>`);
   }
   return html`${out}`;
 }
