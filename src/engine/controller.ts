@@ -11,6 +11,7 @@ import type { ReleaseApi } from './release-api.js';
 import type { ReleaseRecord } from '../history/release.js';
 import type { RenderLimits } from '../render/helm/index.js';
 import { AppApi } from './app-api.js';
+import { AppViews } from './app-views.js';
 import type { AppDiff } from './diff-report.js';
 import { DeployedKinds, DriftWatcher } from './drift-watch.js';
 import { EventRecorder, type AppEvent } from './events.js';
@@ -20,7 +21,8 @@ import type { RepoFiles } from './render.js';
 import { Revisions } from './revisions.js';
 import { AppEnvWriter } from './appenv-writer.js';
 import { statusKey, type StatusStore } from './status.js';
-import type { ConfigRevision, RepoReader } from './types.js';
+import type { ConfigRevision, RepoReader, Snapshot } from './types.js';
+import type { AppEnv } from '../config/types.js';
 import { WorkQueue } from './workqueue.js';
 
 export interface ControllerOptions {
@@ -61,6 +63,8 @@ export class Controller implements ReleaseApi, AppOpsApi {
   private readonly revisions: Revisions;
   private readonly passes: ReconcilePasses;
   private readonly api: AppApi;
+  /** The read views of an app × env (tree, events, pods, logs) the API serves. */
+  readonly views: AppViews;
   private readonly events: EventRecorder;
   private readonly watcher: DriftWatcher | undefined;
   private readonly appEnvs: AppEnvWriter;
@@ -101,13 +105,15 @@ export class Controller implements ReleaseApi, AppOpsApi {
       target: (app, env) => this.revisions.current?.targets.get(statusKey(app, env)),
     });
     this.appEnvs.follow(status);
-    this.api = new AppApi({
+    const apiDeps = {
       snapshot: () => this.revisions.current, clusterFor, stateNamespace: options.stateNamespace,
-      chartFiles: (snap, t) => this.revisions.chartFiles(snap, t),
-      runtime: (key) => this.passes.runtime(key),
-      render: (...args) => this.passes.render(...args),
-      queue: (key) => this.queue.add(key),
-    });
+      chartFiles: (snap: Snapshot, t: AppEnv) => this.revisions.chartFiles(snap, t),
+      runtime: (key: string) => this.passes.runtime(key),
+      render: (...args: Parameters<ReconcilePasses['render']>) => this.passes.render(...args),
+      queue: (key: string) => this.queue.add(key),
+    };
+    this.api = new AppApi(apiDeps);
+    this.views = new AppViews(apiDeps);
   }
 
   /** Polls the config repo and finishes a first reconcile pass; polling goes on until stop(). */

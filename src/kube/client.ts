@@ -2,6 +2,7 @@
  * The small interface through which the engine and sync talk to a cluster. The implementation over
  * @kubernetes/client-node is in k8s-client.ts; tests of the core use fixtures instead.
  */
+import type { Readable } from 'node:stream';
 import type { KubeObject, ObjectRef } from './types.js';
 
 export interface ResourceInfo {
@@ -51,6 +52,11 @@ export interface PodLogOptions {
   readonly limitBytes?: number;
 }
 
+export interface PodLogStreamOptions extends PodLogOptions {
+  /** Keep the stream open and pass on new lines while the container runs (`kubectl logs -f`). */
+  readonly follow?: boolean;
+}
+
 export interface ClusterClient {
   /** Discovery: how apiVersion/kind map to a resource. Undefined when the server doesn't serve the kind. */
   resource(apiVersion: string, kind: string): Promise<ResourceInfo | undefined>;
@@ -83,4 +89,10 @@ export interface ClusterClient {
   watch(apiVersion: string, kind: string, options: WatchOptions, onEvent: (e: WatchEvent) => void, onError?: (err: Error) => void): WatchHandle;
   /** A pod's container log (`GET …/pods/{name}/log`); undefined when the pod is gone. */
   podLog(namespace: string, pod: string, options?: PodLogOptions): Promise<string | undefined>;
+  /**
+   * A pod's container log as a byte stream, open while `follow` and the container runs; the
+   * caller destroys it to stop early. Undefined when the pod is gone; the server's refusal (no such
+   * container, several containers and none named) is a KubeApiError.
+   */
+  podLogStream(namespace: string, pod: string, options?: PodLogStreamOptions): Promise<Readable | undefined>;
 }

@@ -3,8 +3,11 @@
  * library's (cached per apiVersion, re-read on a miss so CRDs created later are found), writes are
  * server-side apply. Errors become KubeApiError values that name the object.
  */
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { Readable } from 'node:stream';
 import * as k8s from '@kubernetes/client-node';
-import type { ApplyOptions, ClusterClient, ListOptions, PodLogOptions, ResourceInfo, WatchEvent, WatchHandle, WatchOptions } from './client.js';
+import type { ApplyOptions, ClusterClient, ListOptions, PodLogOptions, PodLogStreamOptions, ResourceInfo, WatchEvent, WatchHandle, WatchOptions } from './client.js';
 import { KubeApiError, toKubeApiError } from './errors.js';
 import { K8sWatchTransport } from './k8s-watch.js';
 import { defaultReflectorOptions, Reflector, type ListResult, type ReflectorOptions } from './reflector.js';
@@ -72,6 +75,37 @@ export class K8sClusterClient implements ClusterClient {
       if (e.status === 404) return undefined;
       throw e;
     }
+  }
+
+  /**
+   * `GET …/pods/{name}/log` read as it comes. client-node's Log neither lets the container be left
+   * out nor keeps the server's refusal, so the request is made here with the kubeconfig's TLS and
+   * credentials (applyToHTTPSOptions).
+   */
+  async podLogStream(namespace: string, pod: string, options: PodLogStreamOptions = {}): Promise<Readable | undefined> {
+    const ref = { apiVersion: 'v1', kind: 'Pod', namespace, name: pod };
+    const cluster = this.kubeConfig.getCurrentCluster();
+    if (!cluster) throw new KubeApiError('read log failed: the kubeconfig names no cluster', 0, undefined, ref);
+    const url = new URL(`${cluster.server.replace(/\/+$/, '')}/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log`);
+    if (options.container) url.searchParams.set('container', options.container);
+    if (options.tailLines !== undefined) url.searchParams.set('tailLines', String(options.tailLines));
+    if (options.limitBytes !== undefined) url.searchParams.set('limitBytes', String(options.limitBytes));
+    if (options.follow) url.searchParams.set('follow', 'true');
+    const req: https.RequestOptions = { method: 'GET', headers: {} };
+    await this.kubeConfig.applyToHTTPSOptions(req);
+    const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      const r = (url.protocol === 'https:' ? https : http).request(url, req, resolve);
+      r.on('error', (err) => reject(toKubeApiError(err, 'read log', ref)));
+      r.end();
+    });
+    this.observe('get', String(res.statusCode ?? 0));
+    if (res.statusCode === 200) return res;
+    const chunks: Buffer[] = [];
+    for await (const c of res) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks).toString('utf8');
+    const e = toKubeApiError({ code: res.statusCode ?? 0, body }, 'read log', ref);
+    if (e.status === 404 && e.reason === 'NotFound') return undefined;
+    throw e;
   }
 
   async resource(apiVersion: string, kind: string): Promise<ResourceInfo | undefined> {

@@ -229,7 +229,7 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
   // never Ready would hold a rolling update forever (controller-runtime's probes do the same).
   const ready = (): boolean => (elector !== undefined && !elector.isLeader) || controller.ready;
   const standby = (): string | undefined => (elector && !elector.isLeader ? elector.leader : undefined);
-  const app = createApp({ tokens, status, metrics, ready, standby, releases: controller, ops: controller, bumps: manualBumps(controller, bump), promotions, builds, images: builds, gitPushes, webhookSecrets, log });
+  const app = createApp({ tokens, status, metrics, ready, standby, releases: controller, ops: controller, bumps: manualBumps(controller, bump), promotions, builds, images: builds, gitPushes, webhookSecrets, log, views: controller.views });
   const http = createHttpServer(app);
   const port = await listen(http, options.port, options.host);
   const host = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;

@@ -11,6 +11,8 @@ import type { Metrics } from '../metrics/registry.js';
 import type { BuildApi } from '../build/api.js';
 import { parseBumpRequest, parseSyncRequest, type AppOpsApi, type BumpApi, type SyncOptions } from '../engine/ops-api.js';
 import { addBuildRoutes } from './builds.js';
+import { addViewRoutes } from './views.js';
+import type { AppViewsApi } from '../engine/app-views.js';
 import { requireToken, type TokenSet } from './auth.js';
 import { addPromotionRoutes, type PromotionApi } from './promotions.js';
 import { silentLogger, type Logger } from '../log/logger.js';
@@ -40,6 +42,8 @@ export interface ServerDeps {
   readonly bumps?: BumpApi;
   /** Promotions; without it those routes answer 501. */
   readonly promotions?: PromotionApi;
+  /** Resource tree, events, pods and pod logs of an app × env; without it those routes answer 501. */
+  readonly views?: AppViewsApi;
   /** Builds and their logs; without it those routes answer 501. */
   readonly builds?: BuildApi;
   /** Secrets of the webhook endpoints; without one they refuse every delivery. */
@@ -102,6 +106,7 @@ export function createApp(deps: ServerDeps): Express {
   addOperationRoutes(app, deps.ops, deps.bumps);
   addPromotionRoutes(app, deps.promotions, badBody);
   addBuildRoutes(app, deps.builds);
+  addViewRoutes(app, deps.views, sendError);
   addWebhookRoutes(app, { secrets: deps.webhookSecrets ?? {}, images: deps.images, git: deps.gitPushes, metrics: deps.metrics });
   addErrorHandlers(app, deps.log ?? silentLogger);
   return app;

@@ -4,7 +4,8 @@
  * microtask, as a real watch is never re-entrant). It is a test double of the ClusterClient
  * interface, not an API server (the e2e suite uses the emulator for that).
  */
-import type { ApplyOptions, ClusterClient, ListOptions, PodLogOptions, ResourceInfo, WatchEvent, WatchHandle, WatchOptions } from '../../src/kube/client.js';
+import { Readable } from 'node:stream';
+import type { ApplyOptions, ClusterClient, ListOptions, PodLogOptions, PodLogStreamOptions, ResourceInfo, WatchEvent, WatchHandle, WatchOptions } from '../../src/kube/client.js';
 import { groupOf, objectKey, refOf, type KubeObject, type ObjectRef } from '../../src/kube/types.js';
 import { KubeApiError } from '../../src/kube/errors.js';
 import { matches, parseSelector, type Requirement } from '../../src/emulator/selectors.js';
@@ -42,6 +43,12 @@ export class MemoryCluster implements ClusterClient {
     if (text === undefined) return undefined;
     if (options.tailLines !== undefined) text = text.split(/(?<=\n)/).slice(-options.tailLines).join('');
     return options.limitBytes !== undefined ? Buffer.from(text).subarray(0, options.limitBytes).toString() : text;
+  }
+
+  /** The log as one chunk (a test double never follows). */
+  async podLogStream(namespace: string, pod: string, options: PodLogStreamOptions = {}): Promise<Readable | undefined> {
+    const text = await this.podLog(namespace, pod, options);
+    return text === undefined ? undefined : Readable.from([Buffer.from(text)]);
   }
 
   async resource(_apiVersion: string, kind: string): Promise<ResourceInfo | undefined> {
