@@ -84,7 +84,7 @@ describe('ui app-page tree', () => {
     const out = renderTreeRows(rows, { start: 1, end: 4, offset: 30, height: 240 }, 2).text;
     assert.equal(out.match(/role="treeitem"/g)?.length, 3);
     assert.match(out, /id="tree-row-rs1" data-index="1" aria-level="2" aria-setsize="8" aria-posinset="2" aria-expanded="true" aria-selected="false"/);
-    assert.match(out, /class="tree-row active"[^>]*id="tree-row-pod1"[^>]*aria-selected="true"/);
+    assert.match(out, /class="tree-row depth-2 active"[^>]*id="tree-row-pod1"[^>]*aria-selected="true"/);
     assert.match(out, /<span class="badge health-Healthy"[^>]*>Healthy<\/span>/);
     assert.match(out, /ready: 1\/1/);
     const all = renderTreeRows(rows, { start: 0, end: rows.length, offset: 0, height: 0 }, 0).text;

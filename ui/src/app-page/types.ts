@@ -78,7 +78,7 @@ export interface PodSummary {
   readonly name: string;
   readonly containers: readonly string[];
   readonly phase: string;
-  readonly ready: string | boolean;
+  readonly ready: string;
   readonly restarts: number;
 }
 

@@ -48,6 +48,7 @@ export class AppPage extends HTMLElement {
   private treeFilter = '';
   private active = 0;
   private windowKey = '';
+  private treeMarked = false;
 
   // Other sections.
   private diff: AppDiff | undefined;
@@ -368,6 +369,11 @@ export class AppPage extends HTMLElement {
     spacer.style.height = `${win.height}px`;
     rows.style.transform = `translateY(${win.offset}px)`;
     rows.innerHTML = this.rows.length ? renderTreeRows(this.rows, win, this.active).text : html`<p class="muted">${this.tree ? (this.treeFilter ? 'No object matches.' : 'No objects.') : 'Loading…'}</p>`.text;
+    // For the benchmark and tests: when the first rows of a loaded tree reached the DOM.
+    if (this.rows.length && !this.treeMarked) {
+      this.treeMarked = true;
+      performance.mark('sluice:app-tree-rendered');
+    }
     const current = this.rows[this.active];
     if (current) viewport.setAttribute('aria-activedescendant', rowId(current.node.uid));
     else viewport.removeAttribute('aria-activedescendant');
