@@ -6,7 +6,8 @@ WORKDIR /src
 COPY package.json package-lock.json tsconfig.json ./
 RUN npm ci --no-audit --no-fund
 COPY src ./src
-RUN npx tsc -p tsconfig.json
+COPY ui ./ui
+RUN npx tsc -p tsconfig.json && npm run build:ui
 
 # Runtime stage: production dependencies and compiled code only, as a non-root user.
 FROM node:24-bookworm-slim
@@ -15,6 +16,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /src/dist/src ./dist/src
+# The web UI the controller serves at /.
+COPY --from=build /src/dist/ui ./dist/ui
 # The demo's example config repo (`sluice demo` inside the image).
 COPY examples ./examples
 RUN mkdir -p /var/cache/sluice && chown 10001:10001 /var/cache/sluice

@@ -21,7 +21,8 @@ import { silentLogger } from '../src/log/logger.js';
 import { startSluice } from '../src/runtime/sluice.js';
 import { ADMIN_TOKEN, testTokens } from '../test/support/api-tokens.js';
 import { startGitServer } from '../test/support/git-server.js';
-import { launchBrowser, loginContext } from '../test/ui/browser-shim.js';
+import { launchBrowser } from '../test/support/browser.js';
+import { logIn } from '../test/support/ui-session.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -97,8 +98,8 @@ async function main(): Promise<void> {
     const filter: number[] = [];
     let domRows = 0;
     for (let run = 0; run < runs; run++) {
-      const context = await loginContext(browser, sluice.url, ADMIN_TOKEN);
-      const page = await context.newPage();
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await logIn(page, sluice.url, ADMIN_TOKEN);
       await page.addInitScript(LONG_TASKS);
       await page.goto(`${sluice.url}/#/apps/big/dev`);
       await page.waitForFunction(TREE_RENDERED, undefined, { timeout: 60_000 });
@@ -112,7 +113,7 @@ async function main(): Promise<void> {
       await page.focus('.tree-viewport');
       end.push((await page.evaluate(PRESS_END)) as number);
       filter.push((await page.evaluate(FILTER)) as number);
-      await context.close();
+      await page.context().close();
     }
     console.log(`Chromium, ${runs} loads of the app page: first contentful paint ${fmt(fcp)}; tree in the DOM ${fmt(rendered)}; time to interactive ${fmt(tti)}`);
     console.log(`tree rows in the DOM: ${domRows} of ${tree.nodes.length}; End (to the last row) painted in ${fmt(end)}; a filter applied and painted in ${fmt(filter)}`);

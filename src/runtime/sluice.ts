@@ -12,7 +12,9 @@ import { K8sClusterClient, loadKubeConfig } from '../kube/k8s-client.js';
 import { defaultReflectorOptions } from '../kube/reflector.js';
 import { jsonLogger, type Logger, type LogLevel } from '../log/logger.js';
 import { Metrics } from '../metrics/registry.js';
-import { createApp } from '../server/app.js';
+import { createApp, statusAppList } from '../server/app.js';
+import { LiveStream } from '../server/live.js';
+import { commitLink } from '../forge/commit-link.js';
 import { createHttpServer } from '../server/errors.js';
 import { loadTokens, type TokenSet } from '../server/auth.js';
 import { loadWebhookSecrets, type GitPushHandler, type WebhookSecrets } from '../server/webhooks.js';
@@ -229,7 +231,13 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
   // never Ready would hold a rolling update forever (controller-runtime's probes do the same).
   const ready = (): boolean => (elector !== undefined && !elector.isLeader) || controller.ready;
   const standby = (): string | undefined => (elector && !elector.isLeader ? elector.leader : undefined);
-  const app = createApp({ tokens, status, metrics, ready, standby, releases: controller, ops: controller, bumps: manualBumps(controller, bump), promotions, builds, images: builds, gitPushes, webhookSecrets, log, views: controller.views });
+  // The web UI's matrix: envs in promotion order, revisions linked to the config repo's forge.
+  const appList = {
+    ...statusAppList(status, () => controller.revision()?.config.environments.map((e) => e.name) ?? []),
+    commitUrl: (sha: string) => commitLink(options.controller.repo, sha, controller.revision()?.config.forge),
+  };
+  const live = new LiveStream(appList);
+  const app = createApp({ tokens, status, metrics, ready, standby, releases: controller, ops: controller, bumps: manualBumps(controller, bump), promotions, builds, images: builds, gitPushes, webhookSecrets, log, views: controller.views, appList, live });
   const http = createHttpServer(app);
   const port = await listen(http, options.port, options.host);
   const host = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
@@ -259,6 +267,8 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
       log.log('info', 'sluice stopping: writing stopped', { ms: Date.now() - stopping });
       if (closing.release !== false) await elector?.release();
       metrics.leader.set(0);
+      // Open event streams would keep the server from closing.
+      live.close();
       await new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeAllConnections();
     },

@@ -19,6 +19,11 @@ import { silentLogger, type Logger } from '../log/logger.js';
 import { addErrorHandlers } from './errors.js';
 import { addWebhookRoutes, type GitPushHandler, type ImagePushHandler, type WebhookSecrets } from './webhooks.js';
 import { errorText } from '../common/error-text.js';
+import { SessionStore } from './session.js';
+import { addSessionRoutes } from './login.js';
+import { parseLimit, QueryError, queryMatrix, type AppListSource } from './app-query.js';
+import { LiveStream, STREAM_PATH } from './live.js';
+import { addUiRoutes, uiAssetsDir } from './ui.js';
 
 export type { ReleaseApi } from '../engine/release-api.js';
 
@@ -54,6 +59,19 @@ export interface ServerDeps {
   readonly gitPushes?: GitPushHandler;
   /** Where failures inside handlers are logged (the client only hears that something failed). */
   readonly log?: Logger;
+  /** The web UI's login sessions; default a new store. */
+  readonly sessions?: SessionStore;
+  /** Where the matrix (`/api/v1/apps?limit=&q=`) and the event stream read; default `status`, envs by name. */
+  readonly appList?: AppListSource;
+  /** The event stream; default one on `appList` (the owner closes it before closing the server). */
+  readonly live?: LiveStream;
+  /** The built web UI (index.html, js/, style.css); default dist/ui, null for none. */
+  readonly uiDir?: string | null;
+}
+
+/** The StatusStore as the matrix's source, without promotion order (columns sorted by name). */
+export function statusAppList(status: StatusStore, environments: () => readonly string[] = () => []): AppListSource {
+  return { statuses: () => status.list(), environments, onChange: (listener) => status.onChange((s) => listener(s.app)) };
 }
 
 /** Largest rollback request body accepted; a request is a few dozen bytes. */
@@ -72,13 +90,32 @@ export function createApp(deps: ServerDeps): Express {
   app.get('/metrics', async (_req, res) => {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
-  const auth = requireToken(deps.tokens);
+  addUiRoutes(app, deps.uiDir === null ? undefined : deps.uiDir ?? uiAssetsDir());
+  const sessions = deps.sessions ?? new SessionStore();
+  addSessionRoutes(app, deps.tokens, sessions, () => Date.now());
+  const auth = requireToken(deps.tokens, sessions);
   app.use('/api/v1', (req, res, next) => (req.path.startsWith('/webhooks/') ? next() : auth(req, res, next)));
   app.use('/api/v1', (_req, res, next) => {
     // A standby has no status of its own and must not write: the client is told who leads.
     const leader = deps.standby?.();
     if (leader === undefined) return next();
     res.status(503).set('Retry-After', '2').json({ error: `this replica is a standby; the leader ${leader ? `(${leader}) ` : '(not elected yet) '}reconciles and serves the API`, code: 'standby', leader });
+  });
+  const appList = deps.appList ?? statusAppList(deps.status);
+  const live = deps.live ?? new LiveStream(appList);
+  app.get(STREAM_PATH, live.handle);
+  app.get('/api/v1/apps', (req, res, next) => {
+    const { limit, q } = req.query;
+    const cont = req.query.continue;
+    // The plain list stays as it was; the matrix form answers only when paging or a query is asked for.
+    if (limit === undefined && cont === undefined && q === undefined) return next();
+    const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+    try {
+      res.json(queryMatrix(appList.statuses(), appList.environments(), { limit: parseLimit(str(limit)), continue: str(cont), q: str(q) }, appList));
+    } catch (err) {
+      if (!(err instanceof QueryError)) throw err;
+      res.status(400).json({ error: err.message, code: err.code });
+    }
   });
   app.get('/api/v1/apps', (_req, res) => {
     res.json(

@@ -11,6 +11,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NextFunction, Request, Response } from 'express';
+import { CSRF_HEADER, SESSION_COOKIE, cookieValue, csrfMatches, type SessionStore } from './session.js';
 
 export type Role = 'read' | 'admin';
 
@@ -70,11 +71,17 @@ export function loadTokens(env: NodeJS.ProcessEnv = process.env): TokenSet {
 
 const READ_METHODS = new Set(['GET', 'HEAD']);
 
-/** Express middleware for the API: 401 without a valid bearer token, 403 when a read token writes. */
-export function requireToken(tokens: TokenSet) {
+/**
+ * Express middleware for the API: 401 without a valid bearer token or session cookie, 403 when a
+ * read token or session writes, or when a write made with the cookie lacks its CSRF token. A
+ * bearer token, when given, decides alone (scripts never depend on a cookie jar).
+ */
+export function requireToken(tokens: TokenSet, sessions?: SessionStore) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
-    const role = m ? tokens.roleOf(m[1]) : undefined;
+    const header = req.get('authorization');
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+    const session = header === undefined ? sessions?.get(cookieValue(req.get('cookie'), SESSION_COOKIE)) : undefined;
+    const role = m ? tokens.roleOf(m[1]) : session?.role;
     if (!role) {
       res.set('WWW-Authenticate', 'Bearer realm="sluice"');
       res.status(401).json({ error: tokens.size === 0 ? 'API access needs a token and this server has none configured (SLUICE_API_TOKEN or SLUICE_API_TOKENS_DIR)' : 'missing or invalid bearer token', code: 'unauthorized' });
@@ -82,6 +89,10 @@ export function requireToken(tokens: TokenSet) {
     }
     if (!READ_METHODS.has(req.method) && role !== 'admin') {
       res.status(403).json({ error: 'this token may only read; changes need an admin token', code: 'forbidden' });
+      return;
+    }
+    if (session && !READ_METHODS.has(req.method) && !csrfMatches(session, req.get(CSRF_HEADER))) {
+      res.status(403).json({ error: 'a change made with a session cookie needs its X-CSRF-Token header', code: 'csrf' });
       return;
     }
     next();

@@ -7,26 +7,22 @@
  * Screenshots go to test-artifacts/.
  */
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { ADMIN_TOKEN, READ_TOKEN } from '../support/api-tokens.js';
 import { git } from '../support/git-server.js';
 import { e2eEnvironment, eventually, imageOf, startScenario, type Scenario } from '../e2e/harness.js';
-import { launchBrowser, loginContext } from './browser-shim.js';
-
-const ARTIFACTS = 'test-artifacts';
+import { browserUnavailable, launchBrowser, type BrowserSession } from '../support/browser.js';
+import { logIn } from '../support/ui-session.js';
 
 describe('app page in Chromium', function () {
   this.timeout(180_000);
   const env = e2eEnvironment();
   let s: Scenario;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const consoleErrors: string[] = [];
+  let browser: BrowserSession;
 
-  before(async () => {
-    await mkdir(ARTIFACTS, { recursive: true });
+  before(async function () {
+    const skip = browserUnavailable();
+    if (skip) return this.skip();
     s = await startScenario(env.cluster, env.git, {
       files: (files) => {
         files['sluice.yaml'] = files['sluice.yaml'].replace(/(  - name: test\n)/, '$1    promotion: {direct: true}\n');
@@ -36,24 +32,17 @@ describe('app page in Chromium', function () {
     await eventually('guestbook Synced and Healthy in dev and test', () => ['dev', 'test'].every((e) => s.status('guestbook', e)?.syncStatus === 'Synced' && s.status('guestbook', e)?.health === 'Healthy'), 60_000);
   });
   after(async () => {
-    for (const c of contexts) await c.close();
     await browser?.close();
     await s?.close();
   });
   afterEach(() => {
-    const errors = consoleErrors.splice(0);
+    const errors = browser?.errors.splice(0) ?? [];
     assert.deepEqual(errors, [], 'no browser console errors');
   });
 
-  async function open(token: string, path: string): Promise<Page> {
-    const context = await loginContext(browser, s.sluice.url, token);
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.setViewportSize({ width: 1280, height: 860 });
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(`${m.text()} (${m.location().url})`);
-    });
-    page.on('pageerror', (err) => consoleErrors.push(`page error: ${err.message}`));
+  async function open(token: string, path: string, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
+    const page = await browser.newPage({ colorScheme, viewport: { width: 1280, height: 860 } });
+    await logIn(page, s.sluice.url, token);
     await page.goto(`${s.sluice.url}/#${path}`);
     return page;
   }
@@ -75,7 +64,7 @@ describe('app page in Chromium', function () {
     assert.match((await pod.textContent()) ?? '', /Healthy.*phase: Running/);
     for (const kind of ['ConfigMap', 'Service']) assert.equal(await rows.filter({ has: page.locator('.kind', { hasText: new RegExp(`^${kind}$`) }) }).count(), 1, kind);
     await page.locator('sluice-app-page .summary .sync-Synced').waitFor();
-    await page.screenshot({ path: join(ARTIFACTS, 'app-page-tree.png'), fullPage: true });
+    await browser.screenshot(page, 'app-page-tree');
 
     // Keyboard: focus the tree, go to the Deployment, close it with ←: its ReplicaSets and Pods leave the DOM.
     await page.locator('.tree-viewport').focus();
@@ -122,7 +111,7 @@ describe('app page in Chromium', function () {
     await preview.locator('table.diff.split').first().waitFor();
     await preview.locator('[data-diff-toggle="0"]').click();
     assert.equal(await preview.locator('[data-diff-toggle="0"]').getAttribute('aria-expanded'), 'false');
-    await page.screenshot({ path: join(ARTIFACTS, 'app-page-promote-preview.png'), fullPage: true });
+    await browser.screenshot(page, 'app-page-promote-preview');
 
     await page.getByRole('button', { name: 'Commit to test' }).click();
     const done = await page.locator('.promote-content code.commit').textContent({ timeout: 30_000 });
@@ -158,12 +147,12 @@ describe('app page in Chromium', function () {
     assert.match(await image('dev') ?? '', /:1\.1\.0$/);
 
     await back.click();
-    await page.screenshot({ path: join(ARTIFACTS, 'app-page-rollback-dialog.png') });
+    await browser.screenshot(page, 'app-page-rollback-dialog');
     await dialog.getByRole('button', { name: 'Roll back', exact: true }).click();
     await page.locator('.history-status', { hasText: 'Rollback started' }).waitFor({ timeout: 30_000 });
     await eventually('dev runs 1.0.0 again', async () => (await image('dev'))?.endsWith(':1.0.0'), 60_000);
     await page.locator('table.history td', { hasText: 'manual-rollback of #1' }).first().waitFor({ timeout: 30_000 });
-    await page.screenshot({ path: join(ARTIFACTS, 'app-page-history.png'), fullPage: true });
+    await browser.screenshot(page, 'app-page-history');
   });
 
   it('shows a read-only session no write button', async () => {

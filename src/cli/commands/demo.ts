@@ -92,6 +92,7 @@ export const command: Command = {
       [
         'sluice demo is running.',
         '',
+        `  web UI     ${sluice.url}/  (log in with the admin token ${given ? 'from $SLUICE_API_TOKEN' : `${token}`})`,
         `  API        ${sluice.url}/api/v1/apps  (bearer token ${given ? 'from $SLUICE_API_TOKEN' : 'below'})`,
         `  metrics    ${sluice.url}/metrics`,
         `  health     ${sluice.url}/healthz  ${sluice.url}/readyz`,

@@ -10,12 +10,14 @@ import { renderAppDiff, type DiffMode } from '../app-page/diff.js';
 import { filterEvents, renderEvents } from '../app-page/events.js';
 import { ago, html, shortSha, type Html } from '../app-page/html.js';
 import { renderHistory, renderRollbackConfirm } from '../app-page/history.js';
-import { ApiFailure, type AppPageIo } from '../app-page/io.js';
+import type { AppPageIo } from '../app-page/io.js';
+import { ApiError } from '../api.js';
 import { LogBuffer, podLogUrl } from '../app-page/logs.js';
 import { promotionTargets, renderPromotion } from '../app-page/promote.js';
 import { forestOf, renderTreeRows, rowId, rowWindow, scrollToRow, treeCounts, treeKey, visibleRows, type Forest, type TreeRow } from '../app-page/tree.js';
 import type { AppDiff, AppEnvSummary, AppEvent, AppTree, Build, PodSummary, PromotionAnswer, Release } from '../app-page/types.js';
-import { defaultIo } from '../app-page/default-io.js';
+import { shellIo } from '../app-page/shell-io.js';
+import { appHref } from '../router.js';
 
 /** Must equal `.tree-row`'s height in the stylesheet: the window is computed from it. */
 const ROW_HEIGHT = 28;
@@ -25,12 +27,13 @@ type Tab = (typeof TABS)[number];
 const TAB_LABELS: Record<Tab, string> = { tree: 'Resources', diff: 'Diff', history: 'History', events: 'Events', logs: 'Logs', builds: 'Builds', promote: 'Promote' };
 
 function failureText(err: unknown): string {
-  if (err instanceof ApiFailure) return `${err.message} (${err.status})`;
+  if (err instanceof ApiError) return err.status ? `${err.message} (${err.status})` : err.message;
   return err instanceof Error ? err.message : String(err);
 }
 
-export class AppPage extends HTMLElement {
-  static io: AppPageIo = defaultIo();
+export class SluiceAppPage extends HTMLElement {
+  /** The server, behind a port (the tests of the renderers need none; this element uses the shell's client). */
+  static io: AppPageIo = shellIo();
 
   private app = '';
   private env = '';
@@ -67,18 +70,17 @@ export class AppPage extends HTMLElement {
   private rollbackTo: Release | undefined;
 
   static get observedAttributes(): string[] {
-    return ['app', 'env'];
+    return ['app', 'env', 'tab'];
   }
 
   connectedCallback(): void {
     this.app = this.getAttribute('app') ?? '';
     this.env = this.getAttribute('env') ?? '';
+    const tab = this.getAttribute('tab') as Tab | null;
+    this.tab = tab && TABS.includes(tab) ? tab : 'tree';
     this.renderShell();
-    this.unsubscribe = AppPage.io.onAppChange(this.app, () => this.scheduleRefresh());
-    void AppPage.io.canWrite().then((w) => {
-      this.canWrite = w;
-      this.renderWriteControls();
-    }, (err: unknown) => this.showError('session', err));
+    this.unsubscribe = SluiceAppPage.io.onAppChange(this.app, () => this.scheduleRefresh());
+    this.canWrite = SluiceAppPage.io.canWrite();
     void this.loadSummary();
     void this.loadTab(this.tab);
   }
@@ -91,8 +93,13 @@ export class AppPage extends HTMLElement {
     window.clearTimeout(this.refreshTimer);
   }
 
-  attributeChangedCallback(): void {
-    if (!this.isConnected) return;
+  attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    if (!this.isConnected || old === value) return;
+    if (name === 'tab') {
+      const t = value as Tab | null;
+      if (t && TABS.includes(t) && t !== this.tab) this.selectTab(t, false);
+      return;
+    }
     this.disconnectedCallback();
     this.tree = undefined;
     this.collapsed = new Set();
@@ -114,7 +121,7 @@ export class AppPage extends HTMLElement {
     const ctl = new AbortController();
     this.aborts.add(ctl);
     try {
-      return await AppPage.io.getJson<T>(path, ctl.signal);
+      return await SluiceAppPage.io.getJson<T>(path, ctl.signal);
     } finally {
       this.aborts.delete(ctl);
     }
@@ -123,7 +130,7 @@ export class AppPage extends HTMLElement {
   private renderShell(): void {
     const tabs = TABS.map((t) => html`<button type="button" role="tab" id="tab-${t}" aria-controls="panel-${t}" aria-selected="${String(t === this.tab)}" tabindex="${t === this.tab ? '0' : '-1'}" data-tab="${t}">${TAB_LABELS[t]}</button>`);
     const panels = TABS.map((t) => html`<section role="tabpanel" id="panel-${t}" class="panel panel-${t}" aria-labelledby="tab-${t}" tabindex="0"${t === this.tab ? '' : html` hidden`}>${this.panelSkeleton(t)}</section>`);
-    this.innerHTML = html`<div class="app-page"><header class="app-header"><nav class="crumbs" aria-label="Breadcrumb"><a href="#/">Environments</a> › <span>${this.app}</span></nav><h1>${this.app} <span class="env">${this.env}</span></h1><div class="summary" aria-live="polite"><span class="muted">Loading…</span></div><div class="page-error" role="alert" hidden></div></header><div role="tablist" aria-label="${this.app} in ${this.env}" class="tabs">${tabs}</div>${panels}<dialog class="rollback-dialog" aria-labelledby="rollback-title"><form method="dialog"><div class="rollback-text"></div><menu><button type="submit" value="cancel" class="cancel" autofocus>Cancel</button><button type="submit" value="confirm" class="danger confirm-rollback">Roll back</button></menu></form></dialog></div>`.text;
+    this.innerHTML = html`<div class="app-page"><header class="app-header"><nav class="crumbs" aria-label="Breadcrumb"><a href="#/">Environments</a> › <span>${this.app}</span></nav><h1>${this.app} <span class="env">${this.env}</span></h1><div class="summary" aria-live="polite"><span class="muted">Loading…</span></div><div class="page-error" role="alert" hidden></div></header><div role="tablist" aria-label="${this.app} in ${this.env}" class="tabs">${tabs}</div>${panels}<dialog class="rollback-dialog" aria-labelledby="rollback-title"><form method="dialog"><div class="rollback-text"></div><menu><button type="submit" value="cancel" class="cancel" autofocus>Cancel</button><button type="submit" value="confirm" class="danger confirm-rollback" data-write="rollback">Roll back</button></menu></form></dialog></div>`.text;
     this.wire();
   }
 
@@ -258,6 +265,9 @@ export class AppPage extends HTMLElement {
     }
     for (const p of this.querySelectorAll<HTMLElement>('[role=tabpanel]')) p.hidden = p.id !== `panel-${t}`;
     if (t !== 'logs') this.stopLogs('');
+    // The tab is in the URL (reload and share keep it); replaceState does not re-route.
+    const href = appHref(this.app, this.env, t === 'tree' ? undefined : t);
+    if (location.hash !== href) history.replaceState(null, '', href);
     void this.loadTab(t);
   }
 
@@ -317,11 +327,6 @@ export class AppPage extends HTMLElement {
   private renderSummary(s: AppEnvSummary): Html {
     const tags = (s.images ?? []).map((i) => html`<code title="${i}">${i.slice(i.lastIndexOf('/') + 1)}</code> `);
     return html`<span class="badge sync-${s.syncStatus}">${s.syncStatus}</span> <span class="badge health-${s.health}">${s.health}</span> <span>revision <code title="${s.revision}">${shortSha(s.revision)}</code></span> <span>${tags}</span> <span class="muted">synced ${ago(s.lastSyncedAt, Date.now())}</span>${s.operation ? html` <span class="badge phase-${s.operation.phase}" title="${s.operation.message}">${s.operation.trigger} ${s.operation.phase}</span>` : ''}${s.rolledBack ? html` <span class="badge rolled-back" title="${s.rolledBack.reason}">rolled back to #${s.rolledBack.to}</span>` : ''}<p class="message muted">${s.message}</p>`;
-  }
-
-  private renderWriteControls(): void {
-    if (this.tab === 'history') this.renderHistoryPanel();
-    if (this.tab === 'promote') this.renderPromoteForm();
   }
 
   // Tree.
@@ -435,7 +440,7 @@ export class AppPage extends HTMLElement {
     const status = this.$<HTMLElement>('.history-status');
     status.textContent = `Rolling back to #${r.id}…`;
     try {
-      const started = await AppPage.io.postJson<Release>(`${this.base()}/rollback`, { to: r.id });
+      const started = await SluiceAppPage.io.postJson<Release>(`${this.base()}/rollback`, { to: r.id });
       status.textContent = `Rollback started: release #${started.id} re-applies #${r.id}.`;
       await this.loadHistory();
     } catch (err) {
@@ -502,7 +507,7 @@ export class AppPage extends HTMLElement {
       if (atEnd) out.scrollTop = out.scrollHeight;
     };
     try {
-      await AppPage.io.stream(podLogUrl(this.app, this.env, pod, container, tail, follow), (chunk) => {
+      await SluiceAppPage.io.stream(podLogUrl(this.app, this.env, pod, container, tail, follow), (chunk) => {
         this.logs.append(chunk);
         if (!frame) frame = window.requestAnimationFrame(paint);
       }, ctl.signal);
@@ -537,7 +542,7 @@ export class AppPage extends HTMLElement {
       box.innerHTML = renderBuilds(this.builds, Date.now()).text;
     } catch (err) {
       if ((err as Error).name === 'AbortError') return;
-      box.innerHTML = (err instanceof ApiFailure && err.code === 'not-enabled' ? html`<p class="muted">The build runner is not enabled on this server.</p>` : html`<p class="error">Could not load builds: ${failureText(err)}</p>`).text;
+      box.innerHTML = (err instanceof ApiError && err.code === 'not-enabled' ? html`<p class="muted">The build runner is not enabled on this server.</p>` : html`<p class="error">Could not load builds: ${failureText(err)}</p>`).text;
     }
   }
 
@@ -549,7 +554,7 @@ export class AppPage extends HTMLElement {
     title.textContent = `Log of build ${id}`;
     pre.textContent = 'Loading…';
     try {
-      pre.textContent = await AppPage.io.getText(`/api/v1/builds/${encodeURIComponent(id)}/logs`);
+      pre.textContent = await SluiceAppPage.io.getText(`/api/v1/builds/${encodeURIComponent(id)}/logs`);
     } catch (err) {
       pre.textContent = `Could not load the log: ${failureText(err)}`;
     }
@@ -580,7 +585,7 @@ export class AppPage extends HTMLElement {
       return;
     }
     const chosen = this.querySelector<HTMLSelectElement>('.promote-target')?.value;
-    form.innerHTML = html`<div class="toolbar"><label>Promote what ${this.env} runs to <select class="promote-target">${targets.map((t) => html`<option value="${t}"${t === chosen ? html` selected` : ''}>${t}</option>`)}</select></label><button type="button" data-action="promote-preview">Preview the diff</button><span class="promote-actions"${this.promotion?.mode === 'dry-run' ? '' : html` hidden`}><button type="button" data-action="promote-commit" class="primary">Commit to ${this.promotion?.to ?? ''}</button><button type="button" data-action="promote-pr">Open a pull request</button></span></div>`.text;
+    form.innerHTML = html`<div class="toolbar"><label>Promote what ${this.env} runs to <select class="promote-target">${targets.map((t) => html`<option value="${t}"${t === chosen ? html` selected` : ''}>${t}</option>`)}</select></label><button type="button" data-action="promote-preview" data-write="promote">Preview the diff</button><span class="promote-actions"${this.promotion?.mode === 'dry-run' ? '' : html` hidden`}><button type="button" data-action="promote-commit" class="primary" data-write="promote">Commit to ${this.promotion?.to ?? ''}</button><button type="button" data-action="promote-pr" data-write="promote">Open a pull request</button></span></div>`.text;
   }
 
   private async promote(mode: 'dry-run' | 'direct' | 'pull-request'): Promise<void> {
@@ -589,7 +594,7 @@ export class AppPage extends HTMLElement {
     const status = this.$<HTMLElement>('.promote-status');
     status.textContent = mode === 'dry-run' ? `Rendering ${to} with what ${this.env} runs…` : mode === 'direct' ? `Committing to ${to}…` : `Opening a pull request for ${to}…`;
     try {
-      const answer = await AppPage.io.postJson<PromotionAnswer>(`/api/v1/apps/${encodeURIComponent(this.app)}/promote`, { to, from: this.env, ...(mode === 'dry-run' ? { dryRun: true } : { direct: mode === 'direct' }) });
+      const answer = await SluiceAppPage.io.postJson<PromotionAnswer>(`/api/v1/apps/${encodeURIComponent(this.app)}/promote`, { to, from: this.env, ...(mode === 'dry-run' ? { dryRun: true } : { direct: mode === 'direct' }) });
       this.promotion = answer;
       this.promoteCollapsed = new Set();
       status.textContent = '';
@@ -605,5 +610,3 @@ export class AppPage extends HTMLElement {
     this.$<HTMLElement>('.promote-content').innerHTML = renderPromotion(this.promotion, this.diffMode, this.promoteCollapsed).text;
   }
 }
-
-if (!customElements.get('sluice-app-page')) customElements.define('sluice-app-page', AppPage);
