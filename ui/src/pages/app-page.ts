@@ -76,11 +76,11 @@ export class SluiceAppPage extends HTMLElement {
   connectedCallback(): void {
     this.app = this.getAttribute('app') ?? '';
     this.env = this.getAttribute('env') ?? '';
+    this.canWrite = SluiceAppPage.io.canWrite();
     const tab = this.getAttribute('tab') as Tab | null;
-    this.tab = tab && TABS.includes(tab) ? tab : 'tree';
+    this.tab = tab && this.tabs().includes(tab) ? tab : 'tree';
     this.renderShell();
     this.unsubscribe = SluiceAppPage.io.onAppChange(this.app, () => this.scheduleRefresh());
-    this.canWrite = SluiceAppPage.io.canWrite();
     void this.loadSummary();
     void this.loadTab(this.tab);
   }
@@ -97,13 +97,18 @@ export class SluiceAppPage extends HTMLElement {
     if (!this.isConnected || old === value) return;
     if (name === 'tab') {
       const t = value as Tab | null;
-      if (t && TABS.includes(t) && t !== this.tab) this.selectTab(t, false);
+      if (t && this.tabs().includes(t) && t !== this.tab) this.selectTab(t, false);
       return;
     }
     this.disconnectedCallback();
     this.tree = undefined;
     this.collapsed = new Set();
     this.connectedCallback();
+  }
+
+  /** Promotion is a write from its dry run on (POST): a read-only session is not offered the tab. */
+  private tabs(): readonly Tab[] {
+    return this.canWrite ? TABS : TABS.filter((t) => t !== 'promote');
   }
 
   private $<E extends Element>(selector: string): E {
@@ -128,7 +133,7 @@ export class SluiceAppPage extends HTMLElement {
   }
 
   private renderShell(): void {
-    const tabs = TABS.map((t) => html`<button type="button" role="tab" id="tab-${t}" aria-controls="panel-${t}" aria-selected="${String(t === this.tab)}" tabindex="${t === this.tab ? '0' : '-1'}" data-tab="${t}">${TAB_LABELS[t]}</button>`);
+    const tabs = this.tabs().map((t) => html`<button type="button" role="tab" id="tab-${t}" aria-controls="panel-${t}" aria-selected="${String(t === this.tab)}" tabindex="${t === this.tab ? '0' : '-1'}" data-tab="${t}">${TAB_LABELS[t]}</button>`);
     const panels = TABS.map((t) => html`<section role="tabpanel" id="panel-${t}" class="panel panel-${t}" aria-labelledby="tab-${t}" tabindex="0"${t === this.tab ? '' : html` hidden`}>${this.panelSkeleton(t)}</section>`);
     this.innerHTML = html`<div class="app-page"><header class="app-header"><nav class="crumbs" aria-label="Breadcrumb"><a href="#/">Environments</a> › <span>${this.app}</span></nav><h1>${this.app} <span class="env">${this.env}</span></h1><div class="summary" aria-live="polite"><span class="muted">Loading…</span></div><div class="page-error" role="alert" hidden></div></header><div role="tablist" aria-label="${this.app} in ${this.env}" class="tabs">${tabs}</div>${panels}<dialog class="rollback-dialog" aria-labelledby="rollback-title"><form method="dialog"><div class="rollback-text"></div><menu><button type="submit" value="cancel" class="cancel" autofocus>Cancel</button><button type="submit" value="confirm" class="danger confirm-rollback" data-write="rollback">Roll back</button></menu></form></dialog></div>`.text;
     this.wire();
@@ -160,11 +165,12 @@ export class SluiceAppPage extends HTMLElement {
       if (t) this.selectTab(t, false);
     });
     tablist.addEventListener('keydown', (e) => {
-      const at = TABS.indexOf(this.tab);
-      const next = e.key === 'ArrowRight' ? (at + 1) % TABS.length : e.key === 'ArrowLeft' ? (at + TABS.length - 1) % TABS.length : e.key === 'Home' ? 0 : e.key === 'End' ? TABS.length - 1 : -1;
+      const tabs = this.tabs();
+      const at = tabs.indexOf(this.tab);
+      const next = e.key === 'ArrowRight' ? (at + 1) % tabs.length : e.key === 'ArrowLeft' ? (at + tabs.length - 1) % tabs.length : e.key === 'Home' ? 0 : e.key === 'End' ? tabs.length - 1 : -1;
       if (next < 0) return;
       e.preventDefault();
-      this.selectTab(TABS[next], true);
+      this.selectTab(tabs[next], true);
     });
 
     // Tree.
