@@ -65,6 +65,8 @@ describe('app page in Chromium', function () {
     for (const kind of ['ConfigMap', 'Service']) assert.equal(await rows.filter({ has: page.locator('.kind', { hasText: new RegExp(`^${kind}$`) }) }).count(), 1, kind);
     await page.locator('sluice-app-page .summary .sync-Synced').waitFor();
     await browser.screenshot(page, 'app-page-tree');
+    // The README's picture: written only when asked (SLUICE_README_SCREENSHOTS=1), so test runs leave docs/ alone.
+    if (process.env.SLUICE_README_SCREENSHOTS) await browser.screenshot(page, 'app-page', 'docs/images/app-page.png');
 
     // Keyboard: focus the tree, go to the Deployment, close it with ←: its ReplicaSets and Pods leave the DOM.
     await page.locator('.tree-viewport').focus();
@@ -155,8 +157,8 @@ describe('app page in Chromium', function () {
     await browser.screenshot(page, 'app-page-history');
   });
 
-  it('shows a read-only session no write button', async () => {
-    const page = await open(READ_TOKEN, '/apps/guestbook/dev');
+  it('shows a read-only session no write button (in dark mode)', async () => {
+    const page = await open(READ_TOKEN, '/apps/guestbook/dev', 'dark');
     await page.locator('sluice-app-page .tree-row').first().waitFor({ timeout: 30_000 });
     await tab(page, 'History');
     await page.locator('table.history tbody tr').first().waitFor({ timeout: 30_000 });
@@ -166,5 +168,7 @@ describe('app page in Chromium', function () {
     assert.equal(await page.locator('[data-rollback], [data-action^="promote-"], button.rollback, button.primary, button.danger:visible').count(), 0);
     const buttons = await page.locator('sluice-app-page button:visible').allTextContents();
     for (const b of buttons) assert.doesNotMatch(b, /roll ?back|commit|pull request|promote|sync/i, `read-only sees no write button (saw "${b}")`);
+    await tab(page, 'History');
+    await browser.screenshot(page, 'app-page-history-read-only-dark');
   });
 });

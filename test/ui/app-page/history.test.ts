@@ -25,13 +25,13 @@ describe('ui app-page history', () => {
   it('renders each release with trigger, who, result, health, and rollback buttons only for writers', () => {
     const out = renderHistory(history, true, now).text;
     assert.equal(out.match(/data-rollback=/g)?.length, 1);
-    assert.match(out, /data-rollback="2">Roll back to #2/);
+    assert.match(out, /data-rollback="2" data-write="rollback">Roll back to #2/);
     assert.match(out, /manual-rollback of #1 <span class="muted">by alice/);
     assert.match(out, /rolled back/);
     assert.match(out, /5m ago/);
     assert.match(out, /<span class="image" title="registry.example\/web:1.3.0">1.3.0<\/span>/);
     const readOnly = renderHistory(history, false, now).text;
-    assert.doesNotMatch(readOnly, /data-rollback|Actions/);
+    assert.doesNotMatch(readOnly, /data-rollback|data-write|Actions/);
   });
 
   it('asks before rolling back, naming the release and its images', () => {
