@@ -115,12 +115,21 @@ describe('app page in Chromium', function () {
     assert.equal(await preview.locator('[data-diff-toggle="0"]').getAttribute('aria-expanded'), 'false');
     await browser.screenshot(page, 'app-page-promote-preview');
 
+    // A page on test's tree stays open: the promotion's rollout reaches it through the event stream, with no reload.
+    const watcher = await open(READ_TOKEN, '/apps/guestbook/test');
+    const testDeployment = watcher.locator('.tree-row', { has: watcher.locator('.kind', { hasText: /^Deployment$/ }) });
+    await testDeployment.filter({ hasText: 'guestbook:1.0.0' }).waitFor({ timeout: 30_000 });
+    const shifts = watcher.locator('.tree-viewport');
+    const box = await shifts.boundingBox();
+
     await page.getByRole('button', { name: 'Commit to test' }).click();
     const done = await page.locator('.promote-content code.commit').textContent({ timeout: 30_000 });
     const head = await s.work.pull();
     assert.equal(head.slice(0, 7), done, 'the commit the UI shows is the head of main');
     assert.match(await s.work.read('environments/test/guestbook/image.yaml'), /tag: "?1\.1\.0"?/);
     await eventually('test runs 1.1.0', async () => (await image('test'))?.endsWith(':1.1.0'), 60_000);
+    await testDeployment.filter({ hasText: 'guestbook:1.1.0' }).waitFor({ timeout: 30_000 });
+    assert.deepEqual(await shifts.boundingBox(), box, 'the tree did not move while data streamed in');
 
     // stage takes pull requests: the branch appears in the repo, main is unchanged.
     await target.selectOption('stage');
