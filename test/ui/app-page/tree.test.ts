@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { forestOf, renderTreeRows, rowWindow, scrollToRow, treeCounts, treeKey, visibleRows } from '../../../ui/src/app-page/tree.js';
+import { forestOf, provisionalTree, renderTreeRows, rowWindow, scrollToRow, treeCounts, treeKey, visibleRows } from '../../../ui/src/app-page/tree.js';
 import type { TreeNode } from '../../../ui/src/app-page/types.js';
 
 const node = (uid: string, kind: string, parents: string[] = [], extra: Partial<TreeNode> = {}): TreeNode => ({ uid, apiVersion: 'v1', kind, name: uid, parents, managed: parents.length === 0, ...extra });
@@ -90,5 +90,11 @@ describe('ui app-page tree', () => {
     const all = renderTreeRows(rows, { start: 0, end: rows.length, offset: 0, height: 0 }, 0).text;
     assert.match(all, /&lt;b&gt;x&lt;\/b&gt;/);
     assert.doesNotMatch(all, /<b>x/);
+  });
+
+  it("shows the status's objects as first rows while the full tree loads", () => {
+    const t = provisionalTree({ app: 'web', env: 'dev', revision: 'abc', syncStatus: 'OutOfSync', health: 'Healthy', message: '', namespace: 'shop', lastSyncedAt: null, resources: [{ kind: 'Deployment', namespace: 'shop', name: 'web', status: 'OutOfSync', health: 'Progressing', message: 'rolling out' }, { kind: 'ConfigMap', name: 'old', status: 'Synced', health: 'Healthy', extra: true }] });
+    assert.deepEqual(t.nodes.map((n) => [n.uid, n.sync, n.health?.status, n.health?.message]), [['status:Deployment/shop/web', 'OutOfSync', 'Progressing', 'rolling out'], ['status:ConfigMap//old', 'Extraneous', 'Healthy', undefined]]);
+    assert.equal(visibleRows(forestOf(t.nodes), new Set()).length, 2);
   });
 });

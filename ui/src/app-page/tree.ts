@@ -5,7 +5,27 @@
  * window is arithmetic and nothing moves when data streams in: 1,500 objects cost ~40 DOM rows.
  */
 import { html, type Html } from './html.js';
-import type { TreeNode } from './types.js';
+import type { AppEnvSummary, AppTree, TreeNode } from './types.js';
+
+/**
+ * The tree's first rows from the status (answered from memory): the objects sluice applies, as
+ * the last reconcile pass saw them, without their owned children. A big app's full tree (which
+ * the server computes against the cluster) replaces it when it arrives.
+ */
+export function provisionalTree(s: AppEnvSummary): AppTree {
+  const nodes: TreeNode[] = (s.resources ?? []).map((r) => ({
+    uid: `status:${r.kind}/${r.namespace ?? ''}/${r.name}`,
+    apiVersion: '',
+    kind: r.kind,
+    ...(r.namespace ? { namespace: r.namespace } : {}),
+    name: r.name,
+    parents: [],
+    managed: true,
+    health: { status: r.health, ...(r.message ? { message: r.message } : {}) },
+    sync: r.extra ? 'Extraneous' : r.status,
+  }));
+  return { app: s.app, env: s.env, namespace: s.namespace, nodes };
+}
 
 export interface Forest {
   readonly roots: readonly TreeNode[];

@@ -126,4 +126,6 @@ export interface AppEnvSummary {
   readonly lastSyncedAt: string | null;
   readonly operation?: { readonly phase: string; readonly trigger: string; readonly message: string };
   readonly rolledBack?: { readonly release: number; readonly to: number; readonly reason: string };
+  /** The objects sluice applies, as the last reconcile pass saw them. */
+  readonly resources?: readonly { readonly kind: string; readonly namespace?: string; readonly name: string; readonly status: 'Synced' | 'OutOfSync' | 'Missing'; readonly health: HealthStatus; readonly message?: string; readonly extra?: boolean }[];
 }

@@ -14,7 +14,7 @@ import type { AppPageIo } from '../app-page/io.js';
 import { ApiError } from '../api.js';
 import { LogBuffer, podLogUrl } from '../app-page/logs.js';
 import { promotionTargets, renderPromotion } from '../app-page/promote.js';
-import { forestOf, renderTreeRows, rowId, rowWindow, scrollToRow, treeCounts, treeKey, visibleRows, type Forest, type TreeRow } from '../app-page/tree.js';
+import { forestOf, provisionalTree, renderTreeRows, rowId, rowWindow, scrollToRow, treeCounts, treeKey, visibleRows, type Forest, type TreeRow } from '../app-page/tree.js';
 import type { AppDiff, AppEnvSummary, AppEvent, AppTree, Build, PodSummary, PromotionAnswer, Release } from '../app-page/types.js';
 import { shellIo } from '../app-page/shell-io.js';
 import { appHref } from '../router.js';
@@ -41,6 +41,8 @@ export class SluiceAppPage extends HTMLElement {
   private canWrite = false;
   private unsubscribe: (() => void) | undefined;
   private refreshTimer: number | undefined;
+  private refreshing = false;
+  private refreshAgain = false;
   private readonly aborts = new Set<AbortController>();
 
   // Tree state.
@@ -52,6 +54,9 @@ export class SluiceAppPage extends HTMLElement {
   private active = 0;
   private windowKey = '';
   private treeMarked = false;
+  private treeComplete = false;
+  /** The status's objects shown while the full tree loads. */
+  private provisional: AppTree | undefined;
 
   // Other sections.
   private diff: AppDiff | undefined;
@@ -296,14 +301,32 @@ export class SluiceAppPage extends HTMLElement {
     }
   }
 
-  /** A burst of status changes becomes one refresh of the header and the open tab. */
+  /**
+   * A burst of status changes becomes one refresh of the header and the open tab; changes while a
+   * refresh runs (a big tree takes a while to answer) bring one more after it, never a pile-up.
+   */
   private scheduleRefresh(): void {
     window.clearTimeout(this.refreshTimer);
-    this.refreshTimer = window.setTimeout(() => {
-      void this.loadSummary();
-      // Logs stream by themselves; a promotion result and a diff are refreshed on demand.
-      if (this.tab === 'tree' || this.tab === 'history' || this.tab === 'events' || this.tab === 'builds') void this.loadTab(this.tab);
-    }, 300);
+    this.refreshTimer = window.setTimeout(() => void this.refresh(), 300);
+  }
+
+  private async refresh(): Promise<void> {
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return;
+    }
+    this.refreshing = true;
+    try {
+      // Logs stream by themselves; a diff and a promotion preview are refreshed on demand.
+      const tab = this.tab === 'tree' || this.tab === 'history' || this.tab === 'events' || this.tab === 'builds' ? this.loadTab(this.tab) : undefined;
+      await Promise.all([this.loadSummary(), tab]);
+    } finally {
+      this.refreshing = false;
+    }
+    if (this.refreshAgain && this.isConnected) {
+      this.refreshAgain = false;
+      void this.refresh();
+    }
   }
 
   private showError(what: string, err: unknown): void {
@@ -324,6 +347,11 @@ export class SluiceAppPage extends HTMLElement {
     try {
       const s = await this.read<AppEnvSummary>(this.base());
       this.$<HTMLElement>('.summary').innerHTML = this.renderSummary(s).text;
+      // Until the full tree arrives, the objects the status lists are shown (see provisionalTree).
+      if (!this.tree || this.tree === this.provisional) {
+        this.provisional = provisionalTree(s);
+        this.showTree(this.provisional);
+      }
       this.clearError();
     } catch (err) {
       if ((err as Error).name !== 'AbortError') this.showError('the status', err);
@@ -340,12 +368,21 @@ export class SluiceAppPage extends HTMLElement {
   private async loadTree(): Promise<void> {
     try {
       const tree = await this.read<AppTree>(`${this.base()}/tree`);
-      this.tree = tree;
-      this.forest = forestOf(tree.nodes);
-      this.relayoutTree();
+      this.provisional = undefined;
+      this.showTree(tree);
+      if (!this.treeComplete) {
+        this.treeComplete = true;
+        performance.mark('sluice:app-tree-complete');
+      }
     } catch (err) {
       if ((err as Error).name !== 'AbortError') this.showError('the resource tree', err);
     }
+  }
+
+  private showTree(tree: AppTree): void {
+    this.tree = tree;
+    this.forest = forestOf(tree.nodes);
+    this.relayoutTree();
   }
 
   private relayoutTree(): void {
@@ -357,7 +394,7 @@ export class SluiceAppPage extends HTMLElement {
     this.active = at >= 0 ? at : Math.min(this.active, Math.max(0, this.rows.length - 1));
     const c = treeCounts(this.tree.nodes);
     const parts = Object.entries(c.byHealth).map(([k, v]) => `${v} ${k}`);
-    this.$<HTMLElement>('.tree-counts').textContent = `${c.total} objects${parts.length ? ` · ${parts.join(' · ')}` : ''}${this.treeFilter ? ` · ${this.rows.length} shown` : ''}`;
+    this.$<HTMLElement>('.tree-counts').textContent = `${c.total} objects${parts.length ? ` · ${parts.join(' · ')}` : ''}${this.treeFilter ? ` · ${this.rows.length} shown` : ''}${this.tree === this.provisional ? ' · loading ReplicaSets and Pods…' : ''}`;
     this.renderWindow(true);
   }
 
