@@ -162,7 +162,7 @@ describe('app page in Chromium', function () {
     await dialog.getByRole('button', { name: 'Roll back', exact: true }).click();
     await page.locator('.history-status', { hasText: 'Rollback started' }).waitFor({ timeout: 30_000 });
     await eventually('dev runs 1.0.0 again', async () => (await image('dev'))?.endsWith(':1.0.0'), 60_000);
-    await page.locator('table.history td', { hasText: 'manual-rollback of #1' }).first().waitFor({ timeout: 30_000 });
+    await page.locator('table.history td', { hasText: 'manual-rollback of #1 by web UI' }).first().waitFor({ timeout: 30_000 });
     await browser.screenshot(page, 'app-page-history');
   });
 

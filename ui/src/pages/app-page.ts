@@ -22,6 +22,8 @@ import { appHref } from '../router.js';
 /** Must equal `.tree-row`'s height in the stylesheet: the window is computed from it. */
 const ROW_HEIGHT = 28;
 const LOG_LINES = 5000;
+/** Who the release or promotion record names (a session knows its role, not a person). */
+const WHO = 'web UI';
 const TABS = ['tree', 'diff', 'history', 'events', 'logs', 'builds', 'promote'] as const;
 type Tab = (typeof TABS)[number];
 const TAB_LABELS: Record<Tab, string> = { tree: 'Resources', diff: 'Diff', history: 'History', events: 'Events', logs: 'Logs', builds: 'Builds', promote: 'Promote' };
@@ -483,7 +485,7 @@ export class SluiceAppPage extends HTMLElement {
     const status = this.$<HTMLElement>('.history-status');
     status.textContent = `Rolling back to #${r.id}…`;
     try {
-      const started = await SluiceAppPage.io.postJson<Release>(`${this.base()}/rollback`, { to: r.id });
+      const started = await SluiceAppPage.io.postJson<Release>(`${this.base()}/rollback`, { to: r.id, by: WHO });
       status.textContent = `Rollback started: release #${started.id} re-applies #${r.id}.`;
       await this.loadHistory();
     } catch (err) {
@@ -637,7 +639,7 @@ export class SluiceAppPage extends HTMLElement {
     const status = this.$<HTMLElement>('.promote-status');
     status.textContent = mode === 'dry-run' ? `Rendering ${to} with what ${this.env} runs…` : mode === 'direct' ? `Committing to ${to}…` : `Opening a pull request for ${to}…`;
     try {
-      const answer = await SluiceAppPage.io.postJson<PromotionAnswer>(`/api/v1/apps/${encodeURIComponent(this.app)}/promote`, { to, from: this.env, ...(mode === 'dry-run' ? { dryRun: true } : { direct: mode === 'direct' }) });
+      const answer = await SluiceAppPage.io.postJson<PromotionAnswer>(`/api/v1/apps/${encodeURIComponent(this.app)}/promote`, { to, from: this.env, by: WHO, ...(mode === 'dry-run' ? { dryRun: true } : { direct: mode === 'direct' }) });
       this.promotion = answer;
       this.promoteCollapsed = new Set();
       status.textContent = '';
