@@ -20,6 +20,7 @@
  *   node dist/bench/ui.js [--apps 1000] [--runs 5]
  *   node dist/bench/ui.js --demo-screenshot docs/images/matrix.png   # the demo's matrix, light mode
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as fs from 'node:fs';
 import type { Server } from 'node:http';
@@ -189,19 +190,26 @@ async function bench(): Promise<void> {
 
 /** The demo (emulator + example repo + controller), a new guestbook image in dev, and a screenshot of its matrix. */
 async function demoScreenshot(path: string): Promise<void> {
-  const [{ startEmulator }, { defaultControllerOptions }, { startSluice }, { createDemoRepo }, { silentLogger }] = await Promise.all([
+  const [{ startEmulator }, { defaultControllerOptions }, { startSluice }, { exampleRepoDir }, { seedRepo, startGitRemote }, { silentLogger }] = await Promise.all([
     import('../src/emulator/index.js'),
     import('../src/engine/controller.js'),
     import('../src/runtime/sluice.js'),
     import('../src/cli/commands/demo.js'),
+    import('../src/runtime/git-remote.js'),
     import('../src/log/logger.js'),
   ]);
   const dir = await mkdtemp(join(tmpdir(), 'sluice-ui-shot-'));
   const emulator = await startEmulator({ port: 0, simulateKubelet: true });
   const kubeconfig = join(dir, 'kubeconfig');
   await emulator.writeKubeconfig(kubeconfig);
-  const repoDir = await createDemoRepo(dir);
-  const sluice = await startSluice({ tokens: new TokenSet().add('admin', TOKEN, 'bench'), kubeconfig, port: 0, host: '127.0.0.1', cacheDir: join(dir, 'cache'), logLevel: 'warn', controller: { ...defaultControllerOptions(repoDir), pollIntervalMs: 500 } }, silentLogger);
+  // As `sluice demo` does: the example repo behind a git smart-HTTP remote, changed in a clone.
+  const gitRoot = join(dir, 'git');
+  fs.mkdirSync(gitRoot, { recursive: true });
+  const remote = await startGitRemote(gitRoot);
+  const repoUrl = remote.repoUrl('config.git');
+  const repoDir = join(dir, 'config');
+  await seedRepo(gitRoot, 'config.git', exampleRepoDir(), repoDir, repoUrl, 'Initial config from the sluice demo example');
+  const sluice = await startSluice({ tokens: new TokenSet().add('admin', TOKEN, 'bench'), kubeconfig, port: 0, host: '127.0.0.1', cacheDir: join(dir, 'cache'), logLevel: 'warn', controller: { ...defaultControllerOptions(repoUrl), pollIntervalMs: 500 } }, silentLogger);
   const settled = async (what: string, ok: (s: AppEnvStatus[]) => boolean) => {
     const deadline = Date.now() + 120_000;
     while (!ok(sluice.status.list())) {
@@ -212,10 +220,10 @@ async function demoScreenshot(path: string): Promise<void> {
   try {
     await settled('the demo Synced and Healthy', (l) => l.length === 8 && l.every((s) => s.syncStatus === 'Synced' && s.health === 'Healthy'));
     // A release in dev: its next env shows the promotable marker.
-    const { default: git } = await import('isomorphic-git');
     fs.writeFileSync(join(repoDir, 'environments/dev/guestbook/image.yaml'), 'image:\n  tag: "1.1.0"\n');
-    await git.add({ fs, dir: repoDir, filepath: 'environments/dev/guestbook/image.yaml' });
-    await git.commit({ fs, dir: repoDir, message: 'dev: guestbook 1.1.0', author: { name: 'sluice demo', email: 'demo@sluice.dev' } });
+    const git = (...args: string[]) => execFileSync('git', ['-C', repoDir, '-c', 'user.name=sluice demo', '-c', 'user.email=demo@sluice.dev', ...args]);
+    git('commit', '-qam', 'dev: guestbook 1.1.0');
+    git('push', '-q', 'origin', 'HEAD');
     await settled('guestbook 1.1.0 running in dev', (l) => l.some((s) => s.app === 'guestbook' && s.env === 'dev' && (s.images ?? []).some((i) => i.endsWith(':1.1.0')) && s.syncStatus === 'Synced' && s.health === 'Healthy'));
     const b = await launchBrowser();
     try {
@@ -232,6 +240,7 @@ async function demoScreenshot(path: string): Promise<void> {
   } finally {
     await sluice.close();
     await emulator.close();
+    await remote.close();
     await rm(dir, { recursive: true, force: true });
   }
 }
