@@ -142,7 +142,7 @@ export class SluiceAppPage extends HTMLElement {
   private renderShell(): void {
     const tabs = this.tabs().map((t) => html`<button type="button" role="tab" id="tab-${t}" aria-controls="panel-${t}" aria-selected="${String(t === this.tab)}" tabindex="${t === this.tab ? '0' : '-1'}" data-tab="${t}">${TAB_LABELS[t]}</button>`);
     const panels = TABS.map((t) => html`<section role="tabpanel" id="panel-${t}" class="panel panel-${t}" aria-labelledby="tab-${t}" tabindex="0"${t === this.tab ? '' : html` hidden`}>${this.panelSkeleton(t)}</section>`);
-    this.innerHTML = html`<div class="app-page"><header class="app-header"><nav class="crumbs" aria-label="Breadcrumb"><a href="#/">Environments</a> › <span>${this.app}</span></nav><h1>${this.app} <span class="env">${this.env}</span></h1><div class="summary" aria-live="polite"><span class="muted">Loading…</span></div><div class="page-error" role="alert" hidden></div></header><div role="tablist" aria-label="${this.app} in ${this.env}" class="tabs">${tabs}</div>${panels}<dialog class="rollback-dialog" aria-labelledby="rollback-title"><form method="dialog"><div class="rollback-text"></div><menu><button type="submit" value="cancel" class="cancel" autofocus>Cancel</button><button type="submit" value="confirm" class="danger confirm-rollback" data-write="rollback">Roll back</button></menu></form></dialog></div>`.text;
+    this.innerHTML = html`<div class="app-page"><header class="app-header"><nav class="crumbs" aria-label="Breadcrumb"><a href="#/">Environments</a> › <span>${this.app}</span></nav><h1>${this.app} <span class="env">${this.env}</span></h1><div class="summary" aria-live="polite"><span class="muted">Loading…</span></div><div class="page-error" role="alert" hidden></div></header><div role="tablist" aria-label="${this.app} in ${this.env}" class="tabs">${tabs}</div>${panels}${this.canWrite ? html`<dialog class="rollback-dialog" aria-labelledby="rollback-title"><form method="dialog"><div class="rollback-text"></div><menu><button type="submit" value="cancel" class="cancel" autofocus>Cancel</button><button type="submit" value="confirm" class="danger confirm-rollback" data-write="rollback">Roll back</button></menu></form></dialog>` : ''}</div>`.text;
     this.wire();
   }
 
@@ -229,8 +229,9 @@ export class SluiceAppPage extends HTMLElement {
       this.renderEventsPanel();
     });
     this.$<HTMLSelectElement>('.log-pod').addEventListener('change', () => this.fillContainers());
-    const dialog = this.$<HTMLDialogElement>('.rollback-dialog');
-    dialog.addEventListener('close', () => {
+    // A read-only session gets no rollback dialog at all: no write control exists in its page.
+    const dialog = this.querySelector<HTMLDialogElement>('.rollback-dialog');
+    dialog?.addEventListener('close', () => {
       if (dialog.returnValue === 'confirm' && this.rollbackTo) void this.rollback(this.rollbackTo);
       this.rollbackTo = undefined;
     });
