@@ -17,6 +17,8 @@ import { silentLogger, type Logger } from '../log/logger.js';
 import { addErrorHandlers } from './errors.js';
 import { addWebhookRoutes, type GitPushHandler, type ImagePushHandler, type WebhookSecrets } from './webhooks.js';
 import { errorText } from '../common/error-text.js';
+import type { AppStatusSource } from '../engine/appenv-reader.js';
+import { addOwnerRouting, type OwnerRouting } from './forward.js';
 
 export type { ReleaseApi } from '../engine/release-api.js';
 
@@ -50,6 +52,12 @@ export interface ServerDeps {
   readonly gitPushes?: GitPushHandler;
   /** Where failures inside handlers are logged (the client only hears that something failed). */
   readonly log?: Logger;
+  /** Where `/api/v1/apps` and `/api/v1/apps/:app/:env` read statuses (every replica: the AppEnvironment objects); default `status`. */
+  readonly apps?: AppStatusSource;
+  /** With --shards: which replica acts on an app × env; writes on another's are forwarded to it. */
+  readonly routing?: OwnerRouting;
+  /** This replica's identity, named on the requests it forwards. */
+  readonly identity?: () => string;
 }
 
 /** Largest rollback request body accepted; a request is a few dozen bytes. */
@@ -70,15 +78,16 @@ export function createApp(deps: ServerDeps): Express {
   });
   const auth = requireToken(deps.tokens);
   app.use('/api/v1', (req, res, next) => (req.path.startsWith('/webhooks/') ? next() : auth(req, res, next)));
-  app.use('/api/v1', (_req, res, next) => {
-    // A standby has no status of its own and must not write: the client is told who leads.
+  app.use('/api/v1', (req, res, next) => {
+    // A standby must not write: the client is told who leads. Statuses it reads like any replica.
     const leader = deps.standby?.();
-    if (leader === undefined) return next();
+    if (leader === undefined || (deps.apps && req.method === 'GET' && /^\/apps(\/[^/]+\/[^/]+)?\/?$/.test(req.path))) return next();
     res.status(503).set('Retry-After', '2').json({ error: `this replica is a standby; the leader ${leader ? `(${leader}) ` : '(not elected yet) '}reconciles and serves the API`, code: 'standby', leader });
   });
+  const apps = deps.apps ?? deps.status;
   app.get('/api/v1/apps', (_req, res) => {
     res.json(
-      deps.status.list().map((s) => ({
+      apps.list().map((s) => ({
         app: s.app,
         env: s.env,
         revision: s.revision,
@@ -91,13 +100,14 @@ export function createApp(deps: ServerDeps): Express {
     );
   });
   app.get('/api/v1/apps/:app/:env', (req, res) => {
-    const s = deps.status.get(req.params.app, req.params.env);
+    const s = apps.get(req.params.app, req.params.env);
     if (!s) {
       res.status(404).json({ error: `app ${req.params.app} has no environment ${req.params.env}`, code: 'not-found' });
       return;
     }
     res.json(s);
   });
+  addOwnerRouting(app, deps.routing, deps.identity ?? (() => ''));
   addReleaseRoutes(app, deps.releases);
   addOperationRoutes(app, deps.ops, deps.bumps);
   addPromotionRoutes(app, deps.promotions, badBody);
