@@ -5,6 +5,7 @@
  * of a pass stops at its next write instead of racing the new owner.
  */
 import type { ClusterClient } from '../kube/client.js';
+import { KubeApiError } from '../kube/errors.js';
 import type { KubeObject, ObjectRef } from '../kube/types.js';
 
 export interface Ownership {
@@ -16,10 +17,13 @@ export interface Ownership {
 
 export const OWN_ALL: Ownership = { owns: () => true, housekeeping: () => true };
 
-/** A write refused because this replica no longer owns the app × env. */
-export class NotOwnerError extends Error {
+/**
+ * A write refused because this replica no longer owns the app × env. A transient API error (503) to
+ * the sync: the step is left as it was, resumable by the new owner, never failed or rolled back.
+ */
+export class NotOwnerError extends KubeApiError {
   constructor(readonly app: string, readonly env: string) {
-    super(`${app}/${env} is no longer owned by this replica: its shard moved to another one`);
+    super(`${app}/${env} is no longer owned by this replica: its shard moved to another one`, 503, 'NotOwner');
     this.name = 'NotOwnerError';
   }
 }

@@ -103,13 +103,13 @@ export interface RunningSluice {
   close(options?: { release?: boolean }): Promise<void>;
 }
 
-function clusterFactory(kubeconfig: string | undefined, metrics: Metrics): (context: string) => K8sClusterClient {
+function clusterFactory(kubeconfig: string | undefined, metrics: Metrics, userAgent: string): (context: string) => K8sClusterClient {
   const clients = new Map<string, K8sClusterClient>();
   const observe = (verb: string, code: string) => metrics.kubeRequests.inc({ verb, code });
   return (context) => {
     let c = clients.get(context);
     if (!c) {
-      c = new K8sClusterClient(loadKubeConfig({ kubeconfig, context: context || undefined }), defaultReflectorOptions(), observe);
+      c = new K8sClusterClient(loadKubeConfig({ kubeconfig, context: context || undefined, userAgent }), defaultReflectorOptions(), observe);
       clients.set(context, c);
     }
     return c;
@@ -180,9 +180,9 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
   const credentialsDir = process.env.SLUICE_GIT_CREDENTIALS_DIR;
   const credentials = credentialsDir ? credentialsFromDir(credentialsDir) : credentialsFromEnv();
   const sourceFor = (url: string) => new GitSource(url, { cacheDir: options.cacheDir, credentials: credentials ?? null });
-  const clusterFor = clusterFactory(options.kubeconfig, metrics);
   const election = options.leaderElection;
   const identity = election ? (election.identity ?? processIdentity()) : '';
+  const clusterFor = clusterFactory(options.kubeconfig, metrics, `sluice${identity ? ` (${identity})` : ''}`);
   const shardCount = election && options.shards ? options.shards : undefined;
   // Assigned below; read only once the controller runs.
   let shards: ShardManager | undefined;
@@ -232,7 +232,7 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
   };
   let markLost: () => void = () => undefined;
   const lost = new Promise<void>((resolve) => (markLost = resolve));
-  elector = election && new LeaderElector(
+  const newElector = (): LeaderElector | undefined => election && new LeaderElector(
     clusterFor(''),
     { ...election, namespace: options.controller.stateNamespace, leaseName: LEADER_LEASE, identity },
     {
@@ -246,11 +246,17 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
       },
       onStoppedLeading: () => {
         metrics.leader.set(0);
-        void (shardCount ? Promise.resolve() : writing.stop()).then(markLost);
+        if (!shardCount) return void writing.stop().then(markLost);
+        // Sharded: only the housekeeping stops; the shards go on, and the replica stands again.
+        if (shuttingDown) return;
+        elector = newElector();
+        elector?.start();
       },
     },
     log,
   );
+  let shuttingDown = false;
+  elector = newElector();
   let replicaUrl = '';
   if (election && shardCount) {
     const inShard = (shard: number) => (app: string, env: string) => appEnvShard(app, env, shardCount) === shard;
@@ -322,6 +328,7 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
     async close(closing = {}) {
       // Writing stops before the Lease is given up, so two replicas never write at once.
       const stopping = Date.now();
+      shuttingDown = true;
       await elector?.stop();
       await shards?.stop();
       await writing.stop();

@@ -52,6 +52,8 @@ export class ShardManager {
   private readonly held = new Map<number, number>();
   private readonly owners = new Map<number, ShardOwner>();
   private readonly objects = new Map<string, KubeObject>();
+  /** Shards being given up: their work is stopping, then their Lease is released (not renewed meanwhile). */
+  private readonly releasing = new Map<number, Promise<void>>();
   private stopped = false;
   private timer: unknown;
   private inflight: Promise<void> = Promise.resolve();
@@ -104,7 +106,8 @@ export class ShardManager {
   /** Stops, stops the work of every shard held, then gives the shard Leases and the heartbeat up. */
   async release(): Promise<void> {
     await this.stop();
-    for (const shard of [...this.held.keys()]) await this.giveUp(shard, 'shutting down');
+    for (const shard of [...this.held.keys()]) this.startGiveUp(shard, 'shutting down');
+    await Promise.all(this.releasing.values());
     const name = replicaLeaseName(this.config.identity);
     await this.cluster.delete({ apiVersion: LEASE_API_VERSION, kind: 'Lease', namespace: this.config.namespace, name }).catch((err: unknown) => this.log.log('warn', 'shards: cannot delete the heartbeat lease', { error: errorText(err) }));
   }
@@ -161,10 +164,12 @@ export class ShardManager {
       if (holder !== this.config.identity) await this.drop(shard, `the lease is held by ${holder || 'nobody'}`);
     }
     const plan = planShards({ shards: this.config.shards, identity: this.config.identity, live, seen });
-    for (const shard of plan.release) await this.giveUp(shard, `over this replica's share of ${plan.quota} (${live.length} live replicas)`);
-    for (const shard of [...plan.renew, ...plan.acquire]) {
+    for (const shard of plan.release) this.startGiveUp(shard, `over this replica's share of ${plan.quota} (${live.length} live replicas)`);
+    // The writes go out together: one slow answer must not push the others past the renew deadline.
+    const written = await Promise.all([...plan.renew, ...plan.acquire].filter((s) => !this.releasing.has(s)).map(async (shard) => ({ shard, ok: await this.write(shardLeaseName(shard), 'shard', now) })));
+    for (const { shard, ok } of written) {
       if (this.stopped) return;
-      if (!(await this.write(shardLeaseName(shard), 'shard', now))) continue;
+      if (!ok) continue;
       const fresh = !this.held.has(shard);
       this.held.set(shard, now);
       if (fresh) {
@@ -212,7 +217,15 @@ export class ShardManager {
     if (!this.held.delete(shard)) return;
     this.log.log('warn', 'shards: lost', { shard, identity: this.config.identity, reason: why });
     this.callbacks.heldChanged?.(this.held.size);
-    await this.callbacks.lost(shard);
+    // Not awaited: the round goes on renewing the other shards while this one's work stops.
+    void this.callbacks.lost(shard).catch((err: unknown) => this.log.log('error', 'shards: stopping a lost shard failed', { shard, error: errorText(err) }));
+  }
+
+  /** Gives the shard up in the background; the rounds neither renew nor acquire it meanwhile. */
+  private startGiveUp(shard: number, why: string): void {
+    if (this.releasing.has(shard) || !this.held.has(shard)) return;
+    const done = this.giveUp(shard, why).finally(() => this.releasing.delete(shard));
+    this.releasing.set(shard, done);
   }
 
   /** Stops the shard's work, then releases its Lease so another replica takes it at its next round. */
