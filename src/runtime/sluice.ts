@@ -279,7 +279,7 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
       log,
     );
   }
-  const appsView = election ? new WatchedAppEnvs(clusterFor(''), options.controller.stateNamespace, log) : undefined;
+  const appsView = election ? new WatchedAppEnvs(clusterFor(''), options.controller.stateNamespace, log, options.controller.pollIntervalMs) : undefined;
   const apps = appsView && new AppEnvView(appsView, status, (app, env) => (ownership ? ownership.owns(app, env) : !!elector?.isLeader));
   const ownerOf = (shard: number): Owner => {
     if (!shards || shards.holds(shard)) return { self: true };
