@@ -159,6 +159,15 @@ export class Controller implements ReleaseApi, AppOpsApi {
   }
 
   /**
+   * The installation-wide chores for the current revision (deleting AppEnvironments no longer
+   * declared), when this replica does them: a new leader runs them at once, not at the next revision.
+   */
+  async housekeep(): Promise<void> {
+    const snapshot = this.revisions.current;
+    if (snapshot && this.ownership.housekeeping()) await this.appEnvs.retain(new Set(snapshot.targets.keys()));
+  }
+
+  /**
    * App × envs that became this replica's (a shard acquired): what it remembered of them is
    * forgotten (another replica may have synced them since) and they are reconciled now.
    */

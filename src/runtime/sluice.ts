@@ -238,8 +238,9 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
     {
       onStartedLeading: () => {
         metrics.leader.set(1);
-        // Sharded: every replica already writes for its shards; the leader adds the housekeeping.
-        if (shardCount) return;
+        // Sharded: every replica already writes for its shards; the leader adds the housekeeping,
+        // at once: the previous leader may have died before cleaning up after the last revision.
+        if (shardCount) return void controller.housekeep().catch((err: unknown) => log.log('warn', 'housekeeping failed', { error: String(err) }));
         // What the previous leader kept (promotions, auto-promotion memory, builds) is read again.
         reloadKeptRecords();
         writing.start();
@@ -262,7 +263,7 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
     const inShard = (shard: number) => (app: string, env: string) => appEnvShard(app, env, shardCount) === shard;
     shards = new ShardManager(
       clusterFor(''),
-      { ...election, namespace: options.controller.stateNamespace, shards: shardCount, identity, url: () => replicaUrl },
+      { ...election, namespace: options.controller.stateNamespace, shards: shardCount, identity, url: () => replicaUrl, housekeeping: () => !!elector?.isLeader },
       {
         acquired: (shard) => {
           controller.takeOver(inShard(shard));

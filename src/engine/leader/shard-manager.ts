@@ -6,7 +6,8 @@
  * while its last renewal is younger than the renew deadline: `holds()` is what every write checks.
  * A shard given up (over the share) first stops its work, then is released; one lost (another
  * holder, no renewal in time) stops its work at once. Each Lease carries this replica's API URL in
- * an annotation, so other replicas forward a write on an app × env to its owner.
+ * an annotation, so other replicas forward a write on an app × env to its owner. The leader deletes
+ * heartbeat Leases left by replicas gone long ago.
  */
 import { systemClock, type Clock } from '../../common/clock.js';
 import { errorText } from '../../common/error-text.js';
@@ -29,7 +30,16 @@ export interface ShardManagerConfig extends LeaderElectionTimings {
   readonly identity: string;
   /** This replica's API as other replicas reach it; known once the server listens. */
   readonly url: () => string;
+  /** Whether this replica deletes the heartbeat Leases of replicas long gone (the leader does); default no. */
+  readonly housekeeping?: () => boolean;
 }
+
+/**
+ * A heartbeat Lease not renewed for this many lease durations belongs to a replica that is gone
+ * (killed, or a pod replaced: identities are per process, so nobody renews it again); deleted so the
+ * state namespace does not fill up with them. Far past expiry, so a paused replica is not swept.
+ */
+export const HEARTBEAT_GONE_AFTER_LEASES = 10;
 
 export interface ShardCallbacks {
   /** The shard is this replica's now: start its work. */
@@ -176,6 +186,28 @@ export class ShardManager {
         this.log.log('info', 'shards: acquired', { shard, identity: this.config.identity, quota: plan.quota, live: live.length });
         this.callbacks.heldChanged?.(this.held.size);
         this.callbacks.acquired(shard);
+      }
+    }
+    if (this.config.housekeeping?.()) await this.sweepHeartbeats(now);
+  }
+
+  /** Deletes heartbeat Leases this replica has seen unrenewed for HEARTBEAT_GONE_AFTER_LEASES lease durations. */
+  private async sweepHeartbeats(now: number): Promise<void> {
+    const own = replicaLeaseName(this.config.identity);
+    for (const [name, o] of this.objects) {
+      const obs = this.observed.get(name);
+      if (name === own || !obs || o.metadata.labels?.[LEASE_ROLE_LABEL] !== 'replica') continue;
+      const goneAfterMs = HEARTBEAT_GONE_AFTER_LEASES * Math.max(obs.record.leaseDurationSeconds * 1000, this.config.leaseDurationMs);
+      if (now - obs.at < goneAfterMs) continue;
+      try {
+        await this.cluster.delete({ apiVersion: LEASE_API_VERSION, kind: 'Lease', namespace: this.config.namespace, name });
+        this.objects.delete(name);
+        this.observed.delete(name);
+        this.log.log('info', 'shards: deleted the heartbeat lease of a replica gone', { lease: name, holder: obs.record.holderIdentity, unrenewedMs: now - obs.at });
+      } catch (err) {
+        // Tried again only after as long once more: a missing permission must not flood the log.
+        this.observed.set(name, { ...obs, at: now });
+        this.log.log('warn', 'shards: cannot delete the heartbeat lease of a replica gone', { lease: name, error: errorText(err) });
       }
     }
   }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { LEASE_ROLE_LABEL, LEASE_URL_ANNOTATION, ShardManager } from '../../../src/engine/leader/shard-manager.js';
+import { HEARTBEAT_GONE_AFTER_LEASES, LEASE_ROLE_LABEL, LEASE_URL_ANNOTATION, ShardManager } from '../../../src/engine/leader/shard-manager.js';
 import { silentLogger } from '../../../src/log/logger.js';
 import { FakeClock } from '../../support/fake-clock.js';
 import { MemoryCluster } from '../../support/memory-cluster.js';
@@ -12,9 +12,9 @@ interface Replica {
   readonly events: string[];
 }
 
-function replica(cluster: MemoryCluster, clock: FakeClock, identity: string, shards = 4): Replica {
+function replica(cluster: MemoryCluster, clock: FakeClock, identity: string, shards = 4, leader = false): Replica {
   const events: string[] = [];
-  const manager = new ShardManager(cluster, { ...TIMINGS, namespace: NS, shards, identity, url: () => `http://${identity}:8080` }, {
+  const manager = new ShardManager(cluster, { ...TIMINGS, namespace: NS, shards, identity, url: () => `http://${identity}:8080`, housekeeping: () => leader }, {
     acquired: (s) => void events.push(`+${s}`),
     lost: async (s) => void events.push(`-${s}`),
   }, silentLogger, clock);
@@ -88,6 +88,30 @@ describe('engine/leader/shard-manager', () => {
     await run(clock, [second], 2 * TIMINGS.retryPeriodMs);
     assert.deepEqual(second.manager.heldShards(), [0, 1, 2, 3]);
     await second.manager.stop();
+  });
+
+  it('the leader deletes the heartbeat Lease of a replica gone for 10 lease durations, not sooner; others never do', async () => {
+    const cluster = new MemoryCluster();
+    const clock = new FakeClock(Date.parse('2026-01-01T00:00:00Z'));
+    const leader = replica(cluster, clock, 'a', 4, true);
+    const other = replica(cluster, clock, 'b');
+    const victim = replica(cluster, clock, 'c');
+    for (const r of [leader, other, victim]) r.manager.start();
+    await run(clock, [leader, other, victim], 4_000);
+    const heartbeats = () => [...cluster.objects.values()].filter((o) => o.metadata.labels?.[LEASE_ROLE_LABEL] === 'replica').map((o) => (o.spec as { holderIdentity: string }).holderIdentity).sort();
+    assert.deepEqual(heartbeats(), ['a', 'b', 'c']);
+    await victim.manager.stop();
+    const goneAfter = HEARTBEAT_GONE_AFTER_LEASES * TIMINGS.leaseDurationMs;
+    await run(clock, [leader, other], goneAfter - 2 * TIMINGS.retryPeriodMs);
+    assert.deepEqual(heartbeats(), ['a', 'b', 'c'], 'kept while it may only be paused');
+    await run(clock, [leader, other], 4 * TIMINGS.retryPeriodMs);
+    assert.deepEqual(heartbeats(), ['a', 'b']);
+
+    // Without the leader nobody sweeps: b alone keeps a's heartbeat however long it is gone.
+    await leader.manager.stop();
+    await run(clock, [other], 2 * goneAfter);
+    assert.deepEqual(heartbeats(), ['a', 'b']);
+    await other.manager.stop();
   });
 
   it('a holder that cannot renew stops the shard\'s work within the renew deadline', async () => {
