@@ -105,6 +105,7 @@ describe('sharded replicas end to end', function () {
       replicas.push(r);
       return r;
     };
+    const startedAt = Date.now();
     const [a, b, c] = [await start('replica-a'), await start('replica-b'), await start('replica-c')];
     const api = async (r: Replica, path: string, init: RequestInit = {}) => fetch(`${r.url}${path}`, { ...init, headers: { authorization: `Bearer ${init.method === 'POST' ? ADMIN_TOKEN : READ_TOKEN}`, 'content-type': 'application/json' } });
     const shardHolders = async () => Promise.all([0, 1, 2, 3].map(async (i) => replicaOf(holderOf(await lease(`sluice-shard-${i}`)))));
@@ -117,6 +118,7 @@ describe('sharded replicas end to end', function () {
       const ok = list.length === 8 && list.every((o) => (o.status as { sync?: string; health?: string } | undefined)?.sync === 'Synced' && (o.status as { health?: string }).health === 'Healthy');
       return ok ? h : undefined;
     }, 90_000);
+    const convergedMs = Date.now() - startedAt;
 
     // Every replica lists all 8 from the AppEnvironment objects, and answers the status of any app × env.
     for (const r of [a, b, c]) {
@@ -207,6 +209,6 @@ describe('sharded replicas end to end', function () {
     }
     assert.ok(checked > 50, `${checked} writes checked`);
     assert.equal(writers.size, 8);
-    process.stdout.write(`      takeover after SIGKILL of the leader and a shard holder: Lease ${(leaderTakeover / 1000).toFixed(1)} s, all shards ${(shardTakeover / 1000).toFixed(1)} s; pushed change synced in ${(syncMs / 1000).toFixed(1)} s; SIGTERM to exit ${(shutdownMs / 1000).toFixed(2)} s; ${checked} app × env writes checked — lease 5 s, renew 4 s, retry 0.5 s\n`);
+    process.stdout.write(`      3 replicas started and all synced in ${(convergedMs / 1000).toFixed(1)} s; takeover after SIGKILL of the leader and a shard holder: Lease ${(leaderTakeover / 1000).toFixed(1)} s, all shards ${(shardTakeover / 1000).toFixed(1)} s; pushed change synced in ${(syncMs / 1000).toFixed(1)} s; SIGTERM to exit ${(shutdownMs / 1000).toFixed(2)} s; ${checked} app × env writes checked — lease 5 s, renew 4 s, retry 0.5 s\n`);
   });
 });
