@@ -7,7 +7,7 @@
  */
 import { errorText } from '../common/error-text.js';
 import type { HealthStatus } from '../health/types.js';
-import type { ClusterClient, WatchHandle } from '../kube/client.js';
+import type { ClusterClient, WatchEvent, WatchHandle } from '../kube/client.js';
 import type { KubeObject } from '../kube/types.js';
 import type { Logger } from '../log/logger.js';
 import { APP_LABEL, APPENV_API_VERSION, APPENV_KIND, type AppEnvObjectStatus } from './appenv.js';
@@ -49,11 +49,17 @@ export function statusFromAppEnv(obj: KubeObject): AppEnvStatus | undefined {
   };
 }
 
-/** The objects by list, then watch; relisted every `relistMs` since changes between list and watch start are not reported. */
+/**
+ * The objects by list, then watch; relisted every `relistMs` since changes between list and watch
+ * start are not reported. A list's answer may be older than watch events that arrived while it was
+ * under way: those events are applied again over it, so a relist never brings back a stale status.
+ */
 export class WatchedAppEnvs implements AppEnvObjects {
   private readonly byName = new Map<string, KubeObject>();
   private watch: WatchHandle | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** The watch events seen since the list under way was sent (undefined: none under way). */
+  private duringList: WatchEvent[] | undefined;
 
   constructor(
     private readonly cluster: ClusterClient,
@@ -68,9 +74,8 @@ export class WatchedAppEnvs implements AppEnvObjects {
 
   async start(): Promise<void> {
     this.watch = this.cluster.watch(APPENV_API_VERSION, APPENV_KIND, { namespace: this.namespace, labelSelector: APP_LABEL }, (e) => {
-      const name = e.object.metadata.name ?? '';
-      if (e.type === 'DELETED') this.byName.delete(name);
-      else this.byName.set(name, e.object);
+      this.duringList?.push(e);
+      this.apply(e);
     }, (err) => this.log.log('debug', 'AppEnvironment watch problem', { error: errorText(err) }));
     await this.relist();
     this.timer = setInterval(() => void this.relist(), this.relistMs);
@@ -82,14 +87,27 @@ export class WatchedAppEnvs implements AppEnvObjects {
     clearInterval(this.timer);
   }
 
+  /** Lists again (not while a list is under way: a slow server must not pile them up). */
   async relist(): Promise<void> {
+    if (this.duringList) return;
+    const during: WatchEvent[] = [];
+    this.duringList = during;
     try {
       const items = await this.cluster.list(APPENV_API_VERSION, APPENV_KIND, { namespace: this.namespace, labelSelector: APP_LABEL });
       this.byName.clear();
       for (const o of items) this.byName.set(o.metadata.name ?? '', o);
+      for (const e of during) this.apply(e);
     } catch (err) {
       this.log.log('warn', 'AppEnvironment list failed', { error: errorText(err) });
+    } finally {
+      this.duringList = undefined;
     }
+  }
+
+  private apply(e: WatchEvent): void {
+    const name = e.object.metadata.name ?? '';
+    if (e.type === 'DELETED') this.byName.delete(name);
+    else this.byName.set(name, e.object);
   }
 }
 

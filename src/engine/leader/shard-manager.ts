@@ -152,7 +152,8 @@ export class ShardManager {
     }
     for (const name of [...this.observed.keys()]) if (!this.objects.has(name)) this.observed.delete(name);
 
-    await this.write(replicaLeaseName(this.config.identity), 'replica', now);
+    // With the shard writes below: a round's requests in sequence must stay well within the renew deadline.
+    const heartbeat = this.write(replicaLeaseName(this.config.identity), 'replica', now);
     const live = [this.config.identity];
     const seen: ShardSeen[] = [];
     this.owners.clear();
@@ -177,6 +178,7 @@ export class ShardManager {
     for (const shard of plan.release) this.startGiveUp(shard, `over this replica's share of ${plan.quota} (${live.length} live replicas)`);
     // The writes go out together: one slow answer must not push the others past the renew deadline.
     const written = await Promise.all([...plan.renew, ...plan.acquire].filter((s) => !this.releasing.has(s)).map(async (shard) => ({ shard, ok: await this.write(shardLeaseName(shard), 'shard', now) })));
+    await heartbeat;
     for (const { shard, ok } of written) {
       if (this.stopped) return;
       if (!ok) continue;
