@@ -3,7 +3,8 @@
  * server: the shards spread over the replicas (at most 2 each), every replica lists every app × env
  * from the AppEnvironment objects, a write sent to a non-owner is forwarded to the owner; then the
  * leader and a shard holder are killed with SIGKILL, the survivor takes the Lease and their shards
- * (times printed), syncs a pushed change, and a SIGTERM releases everything. From the emulator's
+ * (times printed), deletes an AppEnvironment no longer declared as soon as it leads, syncs a pushed
+ * change, and a SIGTERM releases everything. From the emulator's
  * request log (each replica's User-Agent names it): every write on an app × env came from the
  * replica whose shard Lease write was the last before it — no app × env had two writers at once.
  * Short timings: lease 5 s, renew deadline 4 s, retry 0.5 s (shorter ones lose Leases on a loaded machine).
