@@ -32,6 +32,8 @@ export interface RequestLogEntry {
   readonly name?: string;
   readonly contentType?: string;
   readonly fieldManager?: string;
+  /** The client's User-Agent (which replica sent it). */
+  readonly userAgent?: string;
   code: number;
   /** The injected fault that answered this request, if one did. */
   fault?: FaultAnswer['kind'];
@@ -118,7 +120,7 @@ export class EmulatorServer {
     const q = url.searchParams;
     const watch = q.get('watch') === 'true' || q.get('watch') === '1';
     const verb = this.verbOf(req.method ?? 'GET', r, watch);
-    const entry: RequestLogEntry = { time: new Date().toISOString(), verb, method: req.method ?? 'GET', path: url.pathname, group: r?.group, version: r?.version, resource: r?.plural, namespace: r?.namespace, name: r?.name, contentType: req.headers['content-type'], fieldManager: q.get('fieldManager') ?? undefined, code: 200 };
+    const entry: RequestLogEntry = { time: new Date().toISOString(), verb, method: req.method ?? 'GET', path: url.pathname, group: r?.group, version: r?.version, resource: r?.plural, namespace: r?.namespace, name: r?.name, contentType: req.headers['content-type'], fieldManager: q.get('fieldManager') ?? undefined, userAgent: req.headers['user-agent'], code: 200 };
     this.requestLog.push(entry);
     if (this.requestLog.length > 50_000) this.requestLog.splice(0, 10_000);
     try {

@@ -27,6 +27,8 @@ export interface AppEnvWriterDeps {
   readonly target: (app: string, env: string) => AppEnvTarget | undefined;
   readonly now: () => number;
   readonly log: Logger;
+  /** Whether this replica writes the app × env's object now (with --shards: its shard is held); default yes. */
+  readonly owns?: (app: string, env: string) => boolean;
 }
 
 interface Written {
@@ -79,6 +81,12 @@ export class AppEnvWriter {
   private async writeNow(key: string, status: AppEnvStatus): Promise<void> {
     const target = this.deps.target(status.app, status.env);
     if (!target) return;
+    // Checked before each write: a shard given up is written only by its new owner.
+    const owned = (): boolean => this.deps.owns?.(status.app, status.env) ?? true;
+    if (!owned()) {
+      this.written.delete(key);
+      return;
+    }
     const { cluster, namespace } = this.deps;
     const obj = appEnvSpecObject(target, namespace);
     const spec = JSON.stringify(obj);
@@ -93,8 +101,14 @@ export class AppEnvWriter {
     }
     const desired = appEnvStatus(status, w.generation, w.status, new Date(this.deps.now()).toISOString());
     if (w.status && JSON.stringify(w.status) === JSON.stringify(desired)) return;
+    if (!owned()) return;
     await cluster.applyStatus({ apiVersion: APPENV_API_VERSION, kind: APPENV_KIND, metadata: { name: obj.metadata.name, namespace }, status: desired }, { fieldManager: FIELD_MANAGER, force: true });
     this.written.set(key, { ...w, status: desired });
+  }
+
+  /** Forgets what was written for the keys that `match` (another replica writes them meanwhile). */
+  forget(match: (key: string) => boolean): void {
+    for (const key of [...this.written.keys()]) if (match(key)) this.written.delete(key);
   }
 
   /** Takes no more writes and resolves when the ones under way are done. */

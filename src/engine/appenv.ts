@@ -5,7 +5,7 @@
  * The writer (appenv-writer.ts) applies these; this module never does I/O.
  */
 import { createHash } from 'node:crypto';
-import type { AppEnvStatus } from './status.js';
+import type { AppEnvStatus, ConditionType } from './status.js';
 
 export const APPENV_API_VERSION = 'sluice.dev/v1alpha1';
 export const APPENV_KIND = 'AppEnvironment';
@@ -25,7 +25,8 @@ export type ConditionStatus = 'True' | 'False' | 'Unknown';
 
 /** A condition as metav1.Condition has it. */
 export interface AppEnvCondition {
-  readonly type: 'Synced' | 'Healthy' | 'Ready';
+  /** Synced, Healthy, Ready; and while one holds, the status's own conditions (ComparisonError, …) as True. */
+  readonly type: 'Synced' | 'Healthy' | 'Ready' | ConditionType;
   readonly status: ConditionStatus;
   readonly reason: string;
   readonly message: string;
@@ -126,6 +127,8 @@ export function appEnvStatus(s: AppEnvStatus, generation: number, previous: AppE
     const before = previous?.conditions.find((p) => p.type === c.type);
     return { ...c, lastTransitionTime: before && before.status === c.status ? before.lastTransitionTime : now, observedGeneration: generation };
   });
+  // What keeps sluice from its usual work, so every replica's API shows it from this object alone.
+  for (const c of s.conditions ?? []) conditions.push({ type: c.type, status: 'True', reason: c.reason, message: capped(c.message), lastTransitionTime: c.lastTransitionTime, observedGeneration: generation });
   return {
     observedGeneration: generation,
     sync: s.syncStatus, health: s.health, revision: s.revision,

@@ -25,6 +25,7 @@ import { statusKey, type StatusStore } from './status.js';
 import type { ConfigRevision, RepoReader, Snapshot } from './types.js';
 import type { AppEnv } from '../config/types.js';
 import { WorkQueue } from './workqueue.js';
+import { OWN_ALL, type Ownership } from './ownership.js';
 
 export interface ControllerOptions {
   /** Config repo URL or path, and the branch tracked. */
@@ -57,6 +58,8 @@ export interface ControllerDeps {
   readonly status: StatusStore;
   readonly metrics: Metrics;
   readonly log: Logger;
+  /** Which app × envs this replica acts on (with --shards: those of its shards); default all. */
+  readonly ownership?: Ownership;
 }
 
 export class Controller implements ReleaseApi, AppOpsApi {
@@ -72,9 +75,13 @@ export class Controller implements ReleaseApi, AppOpsApi {
   private firstPassDone = false;
   /** Event writes in flight: stop() waits for them, so nothing is written after it returns. */
   private readonly eventWrites = new Set<Promise<void>>();
+  private readonly ownership: Ownership;
+  private readonly status: StatusStore;
 
   constructor(options: ControllerOptions, deps: ControllerDeps) {
     const { clusterFor, status, metrics, log } = deps;
+    this.ownership = deps.ownership ?? OWN_ALL;
+    this.status = status;
     const event = (e: AppEvent): void => this.recordEvent(e);
     this.events = new EventRecorder((app, env) => clusterFor(this.revisions.current?.targets.get(statusKey(app, env))?.cluster ?? ''), options.stateNamespace, log);
     this.queue = new WorkQueue((key) => this.passes.run(key), options.concurrency, {
@@ -86,7 +93,7 @@ export class Controller implements ReleaseApi, AppOpsApi {
       queue: (key) => this.queue.add(key),
       loaded: (snapshot) => {
         this.passes.retain(snapshot);
-        void this.appEnvs.retain(new Set(snapshot.targets.keys()));
+        if (this.ownership.housekeeping()) void this.appEnvs.retain(new Set(snapshot.targets.keys()));
       },
       problem: () => this.passes.markAll(),
     });
@@ -100,10 +107,12 @@ export class Controller implements ReleaseApi, AppOpsApi {
       revisions: this.revisions,
       requeue: (key, ms) => this.queue.addAfter(key, ms),
       ...(this.watcher ? { kinds: new DeployedKinds(this.watcher) } : {}),
+      ownership: this.ownership,
     });
     this.appEnvs = new AppEnvWriter({
       cluster: clusterFor(''), namespace: options.stateNamespace, now: Date.now, log,
       target: (app, env) => this.revisions.current?.targets.get(statusKey(app, env)),
+      owns: (app, env) => this.ownership.owns(app, env),
     });
     this.appEnvs.follow(status);
     const apiDeps = {
@@ -156,8 +165,43 @@ export class Controller implements ReleaseApi, AppOpsApi {
     await Promise.all([...this.eventWrites, this.appEnvs.stop()]);
   }
 
+  /**
+   * The installation-wide chores for the current revision (deleting AppEnvironments no longer
+   * declared), when this replica does them: a new leader runs them at once, not at the next revision.
+   */
+  async housekeep(): Promise<void> {
+    const snapshot = this.revisions.current;
+    if (snapshot && this.ownership.housekeeping()) await this.appEnvs.retain(new Set(snapshot.targets.keys()));
+  }
+
+  /**
+   * App × envs that became this replica's (a shard acquired): what it remembered of them is
+   * forgotten (another replica may have synced them since) and they are reconciled now.
+   */
+  takeOver(match: (app: string, env: string) => boolean): void {
+    const keys = [...(this.revisions.current?.targets.values() ?? [])].filter((t) => match(t.app, t.env)).map((t) => statusKey(t.app, t.env));
+    this.passes.forget(keys);
+    for (const key of keys) this.queue.add(key);
+  }
+
+  /**
+   * App × envs that are no longer this replica's (a shard lost or given up; `ownership` already says
+   * so): their queued passes are dropped; resolves once the running ones have ended (each stops at its
+   * next write). Their statuses leave this replica's store: the new owner's AppEnvironment is the truth.
+   */
+  async giveUp(match: (app: string, env: string) => boolean): Promise<void> {
+    const matchKey = (key: string): boolean => {
+      const [app, env] = key.split('/');
+      return match(app, env);
+    };
+    await this.queue.settle(matchKey);
+    this.appEnvs.forget(matchKey);
+    this.status.retain(new Set(this.status.list().map((s) => statusKey(s.app, s.env)).filter((k) => !matchKey(k))));
+  }
+
   /** Records a Kubernetes Event on the app × env (promotions happen outside the reconcile loop). */
   recordEvent(e: AppEvent): void {
+    if (!this.ownership.owns(e.app, e.env)) return;
     const write = this.events.record(e).finally(() => this.eventWrites.delete(write));
     this.eventWrites.add(write);
   }

@@ -28,6 +28,7 @@ import { AppRenderer, type RenderOutcome, type RepoFiles } from './render.js';
 import type { AppEnvStatus, StatusStore } from './status.js';
 import type { Snapshot } from './types.js';
 import { errorText } from '../common/error-text.js';
+import { NotOwnerError, OWN_ALL, ownedClient, type Ownership } from './ownership.js';
 
 export interface PassOptions {
   /** Namespace for sluice's own state (inventories, history, generated values). */
@@ -61,6 +62,8 @@ export interface PassDeps {
   readonly kinds?: Pick<DeployedKinds, 'track'>;
   /** ms since epoch; Date.now unless a test steps it. */
   readonly now?: () => number;
+  /** Which app × envs this replica acts on (with --shards: those of its shards); default all. */
+  readonly ownership?: Ownership;
 }
 
 
@@ -90,6 +93,18 @@ export class ReconcilePasses {
     return rt;
   }
 
+  /**
+   * Forgets what this replica remembered of `keys` (a shard taken over): another replica may have
+   * synced them meanwhile, so the next pass reads releases and generated values from the cluster.
+   */
+  forget(keys: Iterable<string>): void {
+    for (const key of keys) {
+      const rt = this.runtimes.get(key);
+      if (rt?.requests.length || rt?.syncs.length) continue;
+      this.runtimes.delete(key);
+    }
+  }
+
   /** Forgets per app × env state of keys a new revision no longer declares. */
   retain(snapshot: Snapshot): void {
     const keys = new Set(snapshot.targets.keys());
@@ -111,11 +126,18 @@ export class ReconcilePasses {
       return;
     }
     const { metrics, log, status } = this.deps;
+    const owns = (): boolean => (this.deps.ownership ?? OWN_ALL).owns(target.app, target.env);
+    // Another replica's shard: nothing to do here (the queue still hears every key of the revision).
+    if (!owns()) {
+      for (const w of [...(rt0?.requests.splice(0) ?? []), ...(rt0?.syncs.splice(0) ?? [])]) w.reject(new NotOwnerError(target.app, target.env));
+      return;
+    }
     const end = metrics.reconcileDuration.startTimer({ app: target.app, env: target.env });
     const previous = status.get(target.app, target.env);
     const rt = this.runtime(key);
     try {
-      const client = this.deps.clusterFor(target.cluster);
+      // Every write of this pass asks first whether the shard is still this replica's.
+      const client = ownedClient(this.deps.clusterFor(target.cluster), target.app, target.env, owns);
       const chartFiles = await this.deps.revisions.chartFiles(snap, target);
       const render = await this.render(rt, target, client, snap.files, chartFiles, true);
       if (!render.ok) metrics.renderErrors.inc({ app: target.app, env: target.env });
@@ -146,6 +168,12 @@ export class ReconcilePasses {
       const next = Math.min(result.requeueAfterMs ?? Infinity, progressing ? this.options.progressRequeueMs : Infinity);
       if (Number.isFinite(next)) this.deps.requeue(key, Math.max(next, 200));
     } catch (err) {
+      if (err instanceof NotOwnerError) {
+        // The shard moved away mid-pass: the new owner picks the app × env up; nothing to record here.
+        log.log('info', 'pass stopped: shard moved', { app: target.app, env: target.env });
+        for (const req of [...rt.requests.splice(0), ...rt.syncs.splice(0)]) req.reject(err);
+        return;
+      }
       // The cluster was unreachable or refused a read: show it, change nothing, retry soon.
       this.reconcileLog.failed(key, errorText(err), { app: target.app, env: target.env, revision: snap.sha });
       // Requests asked for during this pass get the reason instead of waiting forever.
@@ -183,6 +211,7 @@ export class ReconcilePasses {
   markAll(): void {
     const { status, revisions } = this.deps;
     for (const [key, t] of revisions.current?.targets ?? []) {
+      if (!(this.deps.ownership ?? OWN_ALL).owns(t.app, t.env)) continue;
       const prev = status.get(t.app, t.env);
       const { configError, gitError } = revisions.upstream(key);
       const base = configError || !prev ? errorStatus(t, prev, undefined, configError ?? gitError ?? '') : prev;

@@ -23,6 +23,7 @@ export class WorkQueue {
   private active = 0;
   private stopped = false;
   private idleWaiters: (() => void)[] = [];
+  private settleWaiters: { match: (key: string) => boolean; resolve: () => void }[] = [];
 
   constructor(
     private readonly worker: Worker,
@@ -64,6 +65,20 @@ export class WorkQueue {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /** Drops queued keys that `match` and resolves once no running key matches (a shard given up). */
+  settle(match: (key: string) => boolean): Promise<void> {
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      if (match(this.queue[i])) {
+        this.queuedAt.delete(this.queue[i]);
+        this.queue.splice(i, 1);
+      }
+    }
+    for (const key of [...this.dirty]) if (match(key)) this.dirty.delete(key);
+    this.observer.onDepth?.(this.queue.length);
+    if (![...this.running].some(match)) return Promise.resolve();
+    return new Promise((resolve) => this.settleWaiters.push({ match, resolve }));
+  }
+
   /** Stops taking work; resolves once running keys have finished. */
   async stop(): Promise<void> {
     this.stopped = true;
@@ -95,6 +110,11 @@ export class WorkQueue {
     this.running.delete(key);
     if (this.dirty.delete(key)) this.add(key);
     this.pump();
+    if (this.settleWaiters.length) {
+      const waiting = this.settleWaiters;
+      this.settleWaiters = waiting.filter((w) => [...this.running].some(w.match));
+      for (const w of waiting) if (!this.settleWaiters.includes(w)) w.resolve();
+    }
     if (this.active === 0 && this.queue.length === 0) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];

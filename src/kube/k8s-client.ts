@@ -26,6 +26,8 @@ export interface KubeConfigSource {
   readonly kubeconfig?: string;
   /** Context name to use instead of the file's current-context. */
   readonly context?: string;
+  /** User-Agent of every request (the API server's audit log names the replica by it). */
+  readonly userAgent?: string;
 }
 
 export function loadKubeConfig(source: KubeConfigSource = {}): k8s.KubeConfig {
@@ -33,6 +35,14 @@ export function loadKubeConfig(source: KubeConfigSource = {}): k8s.KubeConfig {
   if (source.kubeconfig) kc.loadFromFile(source.kubeconfig);
   else kc.loadFromDefault();
   if (source.context) kc.setCurrentContext(source.context);
+  const userAgent = source.userAgent;
+  if (userAgent) {
+    const authenticate = kc.applySecurityAuthentication.bind(kc);
+    kc.applySecurityAuthentication = async (context) => {
+      await authenticate(context);
+      context.setHeaderParam('User-Agent', userAgent);
+    };
+  }
   return kc;
 }
 

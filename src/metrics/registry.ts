@@ -223,6 +223,11 @@ export class Metrics {
     help: 'Whether this replica holds the sluice-controller Lease and reconciles (1), or is a standby (0); 1 without --leader-elect.',
     registers: [this.registry],
   });
+  readonly shardsHeld = new Gauge({
+    name: 'sluice_shards_held',
+    help: 'Shard Leases (sluice-shard-<i>) this replica holds and reconciles the app × envs of, with --shards; 0 without.',
+    registers: [this.registry],
+  });
   readonly gitHistoryRewritten = new Counter({
     name: 'sluice_git_history_rewritten_total',
     help: 'Times a tracked branch moved to a commit that does not descend from the revision in use (a force-push).',

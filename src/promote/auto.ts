@@ -35,6 +35,8 @@ export interface AutoPromoterDeps {
   readonly log: Logger;
   /** Where the memory is kept across restarts; none keeps it in memory only. */
   readonly records?: AutoPromotionMemory;
+  /** Whether this replica promotes the app (with --shards: the app's shard is held); default yes. */
+  readonly owns?: (app: string) => boolean;
 }
 
 export class AutoPromoter {
@@ -119,7 +121,7 @@ export class AutoPromoter {
     for (const target of rev.config.environments) {
       const auto = target.promotion.autoPromote;
       if (!auto) continue;
-      for (const app of rev.config.apps.filter((a) => a.environments.includes(target.name))) {
+      for (const app of rev.config.apps.filter((a) => a.environments.includes(target.name) && (this.deps.owns?.(a.name) ?? true))) {
         const envs = order.filter((e) => app.environments.includes(e));
         const from = auto.from ?? envs[envs.indexOf(target.name) - 1];
         if (!from || !app.environments.includes(from)) continue;

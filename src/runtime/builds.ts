@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { buildConfig } from '../build/config.js';
 import { bumpImageTag } from '../build/bump.js';
 import { logUrl, Notifier } from '../build/notify.js';
-import { BuildRunner, type BumpRequest, type BumpResult, type BuildCluster } from '../build/runner.js';
+import { BuildRunner, type BumpRequest, type BumpResult, type BuildCluster, type BuildConfig } from '../build/runner.js';
 import type { BuildHistory } from '../build/records.js';
 import type { BuildSettings } from '../config/types.js';
 import { DEFAULT_BUILD_SETTINGS } from '../config/builds.js';
@@ -41,6 +41,8 @@ export interface BuildRuntimeDeps {
   readonly pollIntervalMs: number;
   /** Where builds are kept across restarts. */
   readonly records?: BuildHistory;
+  /** Whether this replica runs the app's builds (with --shards: the app's shard is held); default yes. */
+  readonly ownsApp?: (app: string) => boolean;
 }
 
 export interface BuildRuntime {
@@ -49,6 +51,8 @@ export interface BuildRuntime {
   readonly bump: (req: BumpRequest) => Promise<BumpResult>;
   /** The config repo's writer on the tracked branch, committing as `builds.author`. */
   readonly writer: () => GitWriter;
+  /** Applies the last config again (the apps this replica owns changed). */
+  readonly reconfigure: () => void;
 }
 
 export function createBuildRunner(deps: BuildRuntimeDeps, options: BuildRunnerOptions = {}): BuildRuntime {
@@ -94,10 +98,17 @@ export function createBuildRunner(deps: BuildRuntimeDeps, options: BuildRunnerOp
       logUrl: (id) => logUrl(deps.apiUrl(), id) ?? '',
     },
   );
+  let last: BuildConfig | undefined;
+  const configure = (): void => {
+    if (!last) return;
+    const owns = deps.ownsApp;
+    runner.configure(owns ? { ...last, specs: last.specs.filter((s) => owns(s.app)) } : last);
+  };
   deps.controller.onConfig((revision) => {
     settings = revision.config.builds;
-    runner.configure(buildConfig(revision.config, revision.files));
+    last = buildConfig(revision.config, revision.files);
+    configure();
   });
   // Started by the caller: with leader election only the leader runs builds.
-  return { runner, bump, writer };
+  return { runner, bump, writer, reconfigure: configure };
 }

@@ -30,6 +30,11 @@ import { AutoPromoter } from '../promote/auto.js';
 import { createBuildRunner, type BuildRunnerOptions } from './builds.js';
 import { keptRecordPorts, type RecordLimits } from './records.js';
 import { LeaderElector, processIdentity, type LeaderElectionTimings } from '../engine/leader/elector.js';
+import { ShardManager } from '../engine/leader/shard-manager.js';
+import { appEnvShard, appShard } from '../engine/leader/shards.js';
+import type { Ownership } from '../engine/ownership.js';
+import { AppEnvView, WatchedAppEnvs } from '../engine/appenv-reader.js';
+import type { Owner } from '../server/forward.js';
 
 export interface SluiceOptions {
   /** kubeconfig file; otherwise KUBECONFIG, in-cluster, ~/.kube/config. */
@@ -58,6 +63,13 @@ export interface SluiceOptions {
   readonly leaderElection?: LeaderElectionOptions;
   /** Builds and promotions kept per app in the state namespace; default 50 and 100. */
   readonly records?: RecordLimits;
+  /**
+   * With leader election: app × envs hashed to this many shards, each a Lease `sluice-shard-<i>`;
+   * every replica reconciles, builds and promotes only for the shards it holds, and forwards API
+   * writes on the others to their owner. The leader then only deletes AppEnvironments no longer
+   * declared. Unset: the leader does everything.
+   */
+  readonly shards?: number;
 }
 
 export interface LeaderElectionOptions extends LeaderElectionTimings {
@@ -80,6 +92,8 @@ export interface RunningSluice {
   readonly builds: BuildRunner;
   /** The elector, with leader election. */
   readonly elector?: LeaderElector;
+  /** The shard manager, with --shards. */
+  readonly shards?: ShardManager;
   /** Resolves when this replica lost the Lease and stopped writing (never without leader election). */
   readonly lost: Promise<void>;
   /**
@@ -91,13 +105,13 @@ export interface RunningSluice {
   close(options?: { release?: boolean }): Promise<void>;
 }
 
-function clusterFactory(kubeconfig: string | undefined, metrics: Metrics): (context: string) => K8sClusterClient {
+function clusterFactory(kubeconfig: string | undefined, metrics: Metrics, userAgent: string): (context: string) => K8sClusterClient {
   const clients = new Map<string, K8sClusterClient>();
   const observe = (verb: string, code: string) => metrics.kubeRequests.inc({ verb, code });
   return (context) => {
     let c = clients.get(context);
     if (!c) {
-      c = new K8sClusterClient(loadKubeConfig({ kubeconfig, context: context || undefined }), defaultReflectorOptions(), observe);
+      c = new K8sClusterClient(loadKubeConfig({ kubeconfig, context: context || undefined, userAgent }), defaultReflectorOptions(), observe);
       clients.set(context, c);
     }
     return c;
@@ -185,13 +199,24 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
   const credentialsDir = process.env.SLUICE_GIT_CREDENTIALS_DIR;
   const credentials = credentialsDir ? credentialsFromDir(credentialsDir) : credentialsFromEnv();
   const sourceFor = (url: string) => new GitSource(url, { cacheDir: options.cacheDir, credentials: credentials ?? null });
-  const clusterFor = clusterFactory(options.kubeconfig, metrics);
-  const controller = new Controller(options.controller, { sourceFor, clusterFor, status, metrics, log });
+  const election = options.leaderElection;
+  const identity = election ? (election.identity ?? processIdentity()) : '';
+  const clusterFor = clusterFactory(options.kubeconfig, metrics, `sluice${identity ? ` (${identity})` : ''}`);
+  const shardCount = election && options.shards ? options.shards : undefined;
+  // Assigned below; read only once the controller runs.
+  let shards: ShardManager | undefined;
+  let elector: LeaderElector | undefined;
+  const ownership: Ownership | undefined = shardCount === undefined ? undefined : {
+    owns: (app, env) => !!shards?.holds(appEnvShard(app, env, shardCount)),
+    housekeeping: () => !!elector?.isLeader,
+  };
+  const ownsApp = (app: string): boolean => shardCount === undefined || !!shards?.holds(appShard(app, shardCount));
+  const controller = new Controller(options.controller, { sourceFor, clusterFor, status, metrics, log, ...(ownership ? { ownership } : {}) });
   let url = options.publicUrl ?? '';
   // Promotions, auto-promotion memory and builds live in the state namespace of the default context.
   const kept = keptRecordPorts(clusterFor(''), options.controller.stateNamespace, log, options.records);
-  const { runner: builds, bump, writer } = createBuildRunner(
-    { controller, cluster: clusterFor(''), repo: options.controller.repo, branch: options.controller.branch, cacheDir: options.cacheDir, credentials: credentials ?? null, metrics, log, apiUrl: () => url, pollIntervalMs: options.controller.pollIntervalMs, records: kept.builds },
+  const { runner: builds, bump, writer, reconfigure: reconfigureBuilds } = createBuildRunner(
+    { controller, cluster: clusterFor(''), repo: options.controller.repo, branch: options.controller.branch, cacheDir: options.cacheDir, credentials: credentials ?? null, metrics, log, apiUrl: () => url, pollIntervalMs: options.controller.pollIntervalMs, records: kept.builds, ...(shardCount ? { ownsApp } : {}) },
     options.builds,
   );
   const tokens = options.tokens ?? loadTokens();
@@ -216,7 +241,7 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
     event: (e) => controller.recordEvent(e),
     records: kept.promotions,
   });
-  const auto = new AutoPromoter({ revision: () => controller.revision(), status: (app, env) => status.get(app, env), promote: (req) => promotions.promote(req), log, records: kept.autoPromotion });
+  const auto = new AutoPromoter({ revision: () => controller.revision(), status: (app, env) => status.get(app, env), promote: (req) => promotions.promote(req), log, records: kept.autoPromotion, ...(shardCount ? { owns: ownsApp } : {}) });
   // The same check keeps promotion states (merged, synced) in the cluster and retries a failed write.
   const writing = writingParts(controller, builds, () => void auto.tick(Date.now()).then(() => promotions.persist()), options.autoPromoteCheckMs ?? 15_000, log);
   void promotions.restore();
@@ -226,44 +251,95 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
     builds.reload();
     void promotions.restore();
   };
-  const election = options.leaderElection;
   let markLost: () => void = () => undefined;
   const lost = new Promise<void>((resolve) => (markLost = resolve));
-  const elector = election && new LeaderElector(
+  const newElector = (): LeaderElector | undefined => election && new LeaderElector(
     clusterFor(''),
-    { ...election, namespace: options.controller.stateNamespace, leaseName: LEADER_LEASE, identity: election.identity ?? processIdentity() },
+    { ...election, namespace: options.controller.stateNamespace, leaseName: LEADER_LEASE, identity },
     {
       onStartedLeading: () => {
         metrics.leader.set(1);
+        // Sharded: every replica already writes for its shards; the leader adds the housekeeping,
+        // at once: the previous leader may have died before cleaning up after the last revision.
+        if (shardCount) return void controller.housekeep().catch((err: unknown) => log.log('warn', 'housekeeping failed', { error: String(err) }));
         // What the previous leader kept (promotions, auto-promotion memory, builds) is read again.
         reloadKeptRecords();
         writing.start();
       },
       onStoppedLeading: () => {
         metrics.leader.set(0);
-        void writing.stop().then(markLost);
+        if (!shardCount) return void writing.stop().then(markLost);
+        // Sharded: only the housekeeping stops; the shards go on, and the replica stands again.
+        if (shuttingDown) return;
+        elector = newElector();
+        elector?.start();
       },
     },
     log,
   );
+  let shuttingDown = false;
+  elector = newElector();
+  let replicaUrl = '';
+  if (election && shardCount) {
+    const inShard = (shard: number) => (app: string, env: string) => appEnvShard(app, env, shardCount) === shard;
+    shards = new ShardManager(
+      clusterFor(''),
+      { ...election, namespace: options.controller.stateNamespace, shards: shardCount, identity, url: () => replicaUrl, housekeeping: () => !!elector?.isLeader },
+      {
+        acquired: (shard) => {
+          controller.takeOver(inShard(shard));
+          reconfigureBuilds();
+          // Another replica may have kept promotions and builds of the shard's apps meanwhile.
+          reloadKeptRecords();
+        },
+        lost: async (shard) => {
+          reconfigureBuilds();
+          await controller.giveUp(inShard(shard));
+        },
+        heldChanged: (n) => metrics.shardsHeld.set(n),
+      },
+      log,
+    );
+  }
+  const appsView = election ? new WatchedAppEnvs(clusterFor(''), options.controller.stateNamespace, log, options.controller.pollIntervalMs) : undefined;
+  const apps = appsView && new AppEnvView(appsView, status, (app, env) => (ownership ? ownership.owns(app, env) : !!elector?.isLeader));
+  const ownerOf = (shard: number): Owner => {
+    if (!shards || shards.holds(shard)) return { self: true };
+    const o = shards.owner(shard);
+    return { self: false, identity: o?.identity ?? '', url: o?.url ?? '' };
+  };
+  const routing = shardCount === undefined ? undefined : {
+    ownerOf: (app: string, env: string) => ownerOf(appEnvShard(app, env, shardCount)),
+    ownerOfApp: (app: string) => ownerOf(appShard(app, shardCount)),
+  };
   // A standby is ready: readiness gates rollouts and Service endpoints, and a replica that is
   // never Ready would hold a rolling update forever (controller-runtime's probes do the same).
   const ready = (): boolean => (elector !== undefined && !elector.isLeader) || controller.ready;
-  const standby = (): string | undefined => (elector && !elector.isLeader ? elector.leader : undefined);
-  // The web UI's matrix: envs in promotion order, revisions linked to the config repo's forge.
+  const standby = (): string | undefined => (elector && !elector.isLeader && !shardCount ? elector.leader : undefined);
+    // The web UI's matrix: envs in promotion order, revisions linked to the config repo's forge; with
+  // leader election every app × env the AppEnvironment objects show, as `/api/v1/apps` lists them.
   const appList = {
     ...statusAppList(status, () => controller.revision()?.config.environments.map((e) => e.name) ?? []),
+    ...(apps && appsView ? { statuses: () => apps.list(), onChange: (listener: (app: string) => void) => { status.onChange((s) => listener(s.app)); appsView.onChange(listener); } } : {}),
     commitUrl: memoLinks(() => controller.revision()?.config.forge, (sha, forge) => commitLink(options.controller.repo, sha, forge)),
   };
   const live = new LiveStream(appList);
-  const app = createApp({ tokens, status, metrics, ready, standby, releases: controller, ops: controller, bumps: manualBumps(controller, bump), promotions, builds, images: builds, gitPushes, webhookSecrets, log, appList, live, views: controller.views });
+  const app = createApp({ tokens, status, metrics, ready, standby, ...(apps ? { apps } : {}), ...(routing ? { routing, identity: () => identity } : {}), releases: controller, ops: controller, bumps: manualBumps(controller, bump), promotions, builds, images: builds, gitPushes, webhookSecrets, log, appList, live, views: controller.views });
   const http = createHttpServer(app);
   const port = await listen(http, options.port, options.host);
   const host = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
   url ||= `http://${host}:${port}`;
+  // Other replicas forward to this address: the pod's IP when the downward API gives it.
+  replicaUrl = process.env.POD_IP ? `http://${process.env.POD_IP.includes(':') ? `[${process.env.POD_IP}]` : process.env.POD_IP}:${port}` : `http://${host}:${port}`;
+  await appsView?.start();
+  metrics.shardsHeld.set(0);
   if (elector) {
     metrics.leader.set(0);
     elector.start();
+    if (shards) {
+      shards.start();
+      writing.start();
+    }
   } else {
     metrics.leader.set(1);
     writing.start();
@@ -276,20 +352,26 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
     metrics,
     builds,
     ...(elector ? { elector } : {}),
+    ...(shards ? { shards } : {}),
     lost,
     reloadKeptRecords,
     async close(closing = {}) {
       // Writing stops before the Lease is given up, so two replicas never write at once.
       const stopping = Date.now();
+      shuttingDown = true;
       await elector?.stop();
+      await shards?.stop();
       await writing.stop();
       log.log('info', 'sluice stopping: writing stopped', { ms: Date.now() - stopping });
-      if (closing.release !== false) await elector?.release();
+      if (closing.release !== false) await Promise.all([shards?.release(), elector?.release()]);
+      appsView?.stop();
       metrics.leader.set(0);
       // Open event streams would keep the server from closing.
       live.close();
+      metrics.shardsHeld.set(0);
       await new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeAllConnections();
+      log.log('info', 'sluice stopped', { ms: Date.now() - stopping });
     },
   };
 }

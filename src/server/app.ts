@@ -24,6 +24,8 @@ import { addSessionRoutes } from './login.js';
 import { parseLimit, QueryError, queryMatrix, type AppListSource } from './app-query.js';
 import { LiveStream, STREAM_PATH } from './live.js';
 import { addUiRoutes, uiAssetsDir } from './ui.js';
+import type { AppStatusSource } from '../engine/appenv-reader.js';
+import { addOwnerRouting, type OwnerRouting } from './forward.js';
 
 export type { ReleaseApi } from '../engine/release-api.js';
 
@@ -67,6 +69,12 @@ export interface ServerDeps {
   readonly live?: LiveStream;
   /** The built web UI (index.html, js/, style.css); default dist/ui, null for none. */
   readonly uiDir?: string | null;
+  /** Where `/api/v1/apps` and `/api/v1/apps/:app/:env` read statuses (every replica: the AppEnvironment objects); default `status`. */
+  readonly apps?: AppStatusSource;
+  /** With --shards: which replica acts on an app × env; writes on another's are forwarded to it. */
+  readonly routing?: OwnerRouting;
+  /** This replica's identity, named on the requests it forwards. */
+  readonly identity?: () => string;
 }
 
 /** The StatusStore as the matrix's source, without promotion order (columns sorted by name). */
@@ -95,10 +103,12 @@ export function createApp(deps: ServerDeps): Express {
   addSessionRoutes(app, deps.tokens, sessions);
   const auth = requireToken(deps.tokens, sessions);
   app.use('/api/v1', (req, res, next) => (req.path.startsWith('/webhooks/') ? next() : auth(req, res, next)));
-  app.use('/api/v1', (_req, res, next) => {
-    // A standby has no status of its own and must not write: the client is told who leads.
+  app.use('/api/v1', (req, res, next) => {
+    // A standby must not write: the client is told who leads. Statuses it reads like any replica.
     const leader = deps.standby?.();
-    if (leader === undefined) return next();
+    // The app list, its matrix form and the event stream are read from the AppEnvironment objects.
+    const reads = deps.apps && req.method === 'GET' && (/^\/apps(\/[^/]+\/[^/]+)?\/?$/.test(req.path) || `/api/v1${req.path}` === STREAM_PATH);
+    if (leader === undefined || reads) return next();
     res.status(503).set('Retry-After', '2').json({ error: `this replica is a standby; the leader ${leader ? `(${leader}) ` : '(not elected yet) '}reconciles and serves the API`, code: 'standby', leader });
   });
   const appList = deps.appList ?? statusAppList(deps.status);
@@ -117,9 +127,10 @@ export function createApp(deps: ServerDeps): Express {
       res.status(400).json({ error: err.message, code: err.code });
     }
   });
+  const apps = deps.apps ?? deps.status;
   app.get('/api/v1/apps', (_req, res) => {
     res.json(
-      deps.status.list().map((s) => ({
+      apps.list().map((s) => ({
         app: s.app,
         env: s.env,
         revision: s.revision,
@@ -134,13 +145,14 @@ export function createApp(deps: ServerDeps): Express {
     );
   });
   app.get('/api/v1/apps/:app/:env', (req, res) => {
-    const s = deps.status.get(req.params.app, req.params.env);
+    const s = apps.get(req.params.app, req.params.env);
     if (!s) {
       res.status(404).json({ error: `app ${req.params.app} has no environment ${req.params.env}`, code: 'not-found' });
       return;
     }
     res.json(s);
   });
+  addOwnerRouting(app, deps.routing, deps.identity ?? (() => ''));
   addReleaseRoutes(app, deps.releases);
   addOperationRoutes(app, deps.ops, deps.bumps);
   addPromotionRoutes(app, deps.promotions, badBody);

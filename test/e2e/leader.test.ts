@@ -72,10 +72,16 @@ describe('leader election end to end', function () {
     assert.equal(b.elector?.isLeader, false);
 
     // The standby answers the API with 503 naming the leader; both are ready.
-    const res = await fetch(`${b.url}/api/v1/apps`, { headers: { authorization: `Bearer ${READ_TOKEN}` } });
+    const res = await fetch(`${b.url}/api/v1/builds`, { headers: { authorization: `Bearer ${READ_TOKEN}` } });
     assert.equal(res.status, 503);
     assert.deepEqual(await res.json(), { error: 'this replica is a standby; the leader (replica-a) reconciles and serves the API', code: 'standby', leader: 'replica-a' });
     assert.equal((await fetch(`${b.url}/readyz`)).status, 200);
+    // Statuses it reads from the AppEnvironment objects, like any replica.
+    const apps = await eventually('the standby lists every app × env', async () => {
+      const list = (await (await fetch(`${b.url}/api/v1/apps`, { headers: { authorization: `Bearer ${READ_TOKEN}` } })).json()) as { syncStatus: string }[];
+      return list.length === 8 && list.every((x) => x.syncStatus === 'Synced') ? list : undefined;
+    });
+    assert.equal(apps.length, 8);
     assert.match(await b.metrics.registry.getSingleMetricAsString('sluice_leader'), /sluice_leader 0/);
     assert.match(await a.metrics.registry.getSingleMetricAsString('sluice_leader'), /sluice_leader 1/);
     // The standby's own client made reads only (the lease), never a write.

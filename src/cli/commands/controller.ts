@@ -27,6 +27,10 @@ Flags:
   --leader-elect-renew-deadline DUR   the leader gives up after failing to
                                       renew this long, and exits             (default 10s)
   --leader-elect-retry-period DUR     time between tries to acquire/renew    (default 2s)
+  --shards N               with --leader-elect: app × envs hashed to N shard Leases
+                           (sluice-shard-<i>); each replica reconciles, builds and
+                           promotes only for the shards it holds, at most
+                           ceil(N / live replicas) of them
   --public-url URL         this server as users reach it, for log links in build notifications
   --keep-builds N          builds kept per app in the state namespace, 0 all     (default 50)
   --keep-promotions N      promotions kept per app in the state namespace, 0 all (default 100)
@@ -55,6 +59,7 @@ const FLAGS = {
   'leader-elect-retry-period': {},
   'keep-builds': {},
   'keep-promotions': {},
+  shards: {},
 };
 
 async function leaderElection(args: ReturnType<typeof parseArgs>): Promise<LeaderElectionOptions | undefined> {
@@ -101,9 +106,14 @@ export async function controllerOptionsFromArgs(argv: string[]): Promise<SluiceO
   const publicUrl = flag(args, 'public-url') ?? process.env.SLUICE_PUBLIC_URL;
   if (publicUrl !== undefined && !/^https?:\/\/\S+$/.test(publicUrl)) throw new UsageError(`--public-url must be an http(s) URL, got "${publicUrl}"`);
   const election = await leaderElection(args);
+  const shardsText = flag(args, 'shards');
+  if (shardsText !== undefined && !election) throw new UsageError('--shards needs --leader-elect');
+  const shards = positiveInt(shardsText, 'shards', 0);
+  if (shardsText !== undefined && shards < 1) throw new UsageError('--shards must be at least 1');
   return {
     ...base,
     ...(election ? { leaderElection: election } : {}),
+    ...(shards ? { shards } : {}),
     ...(publicUrl ? { publicUrl: publicUrl.replace(/\/+$/, '') } : {}),
     kubeconfig: flag(args, 'kubeconfig'),
     port: positiveInt(flag(args, 'port'), 'port', base.port),
