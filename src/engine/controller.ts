@@ -78,7 +78,7 @@ export class Controller implements ReleaseApi, AppOpsApi {
     });
     this.revisions = new Revisions(options, {
       sourceFor: deps.sourceFor, metrics, log, event,
-      queue: (key) => this.queue.add(key),
+      queue: (key, priority) => this.queue.add(key, priority),
       loaded: (snapshot) => {
         this.passes.retain(snapshot);
         void this.appEnvs.retain(new Set(snapshot.targets.keys()));
@@ -87,7 +87,8 @@ export class Controller implements ReleaseApi, AppOpsApi {
     });
     if (options.watch) {
       this.watcher = new DriftWatcher(clusterFor, (key) => {
-        if (this.revisions.current?.targets.has(key)) this.queue.add(key);
+        // Drift goes before the periodic resync: selfHeal acts within seconds even mid-resync.
+        if (this.revisions.current?.targets.has(key)) this.queue.add(key, 'high');
       }, undefined, log);
     }
     this.passes = new ReconcilePasses(options, {
@@ -106,7 +107,8 @@ export class Controller implements ReleaseApi, AppOpsApi {
       chartFiles: (snap, t) => this.revisions.chartFiles(snap, t),
       runtime: (key) => this.passes.runtime(key),
       render: (...args) => this.passes.render(...args),
-      queue: (key) => this.queue.add(key),
+      // A person's sync or rollback goes before the periodic resync.
+      queue: (key) => this.queue.add(key, 'high'),
     });
   }
 
