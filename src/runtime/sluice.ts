@@ -111,6 +111,10 @@ function clusterFactory(kubeconfig: string | undefined, metrics: Metrics, log: L
     }
     return c;
   };
+  metrics.cacheSource = () => [...clients].map(([context, c]) => {
+    const st = c.stats();
+    return { context, hits: st.hits, misses: st.misses, kinds: st.informers.map((i) => ({ kind: i.kind, objects: i.objects })) };
+  });
   return { clusterFor, stop: () => clients.forEach((c) => c.stop()) };
 }
 

@@ -17,10 +17,12 @@ describe('informer cache end to end', function () {
     await s?.close();
   });
 
-  /** Sum of a counter's series, or of a histogram's `_count` series. */
-  async function total(name: string, series = name): Promise<number> {
+  /** Sum of a counter's series (those with `labels`), or of a histogram's `_count` series. */
+  async function total(name: string, series = name, labels: Record<string, string> = {}): Promise<number> {
     const m = await s.sluice.metrics.registry.getSingleMetric(name)?.get();
-    return (m?.values ?? []).filter((v) => ((v as { metricName?: string }).metricName ?? name) === series).reduce((a, v) => a + v.value, 0);
+    return (m?.values ?? [])
+      .filter((v) => ((v as { metricName?: string }).metricName ?? name) === series && Object.entries(labels).every(([k, x]) => v.labels[k] === x))
+      .reduce((a, v) => a + v.value, 0);
   }
 
   const requestsTotal = () => total('sluice_kube_requests_total');
@@ -44,6 +46,8 @@ describe('informer cache end to end', function () {
     const logFrom = log?.length ?? 0;
     const requestsBefore = await requestsTotal();
     const passesBefore = await passes();
+    const hitsBefore = await total('sluice_cache_reads_total', 'sluice_cache_reads_total', { result: 'hit' });
+    const missesBefore = await total('sluice_cache_reads_total', 'sluice_cache_reads_total', { result: 'miss' });
     for (let i = 0; i < 3; i++) {
       await s.sluice.controller.refresh();
       await s.sluice.controller.idle();
@@ -53,5 +57,8 @@ describe('informer cache end to end', function () {
     assert.deepEqual(served.map((e) => `${e.method} ${e.path}`), [], 'the emulator served no request');
     assert.equal((await requestsTotal()) - requestsBefore, 0, 'sluice_kube_requests_total did not move');
     assert.ok(allSynced());
+    assert.ok((await total('sluice_cache_reads_total', 'sluice_cache_reads_total', { result: 'hit' })) > hitsBefore + 24, 'the passes read the cache');
+    assert.equal(await total('sluice_cache_reads_total', 'sluice_cache_reads_total', { result: 'miss' }), missesBefore);
+    assert.ok((await total('sluice_cache_objects', 'sluice_cache_objects', { context: '', kind: 'apps/v1 Deployment' })) >= 8, 'the Deployments are in the cache');
   });
 });
