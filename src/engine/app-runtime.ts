@@ -11,6 +11,7 @@ import type { HealthStatus } from '../health/types.js';
 import type { KubeObject, ObjectRef } from '../kube/types.js';
 import type { SyncOperation } from '../sync/operation.js';
 import type { OperationStatus } from './status.js';
+import type { CompareMemo } from './compare.js';
 import type { GeneratedValues } from '../render/helm/index.js';
 
 export interface RollbackIntent {
@@ -86,6 +87,8 @@ export class AppRuntime {
   lastOperation?: OperationStatus;
   /** The values the chart generated, as stored in the cluster; undefined until read. */
   generated?: GeneratedValues;
+  /** The last comparison with live state, reused while neither the render nor the objects changed. */
+  readonly compared: CompareMemo = {};
 
   /** Drops a record the cluster no longer holds from the cached history. */
   forget(id: number): void {

@@ -3,6 +3,7 @@
  * with ownership, split into resources and hooks, each resource compared with the cluster, and the
  * objects of the previous inventory that are no longer rendered (prune candidates).
  */
+import { createHash } from 'node:crypto';
 import type { AppEnv } from '../config/types.js';
 import { diffObject } from '../diff/diff.js';
 import { unifiedDiff } from '../diff/unified.js';
@@ -48,8 +49,35 @@ export function isDrifted(appEnv: AppEnv, desired: KubeObject, live: KubeObject)
   return !diffObject(desired, live, { manager: FIELD_MANAGER, ignoreDifferences: appEnv.ignoreDifferences }).inSync;
 }
 
-export async function compare(client: ClusterClient, appEnv: AppEnv, desired: Desired, inventory: readonly ObjectRef[]): Promise<Comparison> {
+/**
+ * The last comparison of an app × env and a digest of what it was made from (the render placed
+ * and stamped, the app × env's spec, the inventory, each live object's uid and resourceVersion).
+ * Live objects come from the informer cache, so a pass whose render and objects did not change
+ * costs a digest instead of a diff per object.
+ */
+export interface CompareMemo {
+  last?: { readonly inputs: string; readonly comparison: Comparison };
+}
+
+function versionOf(o: KubeObject | undefined): string {
+  return o ? `${o.metadata.uid ?? ''}@${o.metadata.resourceVersion ?? ''}` : '-';
+}
+
+function inputsOf(appEnv: AppEnv, desired: Desired, inventory: readonly ObjectRef[], lives: readonly (KubeObject | undefined)[], staleLive: readonly (KubeObject | undefined)[]): string {
+  const json = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x));
+  return createHash('sha256').update(json([appEnv, desired.resources, inventory, lives.map(versionOf), staleLive.map(versionOf)])).digest('base64');
+}
+
+export async function compare(client: ClusterClient, appEnv: AppEnv, desired: Desired, inventory: readonly ObjectRef[], memo?: CompareMemo): Promise<Comparison> {
   const lives = await Promise.all(desired.resources.map((o) => client.get(refOf(o))));
+  const stale = staleRefs(inventory, desired.resources);
+  const staleLive = await Promise.all(stale.map((r) => client.get(r)));
+  const inputs = memo && inputsOf(appEnv, desired, inventory, lives, staleLive);
+  const last = memo?.last;
+  if (last && last.inputs === inputs) {
+    const c = last.comparison;
+    return { ...c, desired, drifted: new Set(c.drifted), missing: new Set(c.missing), diffs: new Map(c.diffs), prune: [...c.prune], inventory };
+  }
   const live = new Map<string, KubeObject | undefined>();
   const drifted = new Set<string>();
   const missing = new Set<string>();
@@ -69,10 +97,10 @@ export async function compare(client: ClusterClient, appEnv: AppEnv, desired: De
       diffs.set(key, unifiedDiff(d));
     }
   });
-  const stale = staleRefs(inventory, desired.resources);
-  const staleLive = await Promise.all(stale.map((r) => client.get(r)));
   const prune = pruneCandidates(stale.map((ref, i) => ({ ref, live: staleLive[i] })), appEnv);
-  return { desired, live, drifted, missing, diffs, prune, inventory };
+  const comparison = { desired, live, drifted, missing, diffs, prune, inventory };
+  if (memo && inputs) memo.last = { inputs, comparison };
+  return comparison;
 }
 
 export function outOfSync(c: Comparison): boolean {

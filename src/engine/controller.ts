@@ -90,7 +90,7 @@ export class Controller implements ReleaseApi, AppOpsApi {
     });
     this.revisions = new Revisions(options, {
       sourceFor: deps.sourceFor, metrics, log, event,
-      queue: (key) => this.queue.add(key),
+      queue: (key, priority) => this.queue.add(key, priority),
       loaded: (snapshot) => {
         this.passes.retain(snapshot);
         if (this.ownership.housekeeping()) void this.appEnvs.retain(new Set(snapshot.targets.keys()));
@@ -99,7 +99,8 @@ export class Controller implements ReleaseApi, AppOpsApi {
     });
     if (options.watch) {
       this.watcher = new DriftWatcher(clusterFor, (key) => {
-        if (this.revisions.current?.targets.has(key)) this.queue.add(key);
+        // Drift goes before the periodic resync: selfHeal acts within seconds even mid-resync.
+        if (this.revisions.current?.targets.has(key)) this.queue.add(key, 'high');
       }, undefined, log);
     }
     this.passes = new ReconcilePasses(options, {
@@ -120,7 +121,8 @@ export class Controller implements ReleaseApi, AppOpsApi {
       chartFiles: (snap: Snapshot, t: AppEnv) => this.revisions.chartFiles(snap, t),
       runtime: (key: string) => this.passes.runtime(key),
       render: (...args: Parameters<ReconcilePasses['render']>) => this.passes.render(...args),
-      queue: (key: string) => this.queue.add(key),
+      // A person's sync or rollback goes before the periodic resync.
+      queue: (key: string) => this.queue.add(key, 'high'),
     };
     this.api = new AppApi(apiDeps);
     this.views = new AppViews(apiDeps);

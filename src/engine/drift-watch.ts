@@ -1,13 +1,14 @@
 /**
  * DriftWatcher: sees live drift through watches so selfHeal acts within seconds instead of at the
- * next git poll. One cluster-wide watch per (context, apiVersion, kind) that some app × env
- * deploys, selecting only objects sluice stamped (label `sluice.dev/app`); each event names its
- * app × env through the ownership labels and, debounced per key, asks for that key's reconcile.
+ * next git poll. It watches each (context, apiVersion, kind) that some app × env deploys,
+ * selecting only objects sluice stamped (label `sluice.dev/app`); each event names its app × env
+ * through the ownership labels and, debounced per key, asks for that key's reconcile.
  *
- * It does not try to tell sluice's own writes from someone else's: the reconcile that follows
- * one of ours finds nothing to do, and recognising "ours" reliably (managedFields, resourceVersion
- * bookkeeping across concurrent syncs) would be more code and more ways to miss real drift than
- * the one extra cheap compare per sync costs.
+ * In a controller process the client is the context's CachedClusterClient (kube/cache/), whose
+ * `watch` subscribes to the informer the passes read from: one watch per kind per context, and
+ * the echo of sluice's own writes (already in the cache, same resourceVersion) is not an event.
+ * What still comes after a write of ours (a controller updating status) costs a pass that reads
+ * the cache and finds nothing to do.
  */
 import { systemClock, type Clock } from '../common/clock.js';
 import type { ClusterClient, WatchEvent, WatchHandle } from '../kube/client.js';

@@ -6,7 +6,7 @@
  * force-push — kept for the status. It never touches the cluster: the reconcile passes do.
  */
 import type { AppEnv } from '../config/types.js';
-import { appEnvironments, parseConfig, SLUICE_YAML } from '../config/index.js';
+import { appEnvironments, parseConfig, SLUICE_YAML, valuesFilesFor } from '../config/index.js';
 import { repoIdentity } from '../git/location.js';
 import { RepoScheduler, systemClock, type Clock, type PollState, type RefFetcher } from '../git/poller.js';
 import { compileHealthChecks } from '../health/custom.js';
@@ -20,6 +20,7 @@ import { HistoryGuard } from './history-guard.js';
 import { subtree, type RepoFiles } from './render.js';
 import { statusKey } from './status.js';
 import type { ConfigRevision, RepoReader, Snapshot } from './types.js';
+import type { Priority } from './workqueue.js';
 import { errorText } from '../common/error-text.js';
 
 export interface RevisionsOptions {
@@ -38,8 +39,12 @@ export interface RevisionsDeps {
   readonly log: Logger;
   /** Poll timers (tests step a fake one). */
   readonly clock?: Clock;
-  /** An app × env to reconcile: after every successful poll of the config repo, and after a new revision of its chart repo. */
-  readonly queue: (key: string) => void;
+  /**
+   * An app × env to reconcile: after every successful poll of the config repo (`high` when a new
+   * revision changed its inputs, so it goes before the unchanged ones), and after a new revision
+   * of its chart repo (`high`).
+   */
+  readonly queue: (key: string, priority: Priority) => void;
   /** A new snapshot was taken (before its app × envs are queued). */
   readonly loaded: (snapshot: Snapshot) => void;
   /** A repo-level problem appeared, changed or cleared: the statuses must show it. */
@@ -212,8 +217,10 @@ export class Revisions {
     this.gitError = undefined;
     this.gitDownSince = undefined;
     await this.guard?.observe(this.snapshot, sha, this.snapshot?.targets.values() ?? []);
+    const before = this.snapshot;
     if (changed || !this.snapshot) await this.load(sha);
-    for (const key of this.snapshot?.targets.keys() ?? []) this.deps.queue(key);
+    const urgent = this.snapshot && this.snapshot !== before ? changedTargets(before, this.snapshot) : new Set<string>();
+    for (const key of this.snapshot?.targets.keys() ?? []) this.deps.queue(key, urgent.has(key) ? 'high' : 'normal');
   }
 
   /** A failed poll of the config repo: app × envs keep their last known state, with the outage as a condition. */
@@ -280,9 +287,37 @@ export class Revisions {
       this.scheduler.poller(t.chart.repo, t.chart.ref ?? 'HEAD').subscribe({
         onRevision: (_sha, changed) => {
           if (!changed) return;
-          for (const [k, x] of this.snapshot?.targets ?? []) if (x.chart.repo === t.chart.repo) this.deps.queue(k);
+          for (const [k, x] of this.snapshot?.targets ?? []) if (x.chart.repo === t.chart.repo) this.deps.queue(k, 'high');
         },
       });
     }
   }
+}
+
+/** Paths whose content differs between two file maps (added, removed or changed). */
+function changedPaths(a: RepoFiles, b: RepoFiles): Set<string> {
+  const out = new Set<string>();
+  for (const [p, x] of b) {
+    const y = a.get(p);
+    if (!y || !Buffer.from(x.buffer, x.byteOffset, x.byteLength).equals(y)) out.add(p);
+  }
+  for (const p of a.keys()) if (!b.has(p)) out.add(p);
+  return out;
+}
+
+/**
+ * The app × envs a new snapshot changes: new ones, and those whose spec (sluice.yaml), values
+ * files or in-repo chart differ. What a webhook's commit is about goes before the rest.
+ */
+export function changedTargets(before: Snapshot | undefined, after: Snapshot): Set<string> {
+  if (!before) return new Set(after.targets.keys());
+  const paths = changedPaths(before.files, after.files);
+  const spec = (t: AppEnv): string => JSON.stringify(t, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  const out = new Set<string>();
+  for (const [key, t] of after.targets) {
+    const old = before.targets.get(key);
+    const chartChanged = !t.chart.repo && [...paths].some((p) => p.startsWith(`${t.chartPath}/`));
+    if (!old || spec(old) !== spec(t) || chartChanged || valuesFilesFor(t).some((p) => paths.has(p))) out.add(key);
+  }
+  return out;
 }

@@ -3,10 +3,17 @@
  * never processed by two workers at once (re-adding it while it runs re-queues it after), and at
  * most `concurrency` keys run in parallel. Delayed adds (`addAfter`) back retries and requeues.
  * Time comes from an injectable Clock so tests step it instead of sleeping.
+ *
+ * Two priorities: a `high` key (a drift event, a webhook's new commit, a person's sync or rollback)
+ * starts before every `normal` one (the periodic resync of every app × env), whatever their order
+ * of arrival, so it never waits behind thousands of unchanged app × envs. A normal key added again
+ * as high moves up; within a priority the order is first in, first out.
  */
 import { systemClock, type Clock } from '../common/clock.js';
 
 export type Worker = (key: string) => Promise<void>;
+
+export type Priority = 'high' | 'normal';
 
 export interface QueueObserver {
   /** Called when a key starts processing, with how long it waited in the queue. */
@@ -15,10 +22,12 @@ export interface QueueObserver {
 }
 
 export class WorkQueue {
-  private readonly queue: string[] = [];
+  /** Queued keys by priority, each first in, first out (a Set keeps insertion order and deletes in O(1)). */
+  private readonly queues: Record<Priority, Set<string>> = { high: new Set(), normal: new Set() };
   private readonly queuedAt = new Map<string, number>();
   private readonly running = new Set<string>();
-  private readonly dirty = new Set<string>();
+  /** Keys added while running, with the highest priority asked: queued again when they finish. */
+  private readonly dirty = new Map<string, Priority>();
   private readonly timers = new Map<string, unknown>();
   private active = 0;
   private stopped = false;
@@ -32,20 +41,23 @@ export class WorkQueue {
     private readonly clock: Clock = systemClock,
   ) {}
 
-  add(key: string): void {
+  add(key: string, priority: Priority = 'normal'): void {
     if (this.stopped) return;
     if (this.running.has(key)) {
-      this.dirty.add(key);
+      if (this.dirty.get(key) !== 'high') this.dirty.set(key, priority);
       return;
     }
-    if (this.queuedAt.has(key)) return;
+    if (this.queuedAt.has(key)) {
+      if (priority === 'high' && this.queues.normal.delete(key)) this.queues.high.add(key);
+      return;
+    }
     this.queuedAt.set(key, this.clock.now());
-    this.queue.push(key);
-    this.observer.onDepth?.(this.queue.length);
+    this.queues[priority].add(key);
+    this.observer.onDepth?.(this.depth);
     this.pump();
   }
 
-  /** Adds the key after a delay; an earlier pending delayed add for the key wins. */
+  /** Adds the key (at normal priority) after a delay; an earlier pending delayed add for the key wins. */
   addAfter(key: string, delayMs: number): void {
     if (this.stopped || this.timers.has(key)) return;
     const t = this.clock.setTimeout(() => {
@@ -56,25 +68,26 @@ export class WorkQueue {
   }
 
   get depth(): number {
-    return this.queue.length;
+    return this.queues.high.size + this.queues.normal.size;
   }
 
   /** Resolves when nothing is queued or running (timers may still be pending). */
   idle(): Promise<void> {
-    if (this.active === 0 && this.queue.length === 0) return Promise.resolve();
+    if (this.active === 0 && this.depth === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /** Drops queued keys that `match` and resolves once no running key matches (a shard given up). */
   settle(match: (key: string) => boolean): Promise<void> {
-    for (let i = this.queue.length - 1; i >= 0; i--) {
-      if (match(this.queue[i])) {
-        this.queuedAt.delete(this.queue[i]);
-        this.queue.splice(i, 1);
+    for (const q of Object.values(this.queues)) {
+      for (const key of [...q]) {
+        if (!match(key)) continue;
+        q.delete(key);
+        this.queuedAt.delete(key);
       }
     }
-    for (const key of [...this.dirty]) if (match(key)) this.dirty.delete(key);
-    this.observer.onDepth?.(this.queue.length);
+    for (const key of [...this.dirty.keys()]) if (match(key)) this.dirty.delete(key);
+    this.observer.onDepth?.(this.depth);
     if (![...this.running].some(match)) return Promise.resolve();
     return new Promise((resolve) => this.settleWaiters.push({ match, resolve }));
   }
@@ -84,18 +97,21 @@ export class WorkQueue {
     this.stopped = true;
     for (const t of this.timers.values()) this.clock.clearTimeout(t);
     this.timers.clear();
-    this.queue.length = 0;
+    this.queues.high.clear();
+    this.queues.normal.clear();
     this.queuedAt.clear();
     await this.idle();
   }
 
   private pump(): void {
-    while (this.active < this.concurrency && this.queue.length > 0) {
-      const key = this.queue.shift() as string;
+    while (this.active < this.concurrency && this.depth > 0) {
+      const from = this.queues.high.size > 0 ? this.queues.high : this.queues.normal;
+      const key = from.values().next().value as string;
+      from.delete(key);
       const now = this.clock.now();
       const waited = now - (this.queuedAt.get(key) ?? now);
       this.queuedAt.delete(key);
-      this.observer.onDepth?.(this.queue.length);
+      this.observer.onDepth?.(this.depth);
       this.observer.onStart?.(key, waited);
       this.active++;
       this.running.add(key);
@@ -108,14 +124,18 @@ export class WorkQueue {
   private finish(key: string): void {
     this.active--;
     this.running.delete(key);
-    if (this.dirty.delete(key)) this.add(key);
+    const again = this.dirty.get(key);
+    if (again) {
+      this.dirty.delete(key);
+      this.add(key, again);
+    }
     this.pump();
     if (this.settleWaiters.length) {
       const waiting = this.settleWaiters;
       this.settleWaiters = waiting.filter((w) => [...this.running].some(w.match));
       for (const w of waiting) if (!this.settleWaiters.includes(w)) w.resolve();
     }
-    if (this.active === 0 && this.queue.length === 0) {
+    if (this.active === 0 && this.depth === 0) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
       for (const w of waiters) w();

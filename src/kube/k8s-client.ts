@@ -10,16 +10,47 @@ import * as k8s from '@kubernetes/client-node';
 import type { ApplyOptions, ClusterClient, ListOptions, PodLogOptions, PodLogStreamOptions, ResourceInfo, WatchEvent, WatchHandle, WatchOptions } from './client.js';
 import { KubeApiError, toKubeApiError } from './errors.js';
 import { K8sWatchTransport } from './k8s-watch.js';
-import { defaultReflectorOptions, Reflector, type ListResult, type ReflectorOptions } from './reflector.js';
+import { defaultReflectorOptions, KnownObjects, Reflector, type ListResult, type ReflectorOptions, type ReflectorStore } from './reflector.js';
 import { defaultRetryOptions, withRetry, type RetryOptions } from './retry.js';
 import { refOf, type KubeObject, type ObjectRef } from './types.js';
 
-/** Exposes the library's discovery, which it keeps protected. */
+/**
+ * Exposes the library's discovery, which it keeps protected, and reports each discovery request it
+ * sends — its own reads and writes look kinds up through it too — but not the answers it already
+ * holds (it keeps each apiVersion's resource list and asks again only for a kind not in it).
+ */
 class ObjectApi extends k8s.KubernetesObjectApi {
+  observe: RequestObserver = () => undefined;
+  /** Failed discovery requests, already counted: the read or write that needed them was never sent. */
+  readonly discoveryErrors = new WeakSet<object>();
+
   discover(apiVersion: string, kind: string): Promise<k8s.V1APIResource | undefined> {
     return this.resource(apiVersion, kind);
   }
+
+  protected override async resource(apiVersion: string, kind: string): Promise<k8s.V1APIResource | undefined> {
+    if (this.apiVersionResourceCache[apiVersion]?.resources.some((r) => r.kind === kind)) return super.resource(apiVersion, kind);
+    try {
+      const out = await super.resource(apiVersion, kind);
+      this.observe('discovery', '200');
+      return out;
+    } catch (err) {
+      this.observe('discovery', statusCode(err));
+      if (typeof err === 'object' && err !== null) this.discoveryErrors.add(err);
+      throw err;
+    }
+  }
 }
+
+/** The HTTP status of a failed request as a metric label: `error` when no answer came. */
+function statusCode(err: unknown): string {
+  const e = err as { code?: unknown; statusCode?: unknown };
+  const status = typeof e?.code === 'number' ? e.code : e?.statusCode;
+  return typeof status === 'number' && status > 0 ? String(status) : 'error';
+}
+
+/** Told of every API request: its verb and the HTTP status code (`error` when no answer came). */
+export type RequestObserver = (verb: string, code: string) => void;
 
 export interface KubeConfigSource {
   /** Path of a kubeconfig file; otherwise KUBECONFIG, then in-cluster, then ~/.kube/config. */
@@ -46,8 +77,6 @@ export function loadKubeConfig(source: KubeConfigSource = {}): k8s.KubeConfig {
   return kc;
 }
 
-/** Told of every API request: its verb and the HTTP status code (`error` when no answer came). */
-export type RequestObserver = (verb: string, code: string) => void;
 
 export class K8sClusterClient implements ClusterClient {
   private readonly api: ObjectApi;
@@ -63,6 +92,7 @@ export class K8sClusterClient implements ClusterClient {
     private readonly retry: RetryOptions = defaultRetryOptions(),
   ) {
     this.api = kubeConfig.makeApiClient(ObjectApi);
+    this.api.observe = observe;
     this.core = kubeConfig.makeApiClient(k8s.CoreV1Api);
     this.customObjects = kubeConfig.makeApiClient(k8s.CustomObjectsApi);
   }
@@ -70,8 +100,7 @@ export class K8sClusterClient implements ClusterClient {
   /** Runs one request (again, when the server asks for that), reporting `okCode` or each error's status to the observer. */
   private async request<T>(verb: string, okCode: number, fn: () => Promise<T>): Promise<T> {
     const out = await withRetry(fn, this.retry, (err) => {
-      const status = (err as { code?: unknown }).code;
-      this.observe(verb, typeof status === 'number' && status > 0 ? String(status) : 'error');
+      if (!(typeof err === 'object' && err !== null && this.api.discoveryErrors.has(err))) this.observe(verb, statusCode(err));
     });
     this.observe(verb, String(okCode));
     return out;
@@ -120,7 +149,8 @@ export class K8sClusterClient implements ClusterClient {
 
   async resource(apiVersion: string, kind: string): Promise<ResourceInfo | undefined> {
     try {
-      const r = await this.request('discovery', 200, () => this.api.discover(apiVersion, kind));
+      // Counted by ObjectApi, which alone knows whether a request was sent.
+      const r = await withRetry(() => this.api.discover(apiVersion, kind), this.retry);
       return r ? { name: r.name, namespaced: r.namespaced } : undefined;
     } catch (err) {
       const e = toKubeApiError(err, 'discovery');
@@ -166,8 +196,13 @@ export class K8sClusterClient implements ClusterClient {
   }
 
   watch(apiVersion: string, kind: string, options: WatchOptions, onEvent: (e: WatchEvent) => void, onError?: (err: Error) => void): WatchHandle {
-    const transport = new K8sWatchTransport(this.kubeConfig, this, apiVersion, kind, options, () => this.observe('watch', '200'));
-    return new Reflector(transport, onEvent, onError, this.watchOptions).start();
+    return this.reflect(apiVersion, kind, new KnownObjects(), onEvent, onError, options);
+  }
+
+  /** A reflector of one kind into `store` (an informer's: cache/informer.ts); all namespaces unless `options` say. */
+  reflect(apiVersion: string, kind: string, store: ReflectorStore, onEvent: (e: WatchEvent) => void, onError?: (err: Error) => void, options: WatchOptions = {}): WatchHandle {
+    const transport = new K8sWatchTransport(this.kubeConfig, this, apiVersion, kind, options, (code) => this.observe('watch', code));
+    return new Reflector(transport, onEvent, onError, this.watchOptions, store).start();
   }
 
   async apply(obj: KubeObject, options: ApplyOptions): Promise<KubeObject> {

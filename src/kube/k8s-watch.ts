@@ -29,6 +29,11 @@ export function watchTimeoutSeconds(random: () => number = Math.random): number 
   return Math.floor(300 * (1 + random()));
 }
 
+function answerCode(err: unknown): string {
+  const status = (err as { statusCode?: unknown })?.statusCode;
+  return typeof status === 'number' && status > 0 ? String(status) : 'error';
+}
+
 export class K8sWatchTransport implements WatchTransport {
   readonly subject: string;
   private readonly watcher: k8s.Watch;
@@ -39,8 +44,8 @@ export class K8sWatchTransport implements WatchTransport {
     private readonly apiVersion: string,
     private readonly kind: string,
     private readonly options: WatchOptions,
-    /** Called for each watch request opened (metrics). */
-    private readonly onOpen: () => void = () => undefined,
+    /** Called for each watch request sent, with the status it was answered (`error`: none came), for metrics. */
+    private readonly onAnswer: (code: string) => void = () => undefined,
   ) {
     this.subject = options.namespace ? `${kind}/${options.namespace}` : kind;
     this.watcher = new k8s.Watch(kubeConfig);
@@ -59,7 +64,13 @@ export class K8sWatchTransport implements WatchTransport {
       timeoutSeconds: watchTimeoutSeconds(),
       labelSelector: this.options.labelSelector,
     };
-    this.onOpen();
-    return this.watcher.watch(collectionPath(this.apiVersion, resource, this.options.namespace), query, onLine, done);
+    // client-node answers a refused watch through `done`, before watch() resolves, and a stream through its promise.
+    let refused: unknown;
+    const stream = await this.watcher.watch(collectionPath(this.apiVersion, resource, this.options.namespace), query, onLine, (err: unknown) => {
+      refused ??= err ?? null;
+      done(err);
+    });
+    this.onAnswer(refused ? answerCode(refused) : '200');
+    return stream;
   }
 }

@@ -6,8 +6,9 @@
  * ("too old resource version"), and backs off exponentially, with a cap, on errors.
  *
  * The transport (HTTP, client-node) is behind a small interface so the loop itself holds no I/O.
- * Unlike an informer it keeps no full cache, only each object's identity, labels and
- * resourceVersion: enough to report what changed while it was disconnected after a relist.
+ * What it remembers of the objects is a ReflectorStore (client-go's Store): by default only each
+ * object's identity, labels and resourceVersion (KnownObjects), enough to report what changed
+ * while it was disconnected after a relist; an informer (cache/) passes one that keeps them whole.
  */
 import { backoffDelay as exponential, jitterDown } from '../common/backoff.js';
 import { asError as toError } from '../common/error-text.js';
@@ -86,6 +87,40 @@ export function relistEvents(known: ReadonlyMap<string, KubeObject>, items: read
   return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((x) => x.event);
 }
 
+/**
+ * What a reflector keeps of the objects it lists and watches. The store decides what each list and
+ * event means to the reflector's consumer: the events it returns are the ones reported.
+ */
+export interface ReflectorStore {
+  /**
+   * A list replaced what was known (`resourceVersion`: the list's). Returns the events it implies
+   * against what was known before; none for the first list, which is the baseline.
+   */
+  replace(items: readonly KubeObject[], resourceVersion: string): WatchEvent[];
+  /** A watch event; returns the event to report, or undefined when it changes nothing the store holds. */
+  update(e: WatchEvent): WatchEvent | undefined;
+}
+
+/** The default store: identity, labels and resourceVersion per object (slim), every event reported. */
+export class KnownObjects implements ReflectorStore {
+  private readonly known = new Map<string, KubeObject>();
+  private listedOnce = false;
+
+  replace(items: readonly KubeObject[]): WatchEvent[] {
+    const events = this.listedOnce ? relistEvents(this.known, items) : [];
+    this.known.clear();
+    for (const o of items) this.known.set(keyOf(o), slim(o));
+    this.listedOnce = true;
+    return events;
+  }
+
+  update(e: WatchEvent): WatchEvent {
+    if (e.type === 'DELETED') this.known.delete(keyOf(e.object));
+    else this.known.set(keyOf(e.object), slim(e.object));
+    return e;
+  }
+}
+
 interface StatusObject {
   code?: number;
   reason?: string;
@@ -93,10 +128,7 @@ interface StatusObject {
 }
 
 export class Reflector implements WatchHandle {
-  private readonly known = new Map<string, KubeObject>();
   private resourceVersion: string | undefined;
-  /** The first list is the baseline; later lists report their difference from it. */
-  private listedOnce = false;
   private needList = true;
   private attempts = 0;
   private generation = 0;
@@ -109,6 +141,7 @@ export class Reflector implements WatchHandle {
     private readonly onEvent: (e: WatchEvent) => void,
     private readonly onError: (err: Error) => void = () => undefined,
     private readonly options: ReflectorOptions = defaultReflectorOptions(),
+    private readonly store: ReflectorStore = new KnownObjects(),
   ) {}
 
   start(): this {
@@ -166,11 +199,8 @@ export class Reflector implements WatchHandle {
       return false;
     }
     if (gen !== this.generation || this.stopped) return false;
-    const events = this.listedOnce ? relistEvents(this.known, listed.items) : [];
-    this.known.clear();
-    for (const o of listed.items) this.known.set(keyOf(o), slim(o));
+    const events = this.store.replace(listed.items, listed.resourceVersion);
     this.resourceVersion = listed.resourceVersion;
-    this.listedOnce = true;
     this.needList = false;
     for (const e of events) this.emit(e);
     return !this.stopped;
@@ -226,9 +256,8 @@ export class Reflector implements WatchHandle {
       this.report(new KubeApiError(`${this.transport.subject} watch sent an unknown event type ${JSON.stringify(type)}`, 500, undefined));
       return;
     }
-    if (type === 'DELETED') this.known.delete(keyOf(o));
-    else this.known.set(keyOf(o), slim(o));
-    this.emit({ type, object: o });
+    const reported = this.store.update({ type, object: o });
+    if (reported) this.emit(reported);
   }
 }
 

@@ -8,6 +8,14 @@ import { FORGE_IDS } from '../forge/registry.js';
 import { SYNC_STATUSES, type StatusSample } from './observation.js';
 import type { HealthStatus } from '../health/types.js';
 
+/** One cluster context's informer cache, as the metrics show it. */
+export interface CacheSample {
+  readonly context: string;
+  readonly hits: number;
+  readonly misses: number;
+  readonly kinds: readonly { readonly kind: string; readonly objects: number }[];
+}
+
 const HEALTH_STATUSES: readonly HealthStatus[] = ['Healthy', 'Progressing', 'Degraded', 'Suspended', 'Missing', 'Unknown'];
 
 export class Metrics {
@@ -233,6 +241,36 @@ export class Metrics {
     help: 'Times a tracked branch moved to a commit that does not descend from the revision in use (a force-push).',
     labelNames: ['repo', 'branch'],
     registers: [this.registry],
+  });
+
+  /** What the informer caches hold, read at each scrape (set by the runtime that owns them). */
+  cacheSource: () => readonly CacheSample[] = () => [];
+  readonly cacheObjects = new Gauge({
+    name: 'sluice_cache_objects',
+    help: 'Objects held by the informer cache, by cluster context ("" for the controller\'s own) and kind ("apiVersion Kind"); 0 while a kind has not listed yet.',
+    labelNames: ['context', 'kind'],
+    registers: [this.registry],
+    collect: () => {
+      this.cacheObjects.reset();
+      for (const c of this.cacheSource()) for (const k of c.kinds) this.cacheObjects.set({ context: c.context, kind: k.kind }, k.objects);
+    },
+  });
+  private readonly cacheReadsSeen = new Map<string, number>();
+  readonly cacheReads = new Counter({
+    name: 'sluice_cache_reads_total',
+    help: 'Reads (get, list) answered by the informer cache (result "hit") or sent to the API server ("miss": not listed yet, never cached, or identity only), by cluster context.',
+    labelNames: ['context', 'result'],
+    registers: [this.registry],
+    collect: () => {
+      for (const c of this.cacheSource()) {
+        for (const [result, n] of [['hit', c.hits], ['miss', c.misses]] as const) {
+          const id = `${c.context}\0${result}`;
+          const delta = n - (this.cacheReadsSeen.get(id) ?? 0);
+          if (delta > 0) this.cacheReads.inc({ context: c.context, result }, delta);
+          this.cacheReadsSeen.set(id, n);
+        }
+      }
+    },
   });
 
   constructor(options: { defaultMetrics?: boolean } = {}) {

@@ -10,6 +10,9 @@ import { Controller, defaultControllerOptions, type ControllerOptions } from '..
 import { StatusStore } from '../engine/status.js';
 import { K8sClusterClient, loadKubeConfig } from '../kube/k8s-client.js';
 import { defaultReflectorOptions } from '../kube/reflector.js';
+import { CachedClusterClient } from '../kube/cache/cached-client.js';
+import type { KubeObject } from '../kube/types.js';
+import { RELEASE_SECRET_TYPE } from '../history/store.js';
 import { jsonLogger, type Logger, type LogLevel } from '../log/logger.js';
 import { Metrics } from '../metrics/registry.js';
 import { createApp, statusAppList } from '../server/app.js';
@@ -105,18 +108,34 @@ export interface RunningSluice {
   close(options?: { release?: boolean }): Promise<void>;
 }
 
-function clusterFactory(kubeconfig: string | undefined, metrics: Metrics, userAgent: string): (context: string) => K8sClusterClient {
-  const clients = new Map<string, K8sClusterClient>();
+/**
+ * One client per cluster context, reading through one informer cache (src/kube/cache/) that every
+ * part of the process shares: passes, drift watcher, API, builds. Release Secrets (gzipped
+ * manifests, read only on rollback and start) are cached as identity only.
+ */
+function clusterFactory(kubeconfig: string | undefined, metrics: Metrics, log: Logger, userAgent: string): { clusterFor: (context: string) => CachedClusterClient; stop(): void } {
+  const clients = new Map<string, CachedClusterClient>();
   const observe = (verb: string, code: string) => metrics.kubeRequests.inc({ verb, code });
-  return (context) => {
+  const summarize = (o: KubeObject) => o.kind === 'Secret' && (o.type === RELEASE_SECRET_TYPE || o.type === HELM_RELEASE_SECRET_TYPE);
+  const clusterFor = (context: string): CachedClusterClient => {
     let c = clients.get(context);
     if (!c) {
-      c = new K8sClusterClient(loadKubeConfig({ kubeconfig, context: context || undefined, userAgent }), defaultReflectorOptions(), observe);
+      const k8s = new K8sClusterClient(loadKubeConfig({ kubeconfig, context: context || undefined, userAgent }), defaultReflectorOptions(), observe);
+      const onError = (apiVersion: string, kind: string, err: Error) => log.log('warn', 'cache watch error', { context, apiVersion, kind, error: err.message });
+      c = new CachedClusterClient(k8s, (...args) => k8s.reflect(...args), { summarize, onError });
       clients.set(context, c);
     }
     return c;
   };
+  metrics.cacheSource = () => [...clients].map(([context, c]) => {
+    const st = c.stats();
+    return { context, hits: st.hits, misses: st.misses, kinds: st.informers.map((i) => ({ kind: i.kind, objects: i.objects })) };
+  });
+  return { clusterFor, stop: () => clients.forEach((c) => c.stop()) };
 }
+
+/** Helm's own release Secrets (a cluster shared with helm holds many, and big ones). */
+const HELM_RELEASE_SECRET_TYPE = 'helm.sh/release.v1';
 
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -201,7 +220,8 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
   const sourceFor = (url: string) => new GitSource(url, { cacheDir: options.cacheDir, credentials: credentials ?? null });
   const election = options.leaderElection;
   const identity = election ? (election.identity ?? processIdentity()) : '';
-  const clusterFor = clusterFactory(options.kubeconfig, metrics, `sluice${identity ? ` (${identity})` : ''}`);
+  const clusters = clusterFactory(options.kubeconfig, metrics, log, `sluice${identity ? ` (${identity})` : ''}`);
+  const clusterFor = clusters.clusterFor;
   const shardCount = election && options.shards ? options.shards : undefined;
   // Assigned below; read only once the controller runs.
   let shards: ShardManager | undefined;
@@ -371,6 +391,7 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
       metrics.shardsHeld.set(0);
       await new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeAllConnections();
+      clusters.stop();
       log.log('info', 'sluice stopped', { ms: Date.now() - stopping });
     },
   };

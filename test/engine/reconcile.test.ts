@@ -59,10 +59,13 @@ export class Harness {
   }
 
   /** What the deployment controller would write. */
+  private statusWrites = 0;
+
   async deploymentStatus(status: Record<string, unknown>): Promise<void> {
     const live = await this.cluster.get(ref('Deployment', 'web'));
     assert.ok(live);
-    this.cluster.objects.set(`apps/Deployment/shop/web`, { ...live, status });
+    // A new resourceVersion, as every change on an API server gets one.
+    this.cluster.objects.set(`apps/Deployment/shop/web`, { ...live, status, metadata: { ...live.metadata, resourceVersion: `${live.metadata.resourceVersion}.${++this.statusWrites}` } });
   }
 }
 const READY = { replicas: 1, updatedReplicas: 1, availableReplicas: 1, readyReplicas: 1 };

@@ -93,4 +93,64 @@ describe('engine/workqueue', () => {
     await q.idle();
     assert.deepEqual(waited, [['a', 0], ['b', 1_500]]);
   });
+
+  describe('priorities', () => {
+    /** A one-worker queue whose every pass takes 100 ms of its fake clock; returns the order keys started in, with their waits. */
+    function timedQueue(clock: FakeClock): { q: WorkQueue; started: string[]; waited: Map<string, number> } {
+      const started: string[] = [];
+      const waited = new Map<string, number>();
+      const q = new WorkQueue(
+        (key) => new Promise<void>((resolve) => clock.setTimeout(resolve, 100)),
+        1,
+        { onStart: (key, ms) => (started.push(key), waited.set(key, ms)) },
+        clock,
+      );
+      return { q, started, waited };
+    }
+
+    const cases: { name: string; adds: [key: string, priority?: 'high' | 'normal'][]; order: string[] }[] = [
+      { name: 'high keys start before normal ones queued earlier', adds: [['n1'], ['n2'], ['n3'], ['h1', 'high'], ['h2', 'high']], order: ['n1', 'h1', 'h2', 'n2', 'n3'] },
+      { name: 'a queued normal key added again as high moves up', adds: [['n1'], ['n2'], ['n3'], ['n3', 'high']], order: ['n1', 'n3', 'n2'] },
+      { name: 'a high key added again as normal stays high', adds: [['n1'], ['n2'], ['h', 'high'], ['h', 'normal']], order: ['n1', 'h', 'n2'] },
+      { name: 'without priorities, first in first out', adds: [['a'], ['b'], ['c']], order: ['a', 'b', 'c'] },
+    ];
+    for (const c of cases) {
+      it(c.name, async () => {
+        const clock = new FakeClock();
+        const { q, started } = timedQueue(clock);
+        for (const [key, priority] of c.adds) q.add(key, priority);
+        await clock.advance(1_000);
+        await q.idle();
+        assert.deepEqual(started, c.order);
+      });
+    }
+
+    it('a drift or webhook key waits one pass, not a whole resync', async () => {
+      const clock = new FakeClock();
+      const { q, started, waited } = timedQueue(clock);
+      for (let i = 0; i < 1_000; i++) q.add(`resync${i}`);
+      await clock.advance(250); // the resync is under way
+      q.add('drifted', 'high');
+      await clock.advance(1_000);
+      assert.equal(started.indexOf('drifted'), 3, 'right after the pass that was running');
+      assert.equal(waited.get('drifted'), 50);
+      assert.equal(waited.get('resync3'), 400);
+      const stopping = q.stop();
+      await clock.advance(100); // the pass under way ends
+      await stopping;
+    });
+
+    it('a key added as high while it runs runs again before the normal keys', async () => {
+      const clock = new FakeClock();
+      const { q, started } = timedQueue(clock);
+      q.add('a');
+      q.add('b');
+      q.add('c');
+      await clock.advance(50);
+      q.add('a', 'high'); // 'a' is running: it runs again next
+      await clock.advance(1_000);
+      await q.idle();
+      assert.deepEqual(started, ['a', 'a', 'b', 'c']);
+    });
+  });
 });

@@ -36,7 +36,7 @@ describe('kube/retry', () => {
       kc.loadFromString(emu.kubeconfig());
       const waits: number[] = [];
       const codes: string[] = [];
-      const c = new K8sClusterClient(kc, undefined, (_verb, code) => codes.push(code), {
+      const c = new K8sClusterClient(kc, undefined, (verb, code) => codes.push(`${verb} ${code}`), {
         maxAttempts: 4,
         maxWaitMs: 10_000,
         sleep: async (ms) => {
@@ -55,7 +55,8 @@ describe('kube/retry', () => {
         const { c, waits, codes } = client((n) => n === 2 && emu.faults.reset());
         assert.equal((await c.get(ref))?.metadata.name, 'kube-system');
         assert.deepEqual(waits, [1000, 1000]);
-        assert.deepEqual(codes, [code, code, '200']);
+        // The get needs discovery first: that request is the one answered `code`; the get went out once.
+        assert.deepEqual(codes, [`discovery ${code}`, `discovery ${code}`, 'discovery 200', 'get 200']);
         emu.faults.set(plan);
         const applied = client((n) => n === 1 && emu.faults.reset());
         assert.equal((await applied.c.apply(cm, { fieldManager: 'sluice', force: true })).metadata.name, 'retried');
