@@ -89,6 +89,15 @@ describe('app page in Chromium', function () {
     await page.getByRole('checkbox', { name: 'Follow' }).uncheck();
     await page.getByRole('button', { name: 'Show logs' }).click();
     await eventually('log text', async () => ((await page.locator('.log-output').textContent()) ?? '').trim().length > 0);
+    // Followed: the stream stays open until stopped.
+    await page.getByRole('checkbox', { name: 'Follow' }).check();
+    await page.getByRole('button', { name: 'Show logs' }).click();
+    await page.locator('.log-state', { hasText: 'Following' }).waitFor();
+    await eventually('followed log text', async () => ((await page.locator('.log-output').textContent()) ?? '').trim().length > 0);
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await page.locator('.log-state', { hasText: 'stopped' }).waitFor();
+    await tab(page, 'Builds');
+    await page.locator('.builds-content', { hasText: /No builds of this app|Build/ }).waitFor({ timeout: 30_000 });
   });
 
   it('previews a promotion as the diff of the target, commits it, and proposes one on a branch', async () => {
