@@ -152,11 +152,8 @@ export class SluiceMatrix extends HTMLElement {
 
   private setColumns(envs: readonly string[]): void {
     const key = envs.join(',');
-    if (!this.env.value && this.envs.join(',') !== key) {
-      const chosen = this.env.value;
-      this.env.replaceChildren(h('option', { value: '' }, 'Env: any'), ...envs.map((e) => h('option', { value: e }, e)));
-      this.env.value = chosen;
-    }
+    // With an env chosen the server answers only its column: the choices stay as they were.
+    if (!this.env.value && this.envs.join(',') !== key) this.env.replaceChildren(h('option', { value: '' }, 'Env: any'), ...envs.map((e) => h('option', { value: e }, e)));
     this.envs = envs;
     this.style.setProperty('--envs', String(Math.max(1, envs.length)));
     this.head.replaceChildren(h('div', { class: 'mcell mapp', role: 'columnheader' }, 'App'), ...envs.map((e) => h('div', { class: 'mcell', role: 'columnheader' }, e)));
