@@ -160,6 +160,23 @@ function writingParts(controller: Controller, builds: BuildRunner, autoTick: () 
   };
 }
 
+/** `link` remembered per commit while the config's forge spec stays the same object (a page of the matrix asks for hundreds). */
+function memoLinks<F>(spec: () => F, link: (sha: string, spec: F) => string | undefined): (sha: string) => string | undefined {
+  const known = new Map<string, string | undefined>();
+  let of: F | undefined;
+  return (sha) => {
+    const current = spec();
+    if (current !== of || known.size >= 10_000) {
+      known.clear();
+      of = current;
+    }
+    if (known.has(sha)) return known.get(sha);
+    const url = link(sha, current);
+    known.set(sha, url);
+    return url;
+  };
+}
+
 /** Starts the HTTP server first (probes answer while the first pass runs), then the controller. */
 export async function startSluice(options: SluiceOptions, log: Logger = jsonLogger(options.logLevel)): Promise<RunningSluice> {
   const status = new StatusStore();
@@ -234,7 +251,7 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
   // The web UI's matrix: envs in promotion order, revisions linked to the config repo's forge.
   const appList = {
     ...statusAppList(status, () => controller.revision()?.config.environments.map((e) => e.name) ?? []),
-    commitUrl: (sha: string) => commitLink(options.controller.repo, sha, controller.revision()?.config.forge),
+    commitUrl: memoLinks(() => controller.revision()?.config.forge, (sha, forge) => commitLink(options.controller.repo, sha, forge)),
   };
   const live = new LiveStream(appList);
   const app = createApp({ tokens, status, metrics, ready, standby, releases: controller, ops: controller, bumps: manualBumps(controller, bump), promotions, builds, images: builds, gitPushes, webhookSecrets, log, views: controller.views, appList, live });

@@ -126,25 +126,46 @@ function heldReason(s: AppEnvStatus): HeldReason | undefined {
   return undefined;
 }
 
-function cellOf(s: AppEnvStatus, source: Pick<AppListSource, 'commitUrl'>): MatrixCell {
-  const running = s.lastSync?.revision;
-  const shown = running ?? s.revision;
-  const link = shown ? source.commitUrl?.(shown) : undefined;
-  const held = heldReason(s);
-  const tags = [...new Set((s.images ?? []).map(imageTag))].sort();
-  return {
-    env: s.env,
-    revision: s.revision,
-    ...(running && running !== s.revision ? { running } : {}),
-    ...(link ? { commitUrl: link } : {}),
-    tags,
-    syncStatus: s.syncStatus,
-    health: s.health,
-    ...(s.operation ? { phase: s.operation.phase } : {}),
-    lastSyncedAt: s.lastSyncedAt,
-    ...(held ? { held } : {}),
-    ...(s.message ? { message: s.message.length > MESSAGE_CHARS ? `${s.message.slice(0, MESSAGE_CHARS - 1)}…` : s.message } : {}),
-  };
+// Statuses are replaced, never changed, so each one's cell is computed once (pages and the event stream ask again and again).
+const cells = new WeakMap<AppEnvStatus, MatrixCell>();
+
+/** Where a cell shows a message: anything but the plain "in sync" of a Synced, Healthy, unheld env. */
+const telling = (s: AppEnvStatus, held: HeldReason | undefined): boolean => s.message !== '' && (held !== undefined || s.syncStatus !== 'Synced' || s.health !== 'Healthy' || s.operation?.phase === 'Failed');
+
+function cellOf(s: AppEnvStatus): MatrixCell {
+  let cell = cells.get(s);
+  if (!cell) {
+    const running = s.lastSync?.revision;
+    const held = heldReason(s);
+    const tags = [...new Set((s.images ?? []).map(imageTag))].sort();
+    cell = {
+      env: s.env,
+      revision: s.revision,
+      ...(running && running !== s.revision ? { running } : {}),
+      tags,
+      syncStatus: s.syncStatus,
+      health: s.health,
+      ...(s.operation ? { phase: s.operation.phase } : {}),
+      lastSyncedAt: s.lastSyncedAt,
+      ...(held ? { held } : {}),
+      ...(telling(s, held) ? { message: s.message.length > MESSAGE_CHARS ? `${s.message.slice(0, MESSAGE_CHARS - 1)}…` : s.message } : {}),
+    };
+    cells.set(s, cell);
+  }
+  return cell;
+}
+
+/** `rows` with commit links (only for the rows answered: not cached with the cell, the config's forge may change while a status stays). */
+function withLinks(rows: readonly MatrixRow[], source: Pick<AppListSource, 'commitUrl'>): MatrixRow[] {
+  const link = source.commitUrl;
+  if (!link) return [...rows];
+  return rows.map((r) => ({
+    app: r.app,
+    cells: r.cells.map((c) => {
+      const url = link(c.running ?? c.revision);
+      return url ? { ...c, commitUrl: url } : c;
+    }),
+  }));
 }
 
 const sameTags = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((t, i) => t === b[i]);
@@ -169,13 +190,13 @@ export function matrixRows(statuses: readonly AppEnvStatus[], columns: readonly 
     const envs = (byApp.get(app) ?? []).sort((a, b) => (rank.get(a.env) ?? 1e9) - (rank.get(b.env) ?? 1e9));
     const cells: MatrixCell[] = [];
     for (const s of envs) {
-      const cell = cellOf(s, source);
+      const cell = cellOf(s);
       const before = cells.at(-1);
       cells.push(before && before.tags.length > 0 && cell.tags.length > 0 && !sameTags(before.tags, cell.tags) ? { ...cell, promotable: true } : cell);
     }
     rows.push({ app, cells });
   }
-  return rows;
+  return withLinks(rows, source);
 }
 
 function cellValue(c: MatrixCell, key: CellTerm['key']): string {
@@ -237,12 +258,12 @@ export function queryMatrix(statuses: readonly AppEnvStatus[], declaredEnvs: rea
   const parsed = parseQuery(query.q);
   const allColumns = columnOrder(declaredEnvs, statuses);
   const environments = parsed.envs.length > 0 ? allColumns.filter((e) => parsed.envs.includes(e.toLowerCase())) : allColumns;
-  const rows = filterRows(matrixRows(statuses, allColumns, source), parsed);
+  const rows = filterRows(matrixRows(statuses, allColumns), parsed);
   const after = query.continue ? decodeContinue(query.continue) : undefined;
   const start = after === undefined ? 0 : rows.findIndex((r) => r.app > after);
   const from = start < 0 ? rows.length : start;
   const limit = query.limit ?? rows.length;
-  const items = rows.slice(from, from + limit);
+  const items = withLinks(rows.slice(from, from + limit), source);
   const more = from + limit < rows.length;
   return { environments, items, total: rows.length, ...(more && items.length > 0 ? { continue: encodeContinue(items[items.length - 1].app) } : {}) };
 }

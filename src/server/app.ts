@@ -92,7 +92,7 @@ export function createApp(deps: ServerDeps): Express {
   });
   addUiRoutes(app, deps.uiDir === null ? undefined : deps.uiDir ?? uiAssetsDir());
   const sessions = deps.sessions ?? new SessionStore();
-  addSessionRoutes(app, deps.tokens, sessions, () => Date.now());
+  addSessionRoutes(app, deps.tokens, sessions);
   const auth = requireToken(deps.tokens, sessions);
   app.use('/api/v1', (req, res, next) => (req.path.startsWith('/webhooks/') ? next() : auth(req, res, next)));
   app.use('/api/v1', (_req, res, next) => {

@@ -18,7 +18,7 @@ const unauthorized = (res: Response, error: string): void => {
   res.status(401).json({ error, code: 'unauthorized' });
 };
 
-export function addSessionRoutes(app: Express, tokens: TokenSet, sessions: SessionStore, now: () => number): void {
+export function addSessionRoutes(app: Express, tokens: TokenSet, sessions: SessionStore): void {
   // Only JSON: a cross-site HTML form cannot send it, so no other site can log a browser in.
   const json = express.json({ limit: 4 * 1024, type: 'application/json' });
   app.post(SESSION_PATH, json, (req: Request, res: Response) => {
@@ -32,7 +32,7 @@ export function addSessionRoutes(app: Express, tokens: TokenSet, sessions: Sessi
     const old = current(req, sessions);
     if (old) sessions.delete(old.id);
     const session = sessions.create(role);
-    res.set('Set-Cookie', sessionCookie(session, req.secure, now())).set('Cache-Control', 'no-store').status(201).json(answer(session));
+    res.set('Set-Cookie', sessionCookie(session, req.secure, sessions.now())).set('Cache-Control', 'no-store').status(201).json(answer(session));
   });
   app.get(SESSION_PATH, (req: Request, res: Response) => {
     const session = current(req, sessions);
@@ -42,6 +42,6 @@ export function addSessionRoutes(app: Express, tokens: TokenSet, sessions: Sessi
   app.delete(SESSION_PATH, (req: Request, res: Response) => {
     const session = current(req, sessions);
     if (session) sessions.delete(session.id);
-    res.set('Set-Cookie', sessionCookie(undefined, req.secure, now())).status(204).end();
+    res.set('Set-Cookie', sessionCookie(undefined, req.secure, sessions.now())).status(204).end();
   });
 }

@@ -64,6 +64,11 @@ export class SessionStore {
     return this.byId.size;
   }
 
+  /** The store's time (cookie lifetimes are counted on it). */
+  now(): number {
+    return this.clock.now();
+  }
+
   private sweep(): void {
     const now = this.clock.now();
     for (const [id, s] of this.byId) if (s.expiresAt <= now) this.byId.delete(id);

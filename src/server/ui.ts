@@ -49,9 +49,10 @@ export function addUiRoutes(app: Express, dir: string | undefined): void {
     res.set('Cache-Control', 'no-cache').sendFile(join(dir, 'index.html'));
   };
   app.get('/', index);
-  // A client route opened directly (bookmark, reload of a path URL) gets the page, which routes itself.
-  app.get(/^\/(?:login|apps\/.+)$/, (req: Request, res: Response, next: NextFunction) => {
-    if (!CLIENT_ROUTE.test(req.path) || !(req.get('accept') ?? '').includes('text/html')) return next();
+  // A client route opened directly (bookmark, reload of a path URL) gets the page, which routes
+  // itself. A middleware, not a route: other requests of these paths stay the API's 404s.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'GET' || req.path === '/' || !CLIENT_ROUTE.test(req.path) || !(req.get('accept') ?? '').includes('text/html')) return next();
     index(req, res);
   });
   if (!dir) return;
