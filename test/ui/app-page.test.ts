@@ -183,7 +183,7 @@ describe('app page in Chromium', function () {
     assert.equal(await page.getByRole('tab', { name: 'Promote' }).count(), 0, 'no Promote tab');
     await tab(page, 'Diff');
     await page.locator('.diff-content p').first().waitFor();
-    assert.equal(await page.locator('[data-rollback], [data-action^="promote-"], button.rollback, button.primary, button.danger:visible').count(), 0);
+    assert.equal(await page.locator('[data-write], [data-rollback], [data-action^="promote-"], button.rollback, button.primary, button.danger, dialog').count(), 0, 'no write control, even hidden');
     const buttons = await page.locator('sluice-app-page button:visible').allTextContents();
     for (const b of buttons) assert.doesNotMatch(b, /roll ?back|commit|pull request|promote|sync/i, `read-only sees no write button (saw "${b}")`);
     await tab(page, 'History');
