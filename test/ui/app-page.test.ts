@@ -89,6 +89,15 @@ describe('app page in Chromium', function () {
     await page.getByRole('checkbox', { name: 'Follow' }).uncheck();
     await page.getByRole('button', { name: 'Show logs' }).click();
     await eventually('log text', async () => ((await page.locator('.log-output').textContent()) ?? '').trim().length > 0);
+    // Followed: the stream stays open until stopped.
+    await page.getByRole('checkbox', { name: 'Follow' }).check();
+    await page.getByRole('button', { name: 'Show logs' }).click();
+    await page.locator('.log-state', { hasText: 'Following' }).waitFor();
+    await eventually('followed log text', async () => ((await page.locator('.log-output').textContent()) ?? '').trim().length > 0);
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await page.locator('.log-state', { hasText: 'stopped' }).waitFor();
+    await tab(page, 'Builds');
+    await page.locator('.builds-content', { hasText: /No builds of this app|Build/ }).waitFor({ timeout: 30_000 });
   });
 
   it('previews a promotion as the diff of the target, commits it, and proposes one on a branch', async () => {
@@ -174,7 +183,7 @@ describe('app page in Chromium', function () {
     assert.equal(await page.getByRole('tab', { name: 'Promote' }).count(), 0, 'no Promote tab');
     await tab(page, 'Diff');
     await page.locator('.diff-content p').first().waitFor();
-    assert.equal(await page.locator('[data-rollback], [data-action^="promote-"], button.rollback, button.primary, button.danger:visible').count(), 0);
+    assert.equal(await page.locator('[data-write], [data-rollback], [data-action^="promote-"], button.rollback, button.primary, button.danger, dialog').count(), 0, 'no write control, even hidden');
     const buttons = await page.locator('sluice-app-page button:visible').allTextContents();
     for (const b of buttons) assert.doesNotMatch(b, /roll ?back|commit|pull request|promote|sync/i, `read-only sees no write button (saw "${b}")`);
     await tab(page, 'History');

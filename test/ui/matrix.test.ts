@@ -138,13 +138,13 @@ describe('web UI in Chromium: matrix, live updates, roles, logout', function () 
     // An admin sees the Sync button of an app × env page: the button exists to be hidden.
     const admin = await adminPage();
     await admin.goto(`${scenario().sluice.url}/#/apps/guestbook/dev`);
-    await admin.waitForSelector('.summary .badge');
+    await admin.waitForSelector('sluice-app-page .summary .badge');
     assert.ok((await admin.locator('[data-write]').count()) > 0);
     const reader = await login(READ_TOKEN, 'dark');
     assert.equal(await reader.locator('.role').textContent(), 'read-only');
     assert.equal(await reader.locator('[data-write]').count(), 0);
     await reader.goto(`${scenario().sluice.url}/#/apps/guestbook/dev`);
-    await reader.waitForSelector('.summary .badge');
+    await reader.waitForSelector('sluice-app-page .summary .badge');
     assert.equal(await reader.locator('[data-write]').count(), 0);
     await browser().screenshot(reader, 'app-page-read-only-dark');
     // The same write the admin's button makes, with the read-only session's cookie and CSRF token.

@@ -142,7 +142,7 @@ export class SluiceAppPage extends HTMLElement {
   private renderShell(): void {
     const tabs = this.tabs().map((t) => html`<button type="button" role="tab" id="tab-${t}" aria-controls="panel-${t}" aria-selected="${String(t === this.tab)}" tabindex="${t === this.tab ? '0' : '-1'}" data-tab="${t}">${TAB_LABELS[t]}</button>`);
     const panels = TABS.map((t) => html`<section role="tabpanel" id="panel-${t}" class="panel panel-${t}" aria-labelledby="tab-${t}" tabindex="0"${t === this.tab ? '' : html` hidden`}>${this.panelSkeleton(t)}</section>`);
-    this.innerHTML = html`<div class="app-page"><header class="app-header"><nav class="crumbs" aria-label="Breadcrumb"><a href="#/">Environments</a> › <span>${this.app}</span></nav><h1>${this.app} <span class="env">${this.env}</span></h1><div class="summary" aria-live="polite"><span class="muted">Loading…</span></div><div class="page-error" role="alert" hidden></div></header><div role="tablist" aria-label="${this.app} in ${this.env}" class="tabs">${tabs}</div>${panels}${this.canWrite ? html`<dialog class="rollback-dialog" aria-labelledby="rollback-title"><form method="dialog"><div class="rollback-text"></div><menu><button type="submit" value="cancel" class="cancel" autofocus>Cancel</button><button type="submit" value="confirm" class="danger confirm-rollback" data-write="rollback">Roll back</button></menu></form></dialog>` : ''}</div>`.text;
+    this.innerHTML = html`<div class="app-page"><header class="app-header"><nav class="crumbs" aria-label="Breadcrumb"><a href="#/">Environments</a> › <span>${this.app}</span></nav><h1>${this.app} <span class="env">${this.env}</span>${this.canWrite ? html` <button type="button" class="sync" data-action="sync" data-write="sync">Sync</button>` : ''}</h1><div class="summary" aria-live="polite"><span class="muted">Loading…</span></div><div class="page-error" role="alert" hidden></div></header><div role="tablist" aria-label="${this.app} in ${this.env}" class="tabs">${tabs}</div>${panels}${this.canWrite ? html`<dialog class="rollback-dialog" aria-labelledby="rollback-title"><form method="dialog"><div class="rollback-text"></div><menu><button type="submit" value="cancel" class="cancel" autofocus>Cancel</button><button type="submit" value="confirm" class="danger confirm-rollback" data-write="rollback">Roll back</button></menu></form></dialog>` : ''}</div>`.text;
     this.wire();
   }
 
@@ -229,7 +229,7 @@ export class SluiceAppPage extends HTMLElement {
       this.renderEventsPanel();
     });
     this.$<HTMLSelectElement>('.log-pod').addEventListener('change', () => this.fillContainers());
-    // A read-only session gets no rollback dialog at all: no write control exists in its page.
+    // Only admins have the dialog (and every other write control).
     const dialog = this.querySelector<HTMLDialogElement>('.rollback-dialog');
     dialog?.addEventListener('close', () => {
       if (dialog.returnValue === 'confirm' && this.rollbackTo) void this.rollback(this.rollbackTo);
@@ -258,6 +258,8 @@ export class SluiceAppPage extends HTMLElement {
         return void this.startLogs();
       case 'logs-stop':
         return this.stopLogs('stopped');
+      case 'sync':
+        return void this.sync();
       case 'promote-preview':
         return void this.promote('dry-run');
       case 'promote-commit':
@@ -364,6 +366,20 @@ export class SluiceAppPage extends HTMLElement {
   private renderSummary(s: AppEnvSummary): Html {
     const tags = (s.images ?? []).map((i) => html`<code title="${i}">${i.slice(i.lastIndexOf('/') + 1)}</code> `);
     return html`<span class="badge sync-${s.syncStatus}">${s.syncStatus}</span> <span class="badge health-${s.health}">${s.health}</span> <span>revision <code title="${s.revision}">${shortSha(s.revision)}</code></span> <span>${tags}</span> <span class="muted">synced ${ago(s.lastSyncedAt, Date.now())}</span>${s.operation ? html` <span class="badge phase-${s.operation.phase}" title="${s.operation.message}">${s.operation.trigger} ${s.operation.phase}</span>` : ''}${s.rolledBack ? html` <span class="badge rolled-back" title="${s.rolledBack.reason}">rolled back to #${s.rolledBack.to}</span>` : ''}<p class="message muted">${s.message}</p>`;
+  }
+
+  /** A manual sync (`POST …/sync`): its progress arrives over the event stream. */
+  private async sync(): Promise<void> {
+    const button = this.querySelector<HTMLButtonElement>('[data-action=sync]');
+    if (button) button.disabled = true;
+    try {
+      await SluiceAppPage.io.postJson(`${this.base()}/sync`, { by: WHO });
+      this.clearError();
+    } catch (err) {
+      this.showError('a sync', err);
+    } finally {
+      if (button) button.disabled = false;
+    }
   }
 
   // Tree.

@@ -152,11 +152,8 @@ export class SluiceMatrix extends HTMLElement {
 
   private setColumns(envs: readonly string[]): void {
     const key = envs.join(',');
-    if (!this.env.value && this.envs.join(',') !== key) {
-      const chosen = this.env.value;
-      this.env.replaceChildren(h('option', { value: '' }, 'Env: any'), ...envs.map((e) => h('option', { value: e }, e)));
-      this.env.value = chosen;
-    }
+    // With an env chosen the server answers only its column: the choices stay as they were.
+    if (!this.env.value && this.envs.join(',') !== key) this.env.replaceChildren(h('option', { value: '' }, 'Env: any'), ...envs.map((e) => h('option', { value: e }, e)));
     this.envs = envs;
     this.style.setProperty('--envs', String(Math.max(1, envs.length)));
     this.head.replaceChildren(h('div', { class: 'mcell mapp', role: 'columnheader' }, 'App'), ...envs.map((e) => h('div', { class: 'mcell', role: 'columnheader' }, e)));
@@ -234,17 +231,19 @@ export class SluiceMatrix extends HTMLElement {
     const running = cell.running ?? cell.revision;
     const open = h(
       'a',
-      { class: 'open', href: appHref(app, cell.env), tabindex: tabbable, 'data-r': String(r), 'data-c': String(c), 'aria-label': `${app} in ${cell.env}: ${cell.syncStatus}, ${cell.health}${cell.promotable ? ', promotable' : ''}${cell.held ? `, ${HELD_TEXT[cell.held]}` : ''}` },
-      h('span', { class: 'line' }, badge('sync', cell.syncStatus), badge('health', cell.health), ...(cell.phase && cell.phase !== 'Succeeded' ? [badge('phase', cell.phase)] : [])),
-      h('span', { class: 'line meta' }, h('span', { class: 'tag mono', title: cell.tags.join(', ') || 'no image' }, tag), h('span', { class: 'ago', title: cell.lastSyncedAt ?? 'never synced' }, ago(cell.lastSyncedAt, now))),
+      { class: 'open line', href: appHref(app, cell.env), tabindex: tabbable, 'data-r': String(r), 'data-c': String(c), 'aria-label': `${app} in ${cell.env}: ${cell.syncStatus}, ${cell.health}${cell.phase && cell.phase !== 'Succeeded' ? `, sync ${cell.phase}` : ''}${cell.promotable ? ', promotable' : ''}${cell.held ? `, ${HELD_TEXT[cell.held]}` : ''}` },
+      badge('sync', cell.syncStatus),
+      badge('health', cell.health),
+      ...(cell.phase && cell.phase !== 'Succeeded' ? [badge('phase', cell.phase)] : []),
     );
+    // The commit link sits beside the cell's link, not in it (links do not nest).
     const sha = cell.commitUrl
       ? h('a', { class: 'sha mono', href: cell.commitUrl, target: '_blank', rel: 'noopener noreferrer', tabindex: '-1', title: `running ${running}${cell.running ? ` (git at ${shortSha(cell.revision)})` : ''}` }, shortSha(running))
       : h('span', { class: 'sha mono', title: `running ${running || 'nothing yet'}${cell.running ? ` (git at ${shortSha(cell.revision)})` : ''}` }, shortSha(running));
-    const markers = h('span', { class: 'markers' });
-    if (cell.promotable) markers.append(h('span', { class: 'marker promotable', title: 'runs other images than the env before it: promotable' }, '▲'));
-    if (cell.held) markers.append(h('span', { class: `marker held ${cell.held}`, title: HELD_TEXT[cell.held] }, '⏸'));
-    return h('div', { class: 'mcell', role: 'gridcell', 'data-app': app, 'data-env': cell.env, 'data-sync': cell.syncStatus, 'data-health': cell.health, title: cell.message ?? '' }, open, h('span', { class: 'side' }, sha, markers));
+    const meta = h('span', { class: 'line meta' }, h('span', { class: 'tag mono', title: cell.tags.join(', ') || 'no image' }, tag), sha, h('span', { class: 'ago', title: cell.lastSyncedAt ?? 'never synced' }, ago(cell.lastSyncedAt, now)));
+    if (cell.promotable) meta.append(h('span', { class: 'marker promotable', title: 'runs other images than the env before it: promotable' }, '▲'));
+    if (cell.held) meta.append(h('span', { class: `marker held ${cell.held}`, title: HELD_TEXT[cell.held] }, 'held'));
+    return h('div', { class: 'mcell', role: 'gridcell', 'data-app': app, 'data-env': cell.env, 'data-sync': cell.syncStatus, 'data-health': cell.health, title: cell.message ?? '' }, open, meta);
   }
 
   private focusActive(): void {
