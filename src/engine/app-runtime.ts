@@ -12,6 +12,7 @@ import type { KubeObject, ObjectRef } from '../kube/types.js';
 import type { SyncOperation } from '../sync/operation.js';
 import type { OperationStatus } from './status.js';
 import type { GeneratedValues } from '../render/helm/index.js';
+import { DiffMemo } from './diff-memo.js';
 
 export interface RollbackIntent {
   /** The release being undone (quarantined so it isn't re-applied automatically). */
@@ -83,6 +84,8 @@ export class AppRuntime {
   resumeChecked = false;
   readonly requests: RollbackRequest[] = [];
   readonly syncs: SyncWaiter[] = [];
+  /** The last diff of each object, reused while neither side changed. */
+  readonly diffs = new DiffMemo();
   lastOperation?: OperationStatus;
   /** The values the chart generated, as stored in the cluster; undefined until read. */
   generated?: GeneratedValues;

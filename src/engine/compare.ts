@@ -15,6 +15,7 @@ import { applyOrder } from '../sync/order.js';
 import { stamp } from '../sync/ownership.js';
 import { splitHooks } from '../sync/plan.js';
 import { pruneCandidates, pruneDecision, staleRefs, type PruneCandidate, type PruneDecision } from '../sync/prune.js';
+import type { DiffMemo, DiffOutcome } from './diff-memo.js';
 import type { ResourceStatus } from './status.js';
 
 export interface Desired {
@@ -48,7 +49,8 @@ export function isDrifted(appEnv: AppEnv, desired: KubeObject, live: KubeObject)
   return !diffObject(desired, live, { manager: FIELD_MANAGER, ignoreDifferences: appEnv.ignoreDifferences }).inSync;
 }
 
-export async function compare(client: ClusterClient, appEnv: AppEnv, desired: Desired, inventory: readonly ObjectRef[]): Promise<Comparison> {
+/** `memo` (the app × env's) skips the diff of objects that changed on neither side since the last pass. */
+export async function compare(client: ClusterClient, appEnv: AppEnv, desired: Desired, inventory: readonly ObjectRef[], memo?: DiffMemo): Promise<Comparison> {
   const lives = await Promise.all(desired.resources.map((o) => client.get(refOf(o))));
   const live = new Map<string, KubeObject | undefined>();
   const drifted = new Set<string>();
@@ -63,10 +65,14 @@ export async function compare(client: ClusterClient, appEnv: AppEnv, desired: De
       drifted.add(key);
       return;
     }
-    const d = diffObject(obj, l, { manager: FIELD_MANAGER, ignoreDifferences: appEnv.ignoreDifferences });
+    const compute = (): DiffOutcome => {
+      const d = diffObject(obj, l, { manager: FIELD_MANAGER, ignoreDifferences: appEnv.ignoreDifferences });
+      return d.inSync ? { inSync: true } : { inSync: false, diff: unifiedDiff(d) };
+    };
+    const d = memo ? memo.diff(key, obj, l, appEnv.ignoreDifferences, compute) : compute();
     if (!d.inSync) {
       drifted.add(key);
-      diffs.set(key, unifiedDiff(d));
+      diffs.set(key, d.diff ?? '');
     }
   });
   const stale = staleRefs(inventory, desired.resources);

@@ -264,10 +264,10 @@ export async function reconcile(deps: ReconcileDeps, rt: AppRuntime, input: Reco
   const desired = await desiredState(deps.client, appEnv, input.render.objects);
   const digest = manifestDigest([...desired.resources, ...desired.hooks]);
   const inventory = (await deps.inventory.load(appEnv))?.objects ?? [];
-  let c = await compare(deps.client, appEnv, desired, inventory);
+  let c = await compare(deps.client, appEnv, desired, inventory, rt.diffs);
   if (!rt.resumeChecked) await resumeInterrupted(pass, digest, c);
   // Status shows the cluster after whatever this pass applied (a sync step, a rollback).
-  const recompare = async () => compare(deps.client, appEnv, desired, (await deps.inventory.load(appEnv))?.objects ?? []);
+  const recompare = async () => compare(deps.client, appEnv, desired, (await deps.inventory.load(appEnv))?.objects ?? [], rt.diffs);
   if (await supersede(pass, digest)) c = await recompare();
   await resumeRollback(pass, digest);
   let decision: AutoSyncDecision | undefined;
@@ -280,6 +280,7 @@ export async function reconcile(deps: ReconcileDeps, rt: AppRuntime, input: Reco
   const prune = pruneFor(appEnv, c);
   const resources = resourceStatuses(c, deps.health, keepReasons(prune));
   const status = statusOf(pass, c, prune, resources, digest, decision, previous);
+  rt.diffs.sweep();
   return resultOf(pass, status);
 }
 

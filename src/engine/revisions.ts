@@ -7,6 +7,7 @@
  */
 import type { AppEnv } from '../config/types.js';
 import { appEnvironments, parseConfig, SLUICE_YAML } from '../config/index.js';
+import { valuesFilesFor } from '../config/layout.js';
 import { repoIdentity } from '../git/location.js';
 import { RepoScheduler, systemClock, type Clock, type PollState, type RefFetcher } from '../git/poller.js';
 import { compileHealthChecks } from '../health/custom.js';
@@ -212,8 +213,13 @@ export class Revisions {
     this.gitError = undefined;
     this.gitDownSince = undefined;
     await this.guard?.observe(this.snapshot, sha, this.snapshot?.targets.values() ?? []);
+    const before = this.snapshot;
     if (changed || !this.snapshot) await this.load(sha);
-    for (const key of this.snapshot?.targets.keys() ?? []) this.deps.queue(key);
+    // The app × envs this revision changes go first, so a push is not served after a resync of all the others.
+    const keys = [...(this.snapshot?.targets.keys() ?? [])];
+    const first = before && this.snapshot && before !== this.snapshot ? changedTargets(before, this.snapshot) : new Set<string>();
+    for (const key of first) this.deps.queue(key);
+    for (const key of keys) if (!first.has(key)) this.deps.queue(key);
   }
 
   /** A failed poll of the config repo: app × envs keep their last known state, with the outage as a condition. */
@@ -285,4 +291,32 @@ export class Revisions {
       });
     }
   }
+}
+
+/**
+ * The app × envs whose render inputs differ between two snapshots: their declaration in
+ * sluice.yaml, their values files, or the files of a chart kept in the config repo.
+ */
+export function changedTargets(before: Snapshot, after: Snapshot): Set<string> {
+  const paths = changedPaths(before.files, after.files);
+  const changed = new Set(paths);
+  const out = new Set<string>();
+  if (paths.length === 0) return out;
+  for (const [key, t] of after.targets) {
+    const old = before.targets.get(key);
+    const chartDir = t.chart.repo ? undefined : `${t.chartPath.replace(/^\.?\/+|\/+$/g, '')}/`;
+    if (!old || JSON.stringify(old) !== JSON.stringify(t) || valuesFilesFor(t).some((p) => changed.has(p)) || (chartDir !== undefined && paths.some((p) => p.startsWith(chartDir)))) out.add(key);
+  }
+  return out;
+}
+
+/** Paths added, removed or changed between two revisions' files. */
+function changedPaths(a: RepoFiles, b: RepoFiles): string[] {
+  const out: string[] = [];
+  for (const [path, data] of b) {
+    const old = a.get(path);
+    if (!old || Buffer.compare(old, data) !== 0) out.push(path);
+  }
+  for (const path of a.keys()) if (!b.has(path)) out.push(path);
+  return out;
 }

@@ -6,6 +6,7 @@
 import * as k8s from '@kubernetes/client-node';
 import type { ApplyOptions, ClusterClient, ListOptions, PodLogOptions, ResourceInfo, WatchEvent, WatchHandle, WatchOptions } from './client.js';
 import { KubeApiError, toKubeApiError } from './errors.js';
+import { KeepAliveKubeConfig } from './keep-alive.js';
 import { K8sWatchTransport } from './k8s-watch.js';
 import { defaultReflectorOptions, Reflector, type ListResult, type ReflectorOptions } from './reflector.js';
 import { defaultRetryOptions, withRetry, type RetryOptions } from './retry.js';
@@ -26,7 +27,7 @@ export interface KubeConfigSource {
 }
 
 export function loadKubeConfig(source: KubeConfigSource = {}): k8s.KubeConfig {
-  const kc = new k8s.KubeConfig();
+  const kc = new KeepAliveKubeConfig();
   if (source.kubeconfig) kc.loadFromFile(source.kubeconfig);
   else kc.loadFromDefault();
   if (source.context) kc.setCurrentContext(source.context);
