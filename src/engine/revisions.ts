@@ -315,7 +315,7 @@ function changedPaths(a: RepoFiles, b: RepoFiles): string[] {
   const out: string[] = [];
   for (const [path, data] of b) {
     const old = a.get(path);
-    if (!old || Buffer.compare(old, data) !== 0) out.push(path);
+    if (!old || (old !== data && Buffer.compare(old, data) !== 0)) out.push(path);
   }
   for (const path of a.keys()) if (!b.has(path)) out.push(path);
   return out;

@@ -8,7 +8,6 @@
  */
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { createHash } from 'node:crypto';
 import * as k8s from '@kubernetes/client-node';
 
 type RequestContext = Parameters<k8s.KubeConfig['applySecurityAuthentication']>[0];
@@ -24,7 +23,7 @@ export class KeepAliveKubeConfig extends k8s.KubeConfig {
     const made = context.getAgent();
     if (!made || (made.constructor !== HttpAgent && made.constructor !== HttpsAgent)) return;
     const options = (made as HttpAgent & { options: Record<string, unknown> }).options;
-    const key = `${made.constructor === HttpsAgent ? 'https' : 'http'}\0${optionsDigest(options)}`;
+    const key = `${made.constructor === HttpsAgent ? 'https' : 'http'}\0${optionsKey(options)}`;
     let agent = this.agents.get(key);
     if (!agent) {
       const kept = { ...options, keepAlive: true, timeout: IDLE_SOCKET_MS };
@@ -35,12 +34,13 @@ export class KeepAliveKubeConfig extends k8s.KubeConfig {
   }
 }
 
-function optionsDigest(options: Record<string, unknown>): string {
-  const h = createHash('sha256');
+/** The agent options as a string key (a CA or client certificate by its bytes): cheaper than hashing them at every request. */
+function optionsKey(options: Record<string, unknown>): string {
+  let key = '';
   for (const k of Object.keys(options).sort()) {
     const v = options[k];
     if (v === undefined || typeof v === 'function') continue;
-    h.update(k).update('\0').update(Buffer.isBuffer(v) ? v : JSON.stringify(v) ?? '').update('\0');
+    key += `${k}\0${Buffer.isBuffer(v) ? v.toString('latin1') : typeof v === 'object' ? JSON.stringify(v) : String(v)}\0`;
   }
-  return h.digest('hex');
+  return key;
 }
