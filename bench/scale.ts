@@ -174,22 +174,36 @@ interface PassCost {
   readonly cpu: number;
   readonly emulatorCpu: number;
   readonly requests: number;
+  /** The requests by verb. */
+  readonly verbs: string;
 }
 
 /** A resync pass with nothing changed: poll (same head), every app × env re-checked. */
 async function noChangePass(sluice: RunningSluice, emulatorPid?: number): Promise<PassCost> {
   await sluice.controller.idle();
-  const [c0, e0, r0] = [cpuSeconds('self'), emulatorPid ? cpuSeconds(emulatorPid) : 0, await kubeRequests(sluice)];
+  const [c0, e0, r0] = [cpuSeconds('self'), emulatorPid ? cpuSeconds(emulatorPid) : 0, await requestsByVerb(sluice)];
   const t = performance.now();
   await sluice.controller.refresh();
   await sluice.controller.idle();
   const ms = performance.now() - t;
-  return { ms, cpu: cpuSeconds('self') - c0, emulatorCpu: (emulatorPid ? cpuSeconds(emulatorPid) : 0) - e0, requests: (await kubeRequests(sluice)) - r0 };
+  const r1 = await requestsByVerb(sluice);
+  const requests = Object.values(r1).reduce((a, b) => a + b, 0) - Object.values(r0).reduce((a, b) => a + b, 0);
+  return { ms, cpu: cpuSeconds('self') - c0, emulatorCpu: (emulatorPid ? cpuSeconds(emulatorPid) : 0) - e0, requests, verbs: verbDelta(r0, r1) };
 }
 
 async function kubeRequests(sluice: RunningSluice): Promise<number> {
-  const m = await sluice.metrics.kubeRequests.get();
-  return m.values.reduce((n, v) => n + v.value, 0);
+  return Object.values(await requestsByVerb(sluice)).reduce((a, b) => a + b, 0);
+}
+
+/** sluice_kube_requests_total summed by verb. */
+async function requestsByVerb(sluice: RunningSluice): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const v of (await sluice.metrics.kubeRequests.get()).values) out[String(v.labels.verb)] = (out[String(v.labels.verb)] ?? 0) + v.value;
+  return out;
+}
+
+function verbDelta(a: Record<string, number>, b: Record<string, number>): string {
+  return Object.keys(b).map((k) => [k, b[k] - (a[k] ?? 0)] as const).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
 }
 
 const s1 = (ms: number) => (ms / 1000).toFixed(1);
@@ -224,7 +238,7 @@ async function atScale(setup: Setup, variant: Variant, nApps: number): Promise<v
     const steady = median(passes);
     console.log(`full reconcile, ${nApps} apps × 4 envs (${total} app × envs, ${total * variant.objects} objects): cold ${s1(cold)} s to all Synced+Healthy, steady-state pass ${s2(steady)} s`);
     console.log(`  [${variant.name}] targets: cold ≤ ${TARGETS.coldS} s (${verdict(cold <= TARGETS.coldS * 1000)}), no-change resync ≤ ${TARGETS.noChangeS} s (${verdict(steady <= TARGETS.noChangeS * 1000)}); no-change passes: ${passes.map(s2).join(', ')} s`);
-    for (const c of costs) console.log(`  [${variant.name}] no-change pass: ${s2(c.ms)} s, controller ${c.cpu.toFixed(1)} CPU s, emulator ${c.emulatorCpu.toFixed(1)} CPU s, ${c.requests} API requests (${(c.requests / total).toFixed(1)} per app × env)`);
+    for (const c of costs) console.log(`  [${variant.name}] no-change pass: ${s2(c.ms)} s, controller ${c.cpu.toFixed(1)} CPU s, emulator ${c.emulatorCpu.toFixed(1)} CPU s, ${c.requests} API requests (${(c.requests / total).toFixed(1)} per app × env: ${c.verbs})`);
 
     const seconds = arg('steady-seconds', 60);
     if (seconds > 0) {

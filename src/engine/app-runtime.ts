@@ -13,6 +13,8 @@ import type { SyncOperation } from '../sync/operation.js';
 import type { OperationStatus } from './status.js';
 import type { GeneratedValues } from '../render/helm/index.js';
 import { DiffMemo } from './diff-memo.js';
+import type { Desired } from './compare.js';
+import type { AppEnv } from '../config/types.js';
 
 export interface RollbackIntent {
   /** The release being undone (quarantined so it isn't re-applied automatically). */
@@ -86,6 +88,8 @@ export class AppRuntime {
   readonly syncs: SyncWaiter[] = [];
   /** The last diff of each object, reused while neither side changed. */
   readonly diffs = new DiffMemo();
+  /** The last render as placed and stamped (reconcile.ts), reused while the render and the declaration are the same. */
+  placed?: { readonly rendered: readonly KubeObject[]; readonly appEnv: AppEnv; readonly desired: Desired; readonly digest: string };
   lastOperation?: OperationStatus;
   /** The values the chart generated, as stored in the cluster; undefined until read. */
   generated?: GeneratedValues;

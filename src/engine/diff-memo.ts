@@ -19,6 +19,15 @@ interface Entry {
   readonly outcome: DiffOutcome;
 }
 
+/** Digests of desired objects: a pass whose render was cached hands the same objects again. */
+const digests = new WeakMap<KubeObject, string>();
+
+function digestOf(obj: KubeObject): string {
+  let d = digests.get(obj);
+  if (d === undefined) digests.set(obj, (d = createHash('sha1').update(JSON.stringify(obj)).digest('base64')));
+  return d;
+}
+
 export class DiffMemo {
   private entries = new Map<string, Entry>();
   private seen = new Set<string>();
@@ -28,7 +37,7 @@ export class DiffMemo {
     this.seen.add(objectKey);
     const rv = live.metadata.resourceVersion;
     if (!rv) return compute();
-    const key = `${live.metadata.uid ?? ''}\0${rv}\0${createHash('sha1').update(JSON.stringify(desired)).update('\0').update(JSON.stringify(ignore) ?? '').digest('base64')}`;
+    const key = `${live.metadata.uid ?? ''}\0${rv}\0${digestOf(desired)}\0${JSON.stringify(ignore) ?? ''}`;
     const hit = this.entries.get(objectKey);
     if (hit?.key === key) return hit.outcome;
     const outcome = compute();
