@@ -226,12 +226,16 @@ async function atScale(setup: Setup, variant: Variant, nApps: number): Promise<v
   await git.createRepo(`${variant.name}.git`, configRepo(variant, apps, `${variant.name}`));
   const repo = git.repoUrl(`${variant.name}.git`);
   const rssBefore = statusMiB('self', 'VmRSS');
+  const [cpu0, ecpu0] = [cpuSeconds('self'), cpuSeconds(emulator.child.pid as number)];
   const t0 = performance.now();
   const sluice = await startController(repo, kubeconfig, join(dir, `cache-${variant.name}`), pollMs, arg('concurrency', 8));
   const tracker = new Tracker(sluice);
   try {
     await waitHealthy(tracker, total, arg('timeout-s', 900) * 1000);
     const cold = performance.now() - t0;
+    const coldVerbs = await requestsByVerb(sluice);
+    const coldRequests = Object.values(coldVerbs).reduce((a, b) => a + b, 0);
+    console.log(`  [${variant.name}] cold start: controller ${(cpuSeconds('self') - cpu0).toFixed(1)} CPU s, emulator ${(cpuSeconds(emulator.child.pid as number) - ecpu0).toFixed(1)} CPU s, ${coldRequests} API requests (${(coldRequests / total).toFixed(1)} per app × env: ${verbDelta({}, coldVerbs)})`);
     const costs: PassCost[] = [];
     for (let i = 0; i < arg('resyncs', 2); i++) costs.push(await noChangePass(sluice, emulator.child.pid));
     const passes = costs.map((c) => c.ms);
