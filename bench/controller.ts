@@ -9,36 +9,16 @@
  * emulator`), so the RSS printed is the controller's (plus the small git front end).
  *   node dist/bench/controller.js [--apps 100] [--commits 7]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { defaultControllerOptions } from '../src/engine/controller.js';
 import { silentLogger } from '../src/log/logger.js';
 import { startSluice, type RunningSluice } from '../src/runtime/sluice.js';
 import { startGitServer } from '../test/support/git-server.js';
 import { cloneWorkdir, type Workdir } from '../test/support/git-workdir.js';
 import { exampleFiles } from '../test/e2e/harness.js';
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
-
-async function until(probe: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
+import { arg, median, pushWebhook, startEmulatorProcess, until, WEBHOOK_SECRET } from './common.js';
 
 /** A config repo with `n` copies of the guestbook app in the four environments. */
 async function manyApps(n: number): Promise<Record<string, string>> {
@@ -60,18 +40,8 @@ async function manyApps(n: number): Promise<Record<string, string>> {
   return files;
 }
 
-const WEBHOOK_SECRET = 'bench-webhook-secret-0123456789';
-
 function summary(ms: number[]): string {
   return `median ${median(ms).toFixed(0)} ms, min ${Math.min(...ms).toFixed(0)} ms, max ${Math.max(...ms).toFixed(0)} ms`;
-}
-
-/** A GitHub-style signed push delivery for the config repo. */
-async function pushWebhook(server: string, repo: string, sha: string): Promise<void> {
-  const body = JSON.stringify({ ref: 'refs/heads/main', after: sha, repository: { clone_url: repo } });
-  const signature = `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex')}`;
-  const res = await fetch(`${server}/api/v1/webhooks/git`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-hub-signature-256': signature }, body });
-  if (res.status !== 202) throw new Error(`webhook answered ${res.status}`);
 }
 
 /** Per commit: from the end of the push (and the webhook, if any) to Synced at that commit. */
@@ -107,22 +77,12 @@ async function start(repo: string, kubeconfig: string, dir: string, pollMs: numb
   );
 }
 
-/** Starts `sluice emulator` as a child process and resolves once its kubeconfig is written. */
-function startEmulatorProcess(kubeconfig: string): Promise<ChildProcess> {
-  const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'main.js');
-  const child = spawn(process.execPath, [main, 'emulator', '--port', '0', '--kubeconfig-out', kubeconfig, '--simulate-kubelet', '--kubelet-tick', '100'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    child.stdout?.once('data', () => resolve(child));
-    child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
-  });
-}
-
 async function main(): Promise<void> {
   const nApps = arg('apps', 100);
   const nCommits = arg('commits', 7);
   const dir = await mkdtemp(join(tmpdir(), 'sluice-bench-'));
   const kubeconfig = join(dir, 'kubeconfig');
-  const emulator = await startEmulatorProcess(kubeconfig);
+  const { child: emulator } = await startEmulatorProcess(kubeconfig, ['--kubelet-tick', '100']);
   const git = await startGitServer({ root: join(dir, 'git') });
   try {
     // 1. commit → Synced latency

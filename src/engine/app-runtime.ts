@@ -13,6 +13,9 @@ import type { SyncOperation } from '../sync/operation.js';
 import type { OperationStatus } from './status.js';
 import type { CompareMemo } from './compare.js';
 import type { GeneratedValues } from '../render/helm/index.js';
+import { DiffMemo } from './diff-memo.js';
+import type { Desired } from './compare.js';
+import type { AppEnv } from '../config/types.js';
 
 export interface RollbackIntent {
   /** The release being undone (quarantined so it isn't re-applied automatically). */
@@ -84,11 +87,14 @@ export class AppRuntime {
   resumeChecked = false;
   readonly requests: RollbackRequest[] = [];
   readonly syncs: SyncWaiter[] = [];
+  /** The last diff of each object, reused while neither side changed. */
+  /** The last render as placed and stamped (reconcile.ts), reused while the render and the declaration are the same. */
+  placed?: { readonly rendered: readonly KubeObject[]; readonly appEnv: AppEnv; readonly desired: Desired; readonly digest: string };
   lastOperation?: OperationStatus;
   /** The values the chart generated, as stored in the cluster; undefined until read. */
   generated?: GeneratedValues;
   /** The last comparison with live state, reused while neither the render nor the objects changed. */
-  readonly compared: CompareMemo = {};
+  readonly compared: CompareMemo = { objects: new DiffMemo() };
 
   /** Drops a record the cluster no longer holds from the cached history. */
   forget(id: number): void {

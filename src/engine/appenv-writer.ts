@@ -7,8 +7,11 @@
  * Writes only on change: the writer remembers what it last wrote per app × env and compares the
  * mapped object (appenv.ts) with it, so a pass that changes nothing makes no request. Spec goes by
  * server-side apply, status by server-side apply of the status subresource, both as `sluice`.
- * Writes of one app × env run one at a time, in order; a failed write is forgotten, so the next
- * status update (the next pass) writes again.
+ * Writes of one app × env run one at a time; a status that comes while one is under way waits, and
+ * a newer one replaces it (only the latest is written: at thousands of app × envs a cold start
+ * changes each status several times in a second). At most WRITE_CONCURRENCY writes are under way
+ * at once, so a burst of status changes does not open thousands of requests to the API server. A
+ * failed write is forgotten, so the next status update (the next pass) writes again.
  */
 import { errorText } from '../common/error-text.js';
 import type { ClusterClient } from '../kube/client.js';
@@ -31,6 +34,14 @@ export interface AppEnvWriterDeps {
   readonly owns?: (app: string, env: string) => boolean;
 }
 
+/** AppEnvironment writes under way at once. */
+export const WRITE_CONCURRENCY = 8;
+
+interface Pending {
+  status: AppEnvStatus;
+  readonly waiters: (() => void)[];
+}
+
 interface Written {
   readonly spec: string;
   readonly generation: number;
@@ -39,7 +50,13 @@ interface Written {
 
 export class AppEnvWriter {
   private readonly written = new Map<string, Written>();
-  private readonly chains = new Map<string, Promise<void>>();
+  /** The latest status of each app × env not yet written, with who waits for it. */
+  private readonly pending = new Map<string, Pending>();
+  /** App × envs with a pending status and no write under way, oldest first. */
+  private readonly ready: string[] = [];
+  private readonly running = new Set<string>();
+  /** Resolved when nothing is pending or running (stop and retain wait on it). */
+  private drained: (() => void)[] = [];
   private namespaceReady: Promise<void> | undefined;
   private stopped = false;
 
@@ -63,19 +80,50 @@ export class AppEnvWriter {
     }
   }
 
-  /** Writes `status` as its AppEnvironment if that changes it; resolves when the write is done. */
+  /** Writes `status` as its AppEnvironment if that changes it; resolves when it, or a newer status of the app × env, is written. */
   write(status: AppEnvStatus): Promise<void> {
     // A stopped controller writes nothing more: after a lost or released Lease another replica leads.
     if (this.stopped) return Promise.resolve();
     const key = statusKey(status.app, status.env);
-    const next = (this.chains.get(key) ?? Promise.resolve()).then(() => this.writeNow(key, status));
-    const tail = next.catch((err: unknown) => {
-      this.written.delete(key);
-      this.deps.log.log('warn', 'AppEnvironment write failed', { app: status.app, env: status.env, error: errorText(err) });
+    return new Promise<void>((resolve) => {
+      const p = this.pending.get(key);
+      if (p) {
+        p.status = status;
+        p.waiters.push(resolve);
+        return;
+      }
+      this.pending.set(key, { status, waiters: [resolve] });
+      if (!this.running.has(key)) this.ready.push(key);
+      this.pump();
     });
-    this.chains.set(key, tail);
-    void tail.then(() => { if (this.chains.get(key) === tail) this.chains.delete(key); });
-    return tail;
+  }
+
+  private pump(): void {
+    while (this.running.size < WRITE_CONCURRENCY && this.ready.length > 0) {
+      const key = this.ready.shift() as string;
+      const p = this.pending.get(key);
+      if (!p) continue;
+      this.pending.delete(key);
+      this.running.add(key);
+      void this.writeNow(key, p.status)
+        .catch((err: unknown) => {
+          this.written.delete(key);
+          this.deps.log.log('warn', 'AppEnvironment write failed', { app: p.status.app, env: p.status.env, error: errorText(err) });
+        })
+        .finally(() => {
+          this.running.delete(key);
+          for (const w of p.waiters) w();
+          if (this.pending.has(key)) this.ready.push(key);
+          this.pump();
+          if (this.running.size === 0 && this.pending.size === 0) for (const d of this.drained.splice(0)) d();
+        });
+    }
+  }
+
+  /** Resolves when no write is pending or under way. */
+  private idle(): Promise<void> {
+    if (this.running.size === 0 && this.pending.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drained.push(resolve));
   }
 
   private async writeNow(key: string, status: AppEnvStatus): Promise<void> {
@@ -111,10 +159,10 @@ export class AppEnvWriter {
     for (const key of [...this.written.keys()]) if (match(key)) this.written.delete(key);
   }
 
-  /** Takes no more writes and resolves when the ones under way are done. */
+  /** Takes no more writes and resolves when the ones under way (and those waiting) are done. */
   async stop(): Promise<void> {
     this.stopped = true;
-    await Promise.all(this.chains.values());
+    await this.idle();
   }
 
   /**
@@ -123,7 +171,7 @@ export class AppEnvWriter {
    */
   async retain(keys: ReadonlySet<string>): Promise<void> {
     // A write still under way for a key that leaves would re-create its object after the delete.
-    await Promise.all([...this.chains].filter(([key]) => !keys.has(key)).map(([, chain]) => chain));
+    if ([...this.pending.keys(), ...this.running].some((key) => !keys.has(key))) await this.idle();
     for (const key of [...this.written.keys()]) if (!keys.has(key)) this.written.delete(key);
     const names = new Set([...keys].map((k) => { const [app, env] = k.split('/'); return appEnvName(app, env); }));
     let live: KubeObject[];

@@ -16,6 +16,7 @@ import { applyOrder } from '../sync/order.js';
 import { stamp } from '../sync/ownership.js';
 import { splitHooks } from '../sync/plan.js';
 import { pruneCandidates, pruneDecision, staleRefs, type PruneCandidate, type PruneDecision } from '../sync/prune.js';
+import type { DiffMemo, DiffOutcome } from './diff-memo.js';
 import type { ResourceStatus } from './status.js';
 
 export interface Desired {
@@ -57,6 +58,8 @@ export function isDrifted(appEnv: AppEnv, desired: KubeObject, live: KubeObject)
  */
 export interface CompareMemo {
   last?: { readonly inputs: string; readonly comparison: Comparison };
+  /** When something did change: each object's last diff, reused while neither of its sides changed. */
+  readonly objects?: DiffMemo;
 }
 
 function versionOf(o: KubeObject | undefined): string {
@@ -91,10 +94,14 @@ export async function compare(client: ClusterClient, appEnv: AppEnv, desired: De
       drifted.add(key);
       return;
     }
-    const d = diffObject(obj, l, { manager: FIELD_MANAGER, ignoreDifferences: appEnv.ignoreDifferences });
+    const compute = (): DiffOutcome => {
+      const d = diffObject(obj, l, { manager: FIELD_MANAGER, ignoreDifferences: appEnv.ignoreDifferences });
+      return d.inSync ? { inSync: true } : { inSync: false, diff: unifiedDiff(d) };
+    };
+    const d = memo?.objects ? memo.objects.diff(key, obj, l, appEnv.ignoreDifferences, compute) : compute();
     if (!d.inSync) {
       drifted.add(key);
-      diffs.set(key, unifiedDiff(d));
+      diffs.set(key, d.diff ?? '');
     }
   });
   const prune = pruneCandidates(stale.map((ref, i) => ({ ref, live: staleLive[i] })), appEnv);

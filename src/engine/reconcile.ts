@@ -15,7 +15,7 @@ import type { ChangeSetEntry } from '../sync/changeset.js';
 import type { PruneDecision } from '../sync/prune.js';
 import { RefusedError } from './errors.js';
 import type { AppRuntime } from './app-runtime.js';
-import { compare, desiredState, outOfSync, pruneFor, resourceStatuses, type Comparison } from './compare.js';
+import { compare, desiredState, outOfSync, pruneFor, resourceStatuses, type Comparison, type Desired } from './compare.js';
 import { advance, dropRetry, keepTracking, startRollback, startSync, type Finished, type OperationDeps } from './operations.js';
 import { autoSyncDecision, lastFromGit, quarantineFor, rollbackTarget, SELF_HEAL, selfHealDelayMs, type AutoSyncDecision } from './releases.js';
 import type { RenderOutcome } from './render.js';
@@ -254,6 +254,18 @@ async function watchHealth(pass: Pass, resources: readonly ResourceStatus[]): Pr
   requeueIn(pass, health.status === 'Healthy' ? w.until - now : 2_000);
 }
 
+/**
+ * The rendered objects placed, stamped and ordered, with their digest; the same as the last pass's
+ * while the render (a cached outcome: the same objects) and the declaration are the same.
+ */
+async function placed(deps: ReconcileDeps, rt: AppRuntime, appEnv: AppEnv, rendered: readonly KubeObject[]): Promise<{ desired: Desired; digest: string }> {
+  const last = rt.placed;
+  if (last && last.rendered === rendered && last.appEnv === appEnv) return last;
+  const desired = await desiredState(deps.client, appEnv, rendered);
+  rt.placed = { rendered, appEnv, desired, digest: manifestDigest([...desired.resources, ...desired.hooks]) };
+  return rt.placed;
+}
+
 export async function reconcile(deps: ReconcileDeps, rt: AppRuntime, input: ReconcileInput): Promise<ReconcileResult> {
   const pass: Pass = { deps, rt, input, finished: [] };
   const { appEnv, previous } = input;
@@ -261,8 +273,7 @@ export async function reconcile(deps: ReconcileDeps, rt: AppRuntime, input: Reco
   if (rt.active) await advanceActive(pass);
   await serveRequests(pass);
   if (!input.render.ok) return renderFailed(pass);
-  const desired = await desiredState(deps.client, appEnv, input.render.objects);
-  const digest = manifestDigest([...desired.resources, ...desired.hooks]);
+  const { desired, digest } = await placed(deps, rt, appEnv, input.render.objects);
   const inventory = (await deps.inventory.load(appEnv))?.objects ?? [];
   let c = await compare(deps.client, appEnv, desired, inventory, rt.compared);
   if (!rt.resumeChecked) await resumeInterrupted(pass, digest, c);
@@ -280,6 +291,7 @@ export async function reconcile(deps: ReconcileDeps, rt: AppRuntime, input: Reco
   const prune = pruneFor(appEnv, c);
   const resources = resourceStatuses(c, deps.health, keepReasons(prune));
   const status = statusOf(pass, c, prune, resources, digest, decision, previous);
+  rt.compared.objects?.sweep();
   return resultOf(pass, status);
 }
 

@@ -30,10 +30,19 @@ export type RenderOutcome =
 /** Files of one repo revision, paths relative to the repo root. */
 export type RepoFiles = ReadonlyMap<string, Uint8Array>;
 
-function subtree(files: RepoFiles, dir: string): Map<string, Uint8Array> {
+/** Subtrees already cut from a revision's files: a pass per app × env would otherwise scan every file of the repo. */
+const subtrees = new WeakMap<RepoFiles, Map<string, RepoFiles>>();
+
+/** The files under `dir`, paths relative to it; the same map for the same revision's files and dir. */
+function subtree(files: RepoFiles, dir: string): RepoFiles {
   const prefix = dir.replace(/^\.?\/+|\/+$/g, '') + '/';
+  let byDir = subtrees.get(files);
+  if (!byDir) subtrees.set(files, (byDir = new Map()));
+  const cached = byDir.get(prefix);
+  if (cached) return cached;
   const out = new Map<string, Uint8Array>();
   for (const [path, data] of files) if (path.startsWith(prefix)) out.set(path.slice(prefix.length), data);
+  byDir.set(prefix, out);
   return out;
 }
 
@@ -43,6 +52,15 @@ function digestOf(entries: Iterable<[string, Uint8Array | string]>): string {
     h.update(k).update('\0').update(v).update('\0');
   }
   return h.digest('hex');
+}
+
+/** Digests of chart file maps, kept while the map lives (a revision's subtree is hashed once, not at every pass). */
+const chartDigests = new WeakMap<RepoFiles, string>();
+
+function chartDigest(files: RepoFiles): string {
+  let d = chartDigests.get(files);
+  if (d === undefined) chartDigests.set(files, (d = digestOf(files)));
+  return d;
 }
 
 export class AppRenderer {
@@ -67,7 +85,7 @@ export class AppRenderer {
       .filter((p) => files.has(p))
       .map((p) => ({ name: p, content: decoder.decode(files.get(p)) }));
     // App and env are part of the key: two app × envs rendering the same chart and values must not share generated passwords.
-    const key = `${appEnv.app}\0${appEnv.env}\0${appEnv.releaseName}\0${appEnv.namespace}\0${digestOf(chartFiles)}\0${digestOf(valuesFiles.map((v) => [v.name, v.content]))}`;
+    const key = `${appEnv.app}\0${appEnv.env}\0${appEnv.releaseName}\0${appEnv.namespace}\0${chartDigest(chartFiles)}\0${digestOf(valuesFiles.map((v) => [v.name, v.content]))}`;
     const cached = this.cache.get(key);
     if (cached) return cached;
     const outcome = this.renderUncached(appEnv, chartFiles, valuesFiles, key, generated);

@@ -37,23 +37,39 @@ async function treeAt(gitdir: string, sha: string, prefix: string, cache: Object
   return oid;
 }
 
+/**
+ * The files under each tree already read, by tree oid (an oid fixes every file under it), so a new
+ * revision reads only the trees it changed: in a config repo of thousands of app × envs a push
+ * changes a handful of folders, and reading every blob again cost seconds per new head.
+ */
+export type TreeFilesCache = Map<string, readonly (readonly [string, Uint8Array])[]>;
+
+/** Trees kept before the cache starts over: a few revisions of a repo with thousands of folders. */
+const TREE_CACHE_LIMIT = 50_000;
+
 /** Every blob under `prefix` at commit `sha`, keyed by path relative to the prefix. Submodules are skipped. */
-export async function readFilesAt(gitdir: string, sha: string, prefix: string, cache: ObjectCache): Promise<Map<string, Uint8Array>> {
-  const out = new Map<string, Uint8Array>();
+export async function readFilesAt(gitdir: string, sha: string, prefix: string, cache: ObjectCache, trees?: TreeFilesCache): Promise<Map<string, Uint8Array>> {
   const root = await treeAt(gitdir, sha, cleanPrefix(prefix), cache);
-  if (!root) return out;
-  const walk = async (oid: string, base: string): Promise<void> => {
+  if (!root) return new Map();
+  const walk = async (oid: string): Promise<readonly (readonly [string, Uint8Array])[]> => {
+    const kept = trees?.get(oid);
+    if (kept) return kept;
     const { tree } = await git.readTree({ fs, gitdir, oid, cache });
-    await Promise.all(
-      tree.map(async (e) => {
-        const path = base ? `${base}/${e.path}` : e.path;
-        if (e.type === 'tree') await walk(e.oid, path);
-        else if (e.type === 'blob' && BLOB_MODES.has(e.mode)) out.set(path, (await git.readBlob({ fs, gitdir, oid: e.oid, cache })).blob);
+    const parts = await Promise.all(
+      tree.map(async (e): Promise<(readonly [string, Uint8Array])[]> => {
+        if (e.type === 'tree') return (await walk(e.oid)).map(([p, data]) => [`${e.path}/${p}`, data] as const);
+        if (e.type === 'blob' && BLOB_MODES.has(e.mode)) return [[e.path, (await git.readBlob({ fs, gitdir, oid: e.oid, cache })).blob]];
+        return [];
       }),
     );
+    const files = parts.flat();
+    if (trees) {
+      if (trees.size >= TREE_CACHE_LIMIT) trees.clear();
+      trees.set(oid, files);
+    }
+    return files;
   };
-  await walk(root, '');
-  return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return new Map([...(await walk(root))].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** One file at commit `sha`, or undefined when the path is not a file there. */

@@ -14,7 +14,7 @@ import { credentialsFromEnv, onAuthFor, secretsOf, type GitCredentials } from '.
 import { GitRefNotFoundError, toGitError } from './errors.js';
 import { httpClient } from './http.js';
 import { cacheKey, locate, redactUrl, type RepoLocation } from './location.js';
-import { hasCommit, peelToCommit, walkAncestry, readCommitInfo, readFileAt, readFilesAt, type CommitInfo, type ObjectCache } from './objects.js';
+import { hasCommit, peelToCommit, walkAncestry, readCommitInfo, readFileAt, readFilesAt, type CommitInfo, type ObjectCache, type TreeFilesCache } from './objects.js';
 
 export interface GitSourceOptions {
   /** Folder for bare clones of remotes, one sub-folder per URL. Unused for local repos. */
@@ -49,6 +49,7 @@ export class GitSource {
   private readonly secrets: string[];
   private readonly http: HttpClient;
   private readonly cache: ObjectCache = {};
+  private readonly trees: TreeFilesCache = new Map();
   private readonly lastSha = new Map<string, string>();
   private lastRef = 'HEAD';
 
@@ -110,7 +111,7 @@ export class GitSource {
 
   /** Every file under `prefix` (default: the whole repo) at commit `sha`, paths relative to the prefix. */
   readFiles(sha: string, prefix = ''): Promise<Map<string, Uint8Array>> {
-    return this.guard('read', () => readFilesAt(this.gitdir, sha, prefix, this.cache));
+    return this.guard('read', () => readFilesAt(this.gitdir, sha, prefix, this.cache, this.trees));
   }
 
   /** One file at commit `sha`; undefined when no file is at that path. */

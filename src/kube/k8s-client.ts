@@ -9,6 +9,7 @@ import type { Readable } from 'node:stream';
 import * as k8s from '@kubernetes/client-node';
 import type { ApplyOptions, ClusterClient, ListOptions, PodLogOptions, PodLogStreamOptions, ResourceInfo, WatchEvent, WatchHandle, WatchOptions } from './client.js';
 import { KubeApiError, toKubeApiError } from './errors.js';
+import { KeepAliveKubeConfig } from './keep-alive.js';
 import { K8sWatchTransport } from './k8s-watch.js';
 import { defaultReflectorOptions, KnownObjects, Reflector, type ListResult, type ReflectorOptions, type ReflectorStore } from './reflector.js';
 import { defaultRetryOptions, withRetry, type RetryOptions } from './retry.js';
@@ -62,7 +63,7 @@ export interface KubeConfigSource {
 }
 
 export function loadKubeConfig(source: KubeConfigSource = {}): k8s.KubeConfig {
-  const kc = new k8s.KubeConfig();
+  const kc = new KeepAliveKubeConfig();
   if (source.kubeconfig) kc.loadFromFile(source.kubeconfig);
   else kc.loadFromDefault();
   if (source.context) kc.setCurrentContext(source.context);

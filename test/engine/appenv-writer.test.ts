@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { AppEnvTarget } from '../../src/engine/appenv.js';
-import { AppEnvWriter } from '../../src/engine/appenv-writer.js';
+import { AppEnvWriter, WRITE_CONCURRENCY } from '../../src/engine/appenv-writer.js';
 import { StatusStore, type AppEnvStatus } from '../../src/engine/status.js';
 import type { KubeObject } from '../../src/kube/types.js';
 import { silentLogger } from '../../src/log/logger.js';
@@ -94,6 +94,44 @@ describe('engine/appenv-writer', () => {
     assert.ok(stored(cluster, 'web-dev'));
     assert.equal(stored(cluster, 'web-prod'), undefined);
     assert.equal(stored(cluster, 'old-dev'), undefined);
+  });
+
+  it('a status that comes while its app × env is being written waits, and a newer one replaces it', async () => {
+    const { cluster, writer } = setup();
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => { release = r; });
+    const apply = cluster.apply.bind(cluster);
+    cluster.apply = async (obj, o) => { await gate; return apply(obj, o); };
+    const first = writer.write(status('web', 'dev'));
+    await new Promise((r) => setImmediate(r));
+    const skipped = writer.write(status('web', 'dev', { health: 'Progressing' }));
+    const last = writer.write(status('web', 'dev', { health: 'Degraded' }));
+    release();
+    await Promise.all([first, skipped, last]);
+    assert.deepEqual(appenvWrites(cluster).map((w) => w.verb), ['apply', 'apply-status', 'apply-status']);
+    assert.equal((stored(cluster, 'web-dev')?.status as { health: string }).health, 'Degraded');
+  });
+
+  it(`keeps at most ${WRITE_CONCURRENCY} writes under way`, async () => {
+    const cluster = new MemoryCluster();
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => { release = r; });
+    let inFlight = 0;
+    let most = 0;
+    const apply = cluster.apply.bind(cluster);
+    cluster.apply = async (obj, o) => {
+      most = Math.max(most, ++inFlight);
+      await gate;
+      inFlight--;
+      return apply(obj, o);
+    };
+    const writer = new AppEnvWriter({ cluster, namespace: NS, target: (app, env) => ({ app, env, cluster: '', namespace: `${app}-${env}` }), now: () => 0, log: silentLogger });
+    const writes = Array.from({ length: 30 }, (_, i) => writer.write(status(`app${i}`, 'dev')));
+    await new Promise((r) => setImmediate(r));
+    release();
+    await Promise.all(writes);
+    assert.equal(most, WRITE_CONCURRENCY);
+    assert.equal(appenvWrites(cluster).length, 60);
   });
 
   it('retain waits for a write under way of a leaving app × env, so its object does not come back', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Clock } from '../../src/git/poller.js';
-import { Revisions, type RevisionsDeps } from '../../src/engine/revisions.js';
+import { changedTargets, Revisions, type RevisionsDeps } from '../../src/engine/revisions.js';
 import type { ConfigRevision } from '../../src/engine/types.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { Metrics } from '../../src/metrics/registry.js';
@@ -158,5 +158,36 @@ describe('engine/revisions', () => {
         await revisions.stop();
       });
     }
+  });
+  describe('changed app × envs first', () => {
+    const two = 'apiVersion: sluice.dev/v1alpha1\nkind: Config\nenvironments: [{name: dev}, {name: prod}]\napps: [{name: web, chart: charts/web, namespace: shop}, {name: api, chart: charts/api, namespace: shop}]\n';
+    const api = Object.fromEntries(Object.entries(CHART).map(([p, c]) => [p.replace('charts/web/', 'charts/api/'), c]));
+    const base = { 'sluice.yaml': two, ...CHART, ...api };
+    const [E, F, G, H, I] = ['e', 'f', '1', '2', '3'].map((c) => c.repeat(40));
+    const trees = new Map<string, Record<string, string>>([
+      [E, base],
+      [F, { ...base, 'environments/prod/api/values.yaml': 'greeting: hi\n' }],
+      [G, { ...base, 'charts/web/values.yaml': 'greeting: hey\n' }],
+      [H, { ...base, 'environments/dev/values.yaml': 'greeting: env\n', 'README.md': 'unrelated\n' }],
+      [I, { ...base, 'sluice.yaml': two.replace('{name: api, chart: charts/api, namespace: shop}', '{name: api, chart: charts/api, namespace: shop2}') }],
+    ]);
+    const snapshotAt = async (sha: string) => (await run([sha], trees)).revisions.current!;
+    const cases: { name: string; head: string; changed: string[] }[] = [
+      { name: 'an app × env values file', head: F, changed: ['api/prod'] },
+      { name: 'a chart kept in the config repo: every app × env that renders it', head: G, changed: ['web/dev', 'web/prod'] },
+      { name: "an env's values file: every app in that env; other files: nothing", head: H, changed: ['api/dev', 'web/dev'] },
+      { name: 'an app × env declared differently in sluice.yaml', head: I, changed: ['api/dev', 'api/prod'] },
+      { name: 'nothing', head: E, changed: [] },
+    ];
+    for (const c of cases) {
+      it(`changedTargets: ${c.name}`, async () => {
+        assert.deepEqual([...changedTargets(await snapshotAt(E), await snapshotAt(c.head))].sort(), c.changed);
+      });
+    }
+
+    it('a new head queues the app × envs it changes before the others', async () => {
+      const { rec } = await run([E, F], trees);
+      assert.deepEqual(rec.queued.slice(-4), ['api/prod', 'web/dev', 'web/prod', 'api/dev']);
+    });
   });
 });
