@@ -38,7 +38,8 @@ export async function git(cwd: string, ...args: string[]): Promise<string> {
   return stdout.trim();
 }
 
-function cgiEnv(req: IncomingMessage, root: string): NodeJS.ProcessEnv {
+/** The CGI environment of one request to `git http-backend` serving the repos under `root`. */
+export function cgiEnv(req: IncomingMessage, root: string, user?: string): NodeJS.ProcessEnv {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -59,6 +60,7 @@ function cgiEnv(req: IncomingMessage, root: string): NodeJS.ProcessEnv {
   if (req.headers['content-length']) env.CONTENT_LENGTH = req.headers['content-length'];
   if (req.headers['content-encoding']) env.HTTP_CONTENT_ENCODING = req.headers['content-encoding'];
   if (req.headers['git-protocol']) env.GIT_PROTOCOL = String(req.headers['git-protocol']);
+  if (user) env.REMOTE_USER = user;
   return env;
 }
 
@@ -85,28 +87,41 @@ function writeHead(res: ServerResponse, head: string): void {
   res.writeHead(status);
 }
 
-function handle(req: IncomingMessage, res: ServerResponse, backend: string, root: string): void {
-  const cgi = spawn(backend, [], { env: cgiEnv(req, root), stdio: ['pipe', 'pipe', 'pipe'] });
+export interface BackendOptions {
+  /** The authenticated user (REMOTE_USER). */
+  readonly user?: string;
+  /** Sends only the first half of the answer's body, then ends cleanly (a pack cut mid-way: tests' fault). */
+  readonly truncate?: boolean;
+}
+
+/** Answers one request by running `backend` (git-http-backend) as a CGI program over the repos under `root`. */
+export function serveBackend(req: IncomingMessage, res: ServerResponse, backend: string, root: string, options: BackendOptions = {}): void {
+  const cgi = spawn(backend, [], { env: cgiEnv(req, root, options.user), stdio: ['pipe', 'pipe', 'pipe'] });
   req.pipe(cgi.stdin);
   cgi.stdin.on('error', () => cgi.kill());
   let pending: Buffer | undefined = Buffer.alloc(0);
   let stderr = '';
+  const body: Buffer[] = [];
+  const out = (chunk: Buffer) => (options.truncate ? body.push(chunk) : res.write(chunk));
   cgi.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   cgi.stdout.on('data', (chunk: Buffer) => {
-    if (pending === undefined) return void res.write(chunk);
+    if (pending === undefined) return void out(chunk);
     pending = Buffer.concat([pending, chunk]);
     const split = splitHeaders(pending);
     if (!split) return;
     pending = undefined;
     writeHead(res, split.head);
-    if (split.rest.length) res.write(split.rest);
+    if (split.rest.length) out(split.rest);
   });
   cgi.on('error', (err) => {
     if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`git http-backend failed: ${err.message}\n`);
   });
   cgi.on('close', (code) => {
     if (pending !== undefined && !res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`git http-backend exited ${code}: ${stderr}`);
-    else res.end();
+    else if (options.truncate) {
+      const all = Buffer.concat(body);
+      res.end(all.subarray(0, Math.floor(all.length / 2)));
+    } else res.end();
   });
 }
 
@@ -114,7 +129,7 @@ function handle(req: IncomingMessage, res: ServerResponse, backend: string, root
 export async function startGitRemote(root: string): Promise<GitRemote> {
   const backend = join(await git(root, '--exec-path'), 'git-http-backend');
   const sockets = new Set<Socket>();
-  const server: Server = createServer((req, res) => handle(req, res, backend, root));
+  const server: Server = createServer((req, res) => serveBackend(req, res, backend, root));
   server.on('connection', (sock) => {
     sockets.add(sock);
     sock.on('close', () => sockets.delete(sock));

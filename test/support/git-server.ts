@@ -7,7 +7,7 @@
  * CGI variables follow RFC 3875 and git-http-backend(1); git sends gzip-compressed request bodies
  * (`Content-Encoding: gzip`), which the backend inflates itself when HTTP_CONTENT_ENCODING is set.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { GitFaults } from './git-faults.js';
+import { serveBackend } from '../../src/runtime/git-remote.js';
 
 const run = promisify(execFile);
 
@@ -88,54 +89,6 @@ function authorized(req: IncomingMessage, auth: GitServerOptions['basicAuth']): 
   return decoded === `${auth.user}:${auth.password}` ? auth.user : false;
 }
 
-function cgiEnv(req: IncomingMessage, root: string, user: string | undefined): NodeJS.ProcessEnv {
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    GIT_PROJECT_ROOT: root,
-    GIT_HTTP_EXPORT_ALL: '1',
-    // Pushes are allowed without authentication too (the backend refuses them by default).
-    GIT_CONFIG_COUNT: '1',
-    GIT_CONFIG_KEY_0: 'http.receivepack',
-    GIT_CONFIG_VALUE_0: 'true',
-    GATEWAY_INTERFACE: 'CGI/1.1',
-    SERVER_PROTOCOL: 'HTTP/1.1',
-    REQUEST_METHOD: req.method ?? 'GET',
-    PATH_INFO: decodeURIComponent(url.pathname),
-    QUERY_STRING: url.search.replace(/^\?/, ''),
-    CONTENT_TYPE: req.headers['content-type'] ?? '',
-    REMOTE_ADDR: req.socket.remoteAddress ?? '127.0.0.1',
-  };
-  if (req.headers['content-length']) env.CONTENT_LENGTH = req.headers['content-length'];
-  if (req.headers['content-encoding']) env.HTTP_CONTENT_ENCODING = req.headers['content-encoding'];
-  if (req.headers['git-protocol']) env.GIT_PROTOCOL = String(req.headers['git-protocol']);
-  if (user) env.REMOTE_USER = user;
-  return env;
-}
-
-/** Splits CGI output into the header block and the body start, at the first blank line. */
-function splitHeaders(buf: Buffer): { head: string; rest: Buffer } | undefined {
-  const crlf = buf.indexOf('\r\n\r\n');
-  const lf = buf.indexOf('\n\n');
-  if (crlf < 0 && lf < 0) return undefined;
-  const useCrlf = crlf >= 0 && (lf < 0 || crlf < lf);
-  const at = useCrlf ? crlf : lf;
-  return { head: buf.subarray(0, at).toString('latin1'), rest: buf.subarray(at + (useCrlf ? 4 : 2)) };
-}
-
-function writeHead(res: ServerResponse, head: string): void {
-  let status = 200;
-  for (const line of head.split(/\r?\n/)) {
-    const i = line.indexOf(':');
-    if (i < 0) continue;
-    const name = line.slice(0, i).trim();
-    const value = line.slice(i + 1).trim();
-    if (name.toLowerCase() === 'status') status = parseInt(value, 10);
-    else res.appendHeader(name, value);
-  }
-  res.writeHead(status);
-}
-
 function handle(req: IncomingMessage, res: ServerResponse, backend: string, root: string, auth: GitServerOptions['basicAuth'], faults: GitFaults): void {
   const user = authorized(req, auth);
   if (user === false) {
@@ -150,35 +103,7 @@ function handle(req: IncomingMessage, res: ServerResponse, backend: string, root
   }
   // Never answered: the client's own timeout must end it (stop() and close() drop the socket).
   if (fault === 'timeout') return void req.resume();
-  const truncate = fault === 'truncate';
-  const body: Buffer[] = [];
-  const cgi = spawn(backend, [], { env: cgiEnv(req, root, user), stdio: ['pipe', 'pipe', 'pipe'] });
-  req.pipe(cgi.stdin);
-  cgi.stdin.on('error', () => cgi.kill());
-  let pending: Buffer | undefined = Buffer.alloc(0);
-  let stderr = '';
-  cgi.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const out = (chunk: Buffer) => (truncate ? body.push(chunk) : res.write(chunk));
-  cgi.stdout.on('data', (chunk: Buffer) => {
-    if (pending === undefined) {
-      out(chunk);
-      return;
-    }
-    pending = Buffer.concat([pending, chunk]);
-    const split = splitHeaders(pending);
-    if (!split) return;
-    pending = undefined;
-    writeHead(res, split.head);
-    if (split.rest.length) out(split.rest);
-  });
-  cgi.on('close', (code) => {
-    if (pending !== undefined && !res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`git-http-backend exited ${code}: ${stderr}`);
-    else if (truncate) {
-      // Half the response, then a clean end: the pack is cut mid-way.
-      const all = Buffer.concat(body);
-      res.end(all.subarray(0, Math.floor(all.length / 2)));
-    } else res.end();
-  });
+  serveBackend(req, res, backend, root, { ...(user ? { user } : {}), truncate: fault === 'truncate' });
 }
 
 function listen(server: Server, port: number): Promise<number> {
