@@ -35,13 +35,18 @@ const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolv
 
 class Recorder {
   readonly queued: string[] = [];
+  /** The keys queued at high priority, in order. */
+  readonly urgent: string[] = [];
   loaded = 0;
   problems = 0;
   readonly revisions: ConfigRevision[] = [];
   deps(sourceFor: (url: string) => ScriptedRepo): RevisionsDeps {
     return {
       sourceFor, metrics: new Metrics({ defaultMetrics: false }), log: silentLogger, clock: stillClock,
-      queue: (key) => this.queued.push(key), loaded: () => this.loaded++, problem: () => this.problems++, event: () => {},
+      queue: (key, priority) => {
+        this.queued.push(key);
+        if (priority === 'high') this.urgent.push(key);
+      }, loaded: () => this.loaded++, problem: () => this.problems++, event: () => {},
     };
   }
 }
@@ -185,9 +190,12 @@ describe('engine/revisions', () => {
       });
     }
 
-    it('a new head queues the app × envs it changes before the others', async () => {
+    it('a new head queues the app × envs it changes ahead of the others (high priority), every one once', async () => {
       const { rec } = await run([E, F], trees);
-      assert.deepEqual(rec.queued.slice(-4), ['api/prod', 'web/dev', 'web/prod', 'api/dev']);
+      // The first head is new in every app × env; the second changes api/prod only.
+      assert.deepEqual(rec.urgent.slice(0, 4).sort(), ['api/dev', 'api/prod', 'web/dev', 'web/prod']);
+      assert.deepEqual(rec.urgent.slice(4), ['api/prod']);
+      assert.deepEqual(rec.queued.slice(-4).sort(), ['api/dev', 'api/prod', 'web/dev', 'web/prod']);
     });
   });
 });

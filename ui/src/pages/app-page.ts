@@ -365,7 +365,7 @@ export class SluiceAppPage extends HTMLElement {
 
   private renderSummary(s: AppEnvSummary): Html {
     const tags = (s.images ?? []).map((i) => html`<code title="${i}">${i.slice(i.lastIndexOf('/') + 1)}</code> `);
-    return html`<span class="badge sync-${s.syncStatus}">${s.syncStatus}</span> <span class="badge health-${s.health}">${s.health}</span> <span>revision <code title="${s.revision}">${shortSha(s.revision)}</code></span> <span>${tags}</span> <span class="muted">synced ${ago(s.lastSyncedAt, Date.now())}</span>${s.operation ? html` <span class="badge phase-${s.operation.phase}" title="${s.operation.message}">${s.operation.trigger} ${s.operation.phase}</span>` : ''}${s.rolledBack ? html` <span class="badge rolled-back" title="${s.rolledBack.reason}">rolled back to #${s.rolledBack.to}</span>` : ''}<p class="message muted">${s.message}</p>`;
+    return html`<span class="badge sync-${s.syncStatus}">${s.syncStatus}</span> <span class="badge health-${s.health}">${s.health}</span> <span>revision <code title="${s.revision}">${shortSha(s.revision)}</code></span> <span>${tags}</span> <span class="muted">synced ${ago(s.lastSyncedAt, Date.now())}</span>${s.operation ? html` <span class="badge phase-${s.operation.phase}" title="${s.operation.message}">${s.operation.trigger} ${s.operation.phase}</span>` : ''}${s.rolledBack ? html` <span class="badge rolled-back" title="${s.rolledBack.reason}">rolled back to #${s.rolledBack.to}</span>` : ''}<p class="message muted" title="${s.message}">${s.message}</p>`;
   }
 
   /** A manual sync (`POST …/sync`): its progress arrives over the event stream. */
