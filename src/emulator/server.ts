@@ -21,6 +21,8 @@ import { errorText } from '../common/error-text.js';
 import { listJson, ObjectList, watchEventJson } from './encode.js';
 
 export interface RequestLogEntry {
+  /** Arrival order, from 1: the log is trimmed as it grows, listeners hear requests as they are answered. */
+  readonly seq: number;
   readonly time: string;
   readonly verb: string;
   readonly method: string;
@@ -97,6 +99,7 @@ const PROBES = new Set(['/healthz', '/readyz', '/livez']);
 
 export class EmulatorServer {
   readonly requestLog: RequestLogEntry[] = [];
+  private requestSeq = 0;
   readonly faults = new FaultInjector();
   /** Told of every request once it is answered (a watch: once its stream opened). */
   readonly listeners = new Set<(e: RequestLogEntry) => void>();
@@ -120,7 +123,7 @@ export class EmulatorServer {
     const q = url.searchParams;
     const watch = q.get('watch') === 'true' || q.get('watch') === '1';
     const verb = this.verbOf(req.method ?? 'GET', r, watch);
-    const entry: RequestLogEntry = { time: new Date().toISOString(), verb, method: req.method ?? 'GET', path: url.pathname, group: r?.group, version: r?.version, resource: r?.plural, namespace: r?.namespace, name: r?.name, contentType: req.headers['content-type'], fieldManager: q.get('fieldManager') ?? undefined, userAgent: req.headers['user-agent'], code: 200 };
+    const entry: RequestLogEntry = { seq: ++this.requestSeq, time: new Date().toISOString(), verb, method: req.method ?? 'GET', path: url.pathname, group: r?.group, version: r?.version, resource: r?.plural, namespace: r?.namespace, name: r?.name, contentType: req.headers['content-type'], fieldManager: q.get('fieldManager') ?? undefined, userAgent: req.headers['user-agent'], code: 200 };
     this.requestLog.push(entry);
     if (this.requestLog.length > 50_000) this.requestLog.splice(0, 10_000);
     try {

@@ -61,6 +61,7 @@ describe('sharded replicas end to end', function () {
   const env = e2eEnvironment();
   const replicas: Replica[] = [];
   let dir: string;
+  let stopListening: () => void = () => undefined;
 
   afterEach(async function () {
     // A failure shows the replicas' last log lines.
@@ -68,6 +69,7 @@ describe('sharded replicas end to end', function () {
     for (const r of replicas) process.stdout.write(`--- ${r.name}\n${(await readFile(r.logFile, 'utf8').catch(() => '')).split('\n').slice(-15).join('\n')}\n`);
   });
   after(async () => {
+    stopListening();
     for (const r of replicas) if (r.proc.exitCode === null && r.proc.signalCode === null) r.proc.kill('SIGKILL');
     await Promise.all(replicas.map((r) => r.exited));
     if (dir) await rm(dir, { recursive: true, force: true });
@@ -84,7 +86,13 @@ describe('sharded replicas end to end', function () {
     const work = await cloneWorkdir(env.git.repoUrl(`${prefix}.git`), join(dir, 'work'));
     const kube = new K8sClusterClient(loadKubeConfig({ kubeconfig: env.cluster.kubeconfig }));
     const lease = (name: string) => kube.get({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: stateNs, name });
-    const logStart = emulator.requestLog.length;
+    // Every write of the run, from the emulator's request listener (its requestLog is trimmed as it
+    // grows, and three replicas renewing Leases every 0.5 s fill it within the run), put back in
+    // arrival order below: listeners hear requests as they are answered.
+    const seen: RequestLogEntry[] = [];
+    stopListening = emulator.onRequest((e) => {
+      if (e.userAgent?.startsWith('sluice (') && WRITES.has(e.method) && e.code < 300) seen.push(e);
+    });
     // Both roles: reads go with the read-only token, writes (and their forwarding) with the admin one.
     const tokensDir = join(dir, 'tokens');
     await mkdir(tokensDir);
@@ -185,7 +193,8 @@ describe('sharded replicas end to end', function () {
 
     // No two writers on one app × env: each write came from the replica whose write of the shard's
     // Lease was the last one before it (the log is in arrival order).
-    const log: RequestLogEntry[] = emulator.requestLog.slice(logStart).filter((e) => e.userAgent?.startsWith('sluice (') && WRITES.has(e.method) && e.code < 300);
+    stopListening();
+    const log = [...seen].sort((a, b) => a.seq - b.seq);
     const writer = (e: RequestLogEntry) => replicaOf(e.userAgent?.slice('sluice ('.length, -1) ?? '');
     const appEnvOf = (e: RequestLogEntry): string | undefined => {
       for (const app of APPS) {
