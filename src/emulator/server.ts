@@ -41,6 +41,8 @@ export interface RequestLogEntry {
   fault?: FaultAnswer['kind'];
   /** A create, or a patch (apply) that created the object. */
   created?: boolean;
+  /** The name of the object a POST created (its path names only the collection). */
+  createdName?: string;
 }
 
 const PATCH_TYPES: Record<string, PatchType> = {
@@ -144,6 +146,7 @@ export class EmulatorServer {
       if (warnings.length) res.setHeader('Warning', warnings.map((w) => `299 - ${JSON.stringify(w)}`));
       entry.code = req.method === 'POST' ? 201 : 200;
       if (q.get('dryRun') !== 'All' && (req.method === 'POST' || (req.method === 'PATCH' && !existed && !r.sub))) entry.created = true;
+      if (req.method === 'POST' && !r.name) entry.createdName = (result as Obj).metadata?.name;
       // A Table is JSON whatever else the client accepts, as the API server answers it.
       send(res, entry.code, table ? asTable(this.api.store, type, result instanceof ObjectList ? result.toObject() : (result as Obj), table) : result, table ? undefined : req.headers.accept);
     } catch (err) {

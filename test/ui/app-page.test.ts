@@ -21,8 +21,12 @@ describe('app page in Chromium', function () {
   let browser: BrowserSession;
 
   before(async function () {
+    // Skipped only where Chromium is missing outside CI; in CI browserUnavailable() throws instead.
     const skip = browserUnavailable();
-    if (skip) return this.skip();
+    if (skip) {
+      console.log(`      skipped: ${skip}`);
+      return this.skip();
+    }
     s = await startScenario(env.cluster, env.git, {
       files: (files) => {
         files['sluice.yaml'] = files['sluice.yaml'].replace(/(  - name: test\n)/, '$1    promotion: {direct: true}\n');
