@@ -7,6 +7,7 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createBareRepo } from '../test/support/git-server.js';
 
 export function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -64,6 +65,27 @@ export function startEmulatorProcess(kubeconfig: string, extra: string[] = []): 
   return new Promise((resolve, reject) => {
     child.stdout?.once('data', (d: Buffer) => resolve({ child, url: /listening on (\S+)/.exec(d.toString())?.[1] ?? '' }));
     child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
+  });
+}
+
+export interface GitHostProcess {
+  readonly child: ChildProcess;
+  /** Clone URL of the repo `name` (under the host's root). */
+  repoUrl(name: string): string;
+  /** Creates the bare repo `name` with one commit of `files` on main; returns its sha. */
+  createRepo(name: string, files: Record<string, string>): Promise<string>;
+}
+
+/** Starts the git host (git-host.ts) over `root` as its own process; resolves once it listens. */
+export function startGitHostProcess(root: string): Promise<GitHostProcess> {
+  const main = join(dirname(fileURLToPath(import.meta.url)), 'git-host.js');
+  const child = spawn(process.execPath, [main, root], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.stdout?.once('data', (d: Buffer) => {
+      const url = /listening on (\S+)/.exec(d.toString())?.[1] ?? '';
+      resolve({ child, repoUrl: (name) => `${url}/${name}`, createRepo: (name, files) => createBareRepo(join(root, name), files) });
+    });
+    child.once('exit', (code) => reject(new Error(`git host exited with ${code}`)));
   });
 }
 

@@ -1,7 +1,7 @@
 /**
  * Scale benchmark (not a test): one sluice controller (in this process) holding N apps × 4 envs
  * (default 1,000 × 4) against the emulator as its own `sluice emulator --simulate-kubelet`
- * process, with a real git smart-HTTP server. Per variant it prints:
+ * process, and a real git smart-HTTP server in a third (git-host.ts). Per variant it prints:
  *  - time to the first full sync (every app × env Synced and Healthy) from a cold start, and a
  *    no-change resync pass (every app × env re-checked, nothing changed);
  *  - steady-state CPU seconds per minute of the controller (this process) and of the emulator, and
@@ -20,11 +20,13 @@
  *   node dist/bench/scale.js [--apps 1000] [--variant small|chart|all] [--changes 20] [--burst 10] [--scripted 100]
  *     [--steady-seconds 60] [--poll-ms 30000] [--concurrency 8] [--resyncs 2] [--chart-corpus DIR]
  * SLUICE_BENCH_EMULATOR_NODE_ARGS (e.g. `--cpu-prof`) passes arguments to the emulator's node;
- * profile the controller with `node --cpu-prof dist/bench/scale.js …`.
+ * profile the controller with `node --cpu-prof dist/bench/scale.js …`, or only its webhook phase with
+ * `--profile-webhooks FILE.cpuprofile`.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { defaultControllerOptions } from '../src/engine/controller.js';
@@ -32,10 +34,9 @@ import { statusKey, type AppEnvStatus } from '../src/engine/status.js';
 import { silentLogger } from '../src/log/logger.js';
 import { startSluice, type RunningSluice } from '../src/runtime/sluice.js';
 import { exampleFiles } from '../test/e2e/harness.js';
-import { startGitServer, type GitServer } from '../test/support/git-server.js';
 import { cloneWorkdir, type Workdir } from '../test/support/git-workdir.js';
 import { helmPath, kubectlPath } from '../test/support/tools.js';
-import { arg, cpuSeconds, median, percentile, pushWebhook, sleep, startEmulatorProcess, statusMiB, stopProcess, stringArg, WEBHOOK_SECRET, type EmulatorProcess } from './common.js';
+import { arg, cpuSeconds, median, percentile, pushWebhook, sleep, startEmulatorProcess, startGitHostProcess, statusMiB, stopProcess, stringArg, WEBHOOK_SECRET, type EmulatorProcess, type GitHostProcess } from './common.js';
 
 const ENVS = ['dev', 'test', 'stage', 'prod'];
 const TARGETS = { coldS: 120, noChangeS: 10, rssMiB: 1024, p99Ms: 1000 };
@@ -212,7 +213,7 @@ const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
 
 interface Setup {
   readonly dir: string;
-  readonly git: GitServer;
+  readonly git: GitHostProcess;
   readonly emulator: EmulatorProcess;
   readonly kubeconfig: string;
 }
@@ -236,6 +237,8 @@ async function atScale(setup: Setup, variant: Variant, nApps: number): Promise<v
     const coldVerbs = await requestsByVerb(sluice);
     const coldRequests = Object.values(coldVerbs).reduce((a, b) => a + b, 0);
     console.log(`  [${variant.name}] cold start: controller ${(cpuSeconds('self') - cpu0).toFixed(1)} CPU s, emulator ${(cpuSeconds(emulator.child.pid as number) - ecpu0).toFixed(1)} CPU s, ${coldRequests} API requests (${(coldRequests / total).toFixed(1)} per app × env: ${verbDelta({}, coldVerbs)})`);
+    const cached = (await sluice.metrics.cacheObjects.get()).values.map((v) => `${String(v.labels.kind)} ${v.value}`);
+    console.log(`  [${variant.name}] informer cache: ${cached.join(', ')}`);
     const costs: PassCost[] = [];
     for (let i = 0; i < arg('resyncs', 2); i++) costs.push(await noChangePass(sluice, emulator.child.pid));
     const passes = costs.map((c) => c.ms);
@@ -275,6 +278,8 @@ async function atScale(setup: Setup, variant: Variant, nApps: number): Promise<v
         const p99 = percentile(ms, 99);
         console.log(`  [${variant.name}] webhook → Synced ${what} (${ms.length} changes): p50 ${median(ms).toFixed(0)} ms, p99 ${p99.toFixed(0)} ms, max ${Math.max(...ms).toFixed(0)} ms (target p99 ≤ ${TARGETS.p99Ms} ms: ${verdict(p99 <= TARGETS.p99Ms)}); each: ${ms.map((x) => x.toFixed(0)).join(' ')}`);
       };
+      const profile = stringArg('profile-webhooks');
+      const profiler = profile ? await startProfile() : undefined;
       // At rest: each change pushed once the controller has nothing queued (the other app × envs idle).
       const atRest: number[] = [];
       for (let i = 0; i < changes; i++) {
@@ -286,12 +291,29 @@ async function atScale(setup: Setup, variant: Variant, nApps: number): Promise<v
       const backToBack: number[] = [];
       for (let i = 0; i < burst; i++) backToBack.push(await change());
       if (backToBack.length) report('back to back (each push re-checks every app × env; the next lands during that resync)', backToBack);
+      if (profiler && profile) await profiler.stop(profile);
     }
     const peak = statusMiB('self', 'VmHWM');
     console.log(`controller RSS: ${statusMiB('self', 'VmRSS').toFixed(0)} MiB after the run (${rssBefore.toFixed(0)} MiB before it), peak ${peak.toFixed(0)} MiB (target ≤ ${TARGETS.rssMiB} MiB: ${verdict(peak <= TARGETS.rssMiB)}); emulator peak ${statusMiB(emulator.child.pid as number, 'VmHWM').toFixed(0)} MiB`);
   } finally {
     await sluice.close();
   }
+}
+
+/** The controller's CPU profile (this process), for the phase between start and stop. */
+async function startProfile(): Promise<{ stop: (file: string) => Promise<void> }> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    stop: async (file) => {
+      const { profile } = await session.post('Profiler.stop');
+      await writeFile(file, JSON.stringify(profile));
+      session.disconnect();
+      console.log(`  controller CPU profile of the webhook phase: ${file}`);
+    },
+  };
 }
 
 function run(cmd: string, args: string[], input?: string): Promise<string> {
@@ -386,14 +408,14 @@ async function main(): Promise<void> {
     const dir = await mkdtemp(join(tmpdir(), 'sluice-scale-'));
     const kubeconfig = join(dir, 'kubeconfig');
     const emulator = await startEmulatorProcess(kubeconfig);
-    const git = await startGitServer({ root: join(dir, 'git') });
+    const git = await startGitHostProcess(join(dir, 'git'));
     const setup = { dir, git, emulator, kubeconfig };
     try {
       await atScale(setup, variant, nApps);
       const n = arg('scripted', 100);
       if (n > 0) await scriptedComparison(setup, variant, n);
     } finally {
-      await git.close();
+      await stopProcess(git.child);
       await stopProcess(emulator.child);
       await rm(dir, { recursive: true, force: true });
     }

@@ -12,7 +12,13 @@
  * changes each status several times in a second). At most WRITE_CONCURRENCY writes are under way
  * at once, so a burst of status changes does not open thousands of requests to the API server. A
  * failed write is forgotten, so the next status update (the next pass) writes again.
+ *
+ * A write that only moves the revision git says (each unchanged app × env at a new commit: thousands
+ * at once) is routine: it waits behind every other write, and while the controller has urgent work
+ * (a new commit being fetched, a changed app × env being synced), so that work has the CPU and the
+ * API server to itself.
  */
+import { systemClock, type Clock } from '../common/clock.js';
 import { errorText } from '../common/error-text.js';
 import type { ClusterClient } from '../kube/client.js';
 import type { KubeObject } from '../kube/types.js';
@@ -32,13 +38,22 @@ export interface AppEnvWriterDeps {
   readonly log: Logger;
   /** Whether this replica writes the app × env's object now (with --shards: its shard is held); default yes. */
   readonly owns?: (app: string, env: string) => boolean;
+  /** Whether the controller has urgent work now (routine writes wait); default never. */
+  readonly busy?: () => boolean;
+  /** Timers of the routine writes' retries; the system clock unless a test steps one. */
+  readonly clock?: Clock;
 }
+
+/** How often routine writes held back by urgent work look again. */
+const ROUTINE_RETRY_MS = 100;
 
 /** AppEnvironment writes under way at once. */
 export const WRITE_CONCURRENCY = 8;
 
 interface Pending {
   status: AppEnvStatus;
+  /** Only the revision moved since what was written (see routine()). */
+  routine: boolean;
   readonly waiters: (() => void)[];
 }
 
@@ -52,8 +67,10 @@ export class AppEnvWriter {
   private readonly written = new Map<string, Written>();
   /** The latest status of each app × env not yet written, with who waits for it. */
   private readonly pending = new Map<string, Pending>();
-  /** App × envs with a pending status and no write under way, oldest first. */
+  /** App × envs with a pending status and no write under way, oldest first: others, then routine ones. */
   private readonly ready: string[] = [];
+  private readonly readyRoutine: string[] = [];
+  private retryTimer: unknown;
   private readonly running = new Set<string>();
   /** Resolved when nothing is pending or running (stop and retain wait on it). */
   private drained: (() => void)[] = [];
@@ -85,22 +102,38 @@ export class AppEnvWriter {
     // A stopped controller writes nothing more: after a lost or released Lease another replica leads.
     if (this.stopped) return Promise.resolve();
     const key = statusKey(status.app, status.env);
+    const routine = this.routine(key, status);
     return new Promise<void>((resolve) => {
       const p = this.pending.get(key);
       if (p) {
         p.status = status;
         p.waiters.push(resolve);
+        // Once urgent, a pending write stays so (its queue place holds the status that made it urgent).
+        if (p.routine && !routine) {
+          p.routine = false;
+          if (!this.running.has(key)) this.ready.push(key);
+        }
+        this.pump();
         return;
       }
-      this.pending.set(key, { status, waiters: [resolve] });
-      if (!this.running.has(key)) this.ready.push(key);
+      this.pending.set(key, { status, routine, waiters: [resolve] });
+      if (!this.running.has(key)) (routine ? this.readyRoutine : this.ready).push(key);
       this.pump();
     });
   }
 
+  /** Whether `status` differs from what was last written of `key` only in the revision git says. */
+  private routine(key: string, status: AppEnvStatus): boolean {
+    const w = this.written.get(key);
+    if (!w?.status) return false;
+    const next = appEnvStatus(status, w.generation, w.status, new Date(this.deps.now()).toISOString());
+    return withoutRevision(next) === withoutRevision(w.status);
+  }
+
   private pump(): void {
-    while (this.running.size < WRITE_CONCURRENCY && this.ready.length > 0) {
-      const key = this.ready.shift() as string;
+    while (this.running.size < WRITE_CONCURRENCY) {
+      const key = this.next();
+      if (key === undefined) break;
       const p = this.pending.get(key);
       if (!p) continue;
       this.pending.delete(key);
@@ -113,11 +146,27 @@ export class AppEnvWriter {
         .finally(() => {
           this.running.delete(key);
           for (const w of p.waiters) w();
-          if (this.pending.has(key)) this.ready.push(key);
+          const again = this.pending.get(key);
+          if (again) (again.routine ? this.readyRoutine : this.ready).push(key);
           this.pump();
           if (this.running.size === 0 && this.pending.size === 0) for (const d of this.drained.splice(0)) d();
         });
     }
+  }
+
+  /** The next app × env to write: others first, routine ones while the controller has no urgent work. */
+  private next(): string | undefined {
+    // A key may sit in both queues (made urgent while queued as routine); the pending entry decides.
+    if (this.ready.length > 0) return this.ready.shift();
+    if (this.readyRoutine.length === 0) return undefined;
+    if (this.deps.busy?.() && !this.stopped) {
+      this.retryTimer ??= (this.deps.clock ?? systemClock).setTimeout(() => {
+        this.retryTimer = undefined;
+        this.pump();
+      }, ROUTINE_RETRY_MS);
+      return undefined;
+    }
+    return this.readyRoutine.shift();
   }
 
   /** Resolves when no write is pending or under way. */
@@ -162,7 +211,9 @@ export class AppEnvWriter {
   /** Takes no more writes and resolves when the ones under way (and those waiting) are done. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.pump();
     await this.idle();
+    if (this.retryTimer !== undefined) (this.deps.clock ?? systemClock).clearTimeout(this.retryTimer);
   }
 
   /**
@@ -191,4 +242,9 @@ export class AppEnvWriter {
       }
     }
   }
+}
+
+/** An AppEnvironment status with the revision git says left out (also from the Synced message that names it). */
+function withoutRevision(st: AppEnvObjectStatus): string {
+  return JSON.stringify({ ...st, revision: '', conditions: st.conditions.map((c) => (c.type === 'Synced' && c.status === 'True' ? { ...c, message: '' } : c)) });
 }

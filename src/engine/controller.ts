@@ -27,6 +27,9 @@ import type { AppEnv } from '../config/types.js';
 import { WorkQueue } from './workqueue.js';
 import { OWN_ALL, type Ownership } from './ownership.js';
 
+/** Longest a config fetch keeps the resync waiting: a slow or hung fetch must not stop it. */
+const RESYNC_DEFERRAL_MS = 10_000;
+
 export interface ControllerOptions {
   /** Config repo URL or path, and the branch tracked. */
   readonly repo: string;
@@ -91,6 +94,7 @@ export class Controller implements ReleaseApi, AppOpsApi {
     this.revisions = new Revisions(options, {
       sourceFor: deps.sourceFor, metrics, log, event,
       queue: (key, priority) => this.queue.add(key, priority),
+      deferResync: () => this.queue.deferNormal(RESYNC_DEFERRAL_MS),
       loaded: (snapshot) => {
         this.passes.retain(snapshot);
         if (this.ownership.housekeeping()) void this.appEnvs.retain(new Set(snapshot.targets.keys()));
@@ -114,6 +118,7 @@ export class Controller implements ReleaseApi, AppOpsApi {
       cluster: clusterFor(''), namespace: options.stateNamespace, now: Date.now, log,
       target: (app, env) => this.revisions.current?.targets.get(statusKey(app, env)),
       owns: (app, env) => this.ownership.owns(app, env),
+      busy: () => this.queue.urgent,
     });
     this.appEnvs.follow(status);
     const apiDeps = {

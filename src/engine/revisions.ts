@@ -45,6 +45,12 @@ export interface RevisionsDeps {
    * of its chart repo (`high`).
    */
   readonly queue: (key: string, priority: Priority) => void;
+  /**
+   * Keeps normal-priority keys waiting while a fetch of the config repo, and the reading of the
+   * head it brings, are under way; returns the release. The resync of the previous head would only
+   * slow the fetch down, and its keys are queued again with the new head.
+   */
+  readonly deferResync?: () => () => void;
   /** A new snapshot was taken (before its app × envs are queued). */
   readonly loaded: (snapshot: Snapshot) => void;
   /** A repo-level problem appeared, changed or cleared: the statuses must show it. */
@@ -80,6 +86,8 @@ export class Revisions {
   private readonly guard: HistoryGuard<Snapshot> | undefined;
   private readonly gitLog: ErrorTransitions;
   private readonly listeners = new Set<(revision: ConfigRevision) => void>();
+  /** Releases of the resync deferred by each config fetch whose head is not queued yet, oldest first. */
+  private readonly resyncDeferrals: (() => void)[] = [];
 
   constructor(
     private readonly options: RevisionsOptions,
@@ -92,7 +100,7 @@ export class Revisions {
       this.guard = new HistoryGuard({ ancestry, repo: config.displayUrl, branch: options.branch, metrics: deps.metrics, log: deps.log, event: deps.event });
     }
     const backoff = { initialMs: Math.min(1_000, options.pollIntervalMs), maxMs: options.maxBackoffMs };
-    this.scheduler = new RepoScheduler((url) => this.timed(this.source(url)), { intervalMs: options.pollIntervalMs, backoff, clock: deps.clock ?? systemClock });
+    this.scheduler = new RepoScheduler((url) => this.timed(this.source(url), url === options.repo), { intervalMs: options.pollIntervalMs, backoff, clock: deps.clock ?? systemClock });
   }
 
   /** Starts polling the config repo; resolves once the first poll was taken (or failed). */
@@ -105,7 +113,10 @@ export class Revisions {
           this.chain = this.chain
             .then(() => this.onRevision(sha, changed))
             .catch((err: unknown) => this.deps.log.log('error', 'config revision not taken', { revision: sha, error: errorText(err) }))
-            .finally(resolve);
+            .finally(() => {
+              this.resyncDeferrals.shift()?.();
+              resolve();
+            });
         },
         onError: (err, state) => {
           this.onError(err, state);
@@ -189,13 +200,18 @@ export class Revisions {
     return s;
   }
 
-  /** Wraps a source's fetch with the git metrics, and logs an outage when it starts, changes and ends. */
-  private timed(source: RepoReader): RefFetcher {
+  /**
+   * Wraps a source's fetch with the git metrics, and logs an outage when it starts, changes and
+   * ends; a fetch of the config repo defers the resync until its head is queued (or it failed).
+   */
+  private timed(source: RepoReader, config: boolean): RefFetcher {
     const repo = source.displayUrl;
     const { metrics } = this.deps;
     return {
       fetch: async (ref) => {
         const end = metrics.gitFetchDuration.startTimer({ repo });
+        const deferral = config && ref === this.options.branch ? this.deps.deferResync?.() : undefined;
+        if (deferral) this.resyncDeferrals.push(deferral);
         try {
           const r = await source.fetch(ref);
           end({ result: 'success' });
@@ -204,6 +220,8 @@ export class Revisions {
           this.gitLog.succeeded(`${repo}\0${ref}`, { repo, ref, revision: r.sha });
           return r;
         } catch (err) {
+          if (deferral) this.resyncDeferrals.splice(this.resyncDeferrals.indexOf(deferral), 1);
+          deferral?.();
           end({ result: 'error' });
           metrics.gitUp.set({ repo }, 0);
           this.gitLog.failed(`${repo}\0${ref}`, errorText(err), { repo, ref });
@@ -220,7 +238,9 @@ export class Revisions {
     const before = this.snapshot;
     if (changed || !this.snapshot) await this.load(sha);
     const urgent = this.snapshot && this.snapshot !== before ? changedTargets(before, this.snapshot) : new Set<string>();
-    for (const key of this.snapshot?.targets.keys() ?? []) this.deps.queue(key, urgent.has(key) ? 'high' : 'normal');
+    // The changed ones first: a queue with free workers starts each key as it is added.
+    for (const key of urgent) this.deps.queue(key, 'high');
+    for (const key of this.snapshot?.targets.keys() ?? []) if (!urgent.has(key)) this.deps.queue(key, 'normal');
   }
 
   /** A failed poll of the config repo: app × envs keep their last known state, with the outage as a condition. */
@@ -237,9 +257,13 @@ export class Revisions {
       const files = await this.source(this.options.repo).readFiles(sha);
       const raw = files.get(SLUICE_YAML);
       if (!raw) throw new Error(`${SLUICE_YAML}: not found at the repo root`);
-      const config = parseConfig(new TextDecoder().decode(raw), SLUICE_YAML);
-      const targets = new Map(appEnvironments(config).map((t) => [statusKey(t.app, t.env), t]));
-      this.snapshot = { sha, files, targets, health: compileHealthChecks(config.healthChecks), config, ...(await this.commitTimes(sha)) };
+      // An unchanged sluice.yaml (most commits: values and image tags) keeps its parsed config and
+      // targets, so changedTargets compares them by identity.
+      const kept = this.snapshot && sameBytes(this.snapshot.files.get(SLUICE_YAML), raw) ? this.snapshot : undefined;
+      const config = kept?.config ?? parseConfig(new TextDecoder().decode(raw), SLUICE_YAML);
+      const targets = kept?.targets ?? new Map(appEnvironments(config).map((t) => [statusKey(t.app, t.env), t]));
+      const health = kept?.health ?? compileHealthChecks(config.healthChecks);
+      this.snapshot = { sha, files, targets, health, config, ...(await this.commitTimes(sha)) };
       this.configError = undefined;
       this.guard?.retain(new Set(targets.keys()));
       this.deps.loaded(this.snapshot);
@@ -294,13 +318,14 @@ export class Revisions {
   }
 }
 
+function sameBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
+  return a === b || (a !== undefined && Buffer.from(b.buffer, b.byteOffset, b.byteLength).equals(a));
+}
+
 /** Paths whose content differs between two file maps (added, removed or changed). */
 function changedPaths(a: RepoFiles, b: RepoFiles): Set<string> {
   const out = new Set<string>();
-  for (const [p, x] of b) {
-    const y = a.get(p);
-    if (!y || !Buffer.from(x.buffer, x.byteOffset, x.byteLength).equals(y)) out.add(p);
-  }
+  for (const [p, x] of b) if (!sameBytes(a.get(p), x)) out.add(p);
   for (const p of a.keys()) if (!b.has(p)) out.add(p);
   return out;
 }
@@ -317,7 +342,7 @@ export function changedTargets(before: Snapshot | undefined, after: Snapshot): S
   for (const [key, t] of after.targets) {
     const old = before.targets.get(key);
     const chartChanged = !t.chart.repo && [...paths].some((p) => p.startsWith(`${t.chartPath}/`));
-    if (!old || spec(old) !== spec(t) || chartChanged || valuesFilesFor(t).some((p) => paths.has(p))) out.add(key);
+    if (!old || (old !== t && spec(old) !== spec(t)) || chartChanged || valuesFilesFor(t).some((p) => paths.has(p))) out.add(key);
   }
   return out;
 }

@@ -88,6 +88,17 @@ export async function readCommitInfo(gitdir: string, sha: string, cache: ObjectC
   return { sha: oid, message: commit.message, author: { name: commit.author.name, email: commit.author.email }, timestamp: commit.author.timestamp, parents: commit.parent };
 }
 
+/** Whether the object (of any type) is present locally. */
+export async function hasObject(gitdir: string, oid: string, cache: ObjectCache): Promise<boolean> {
+  try {
+    await git.readObject({ fs, gitdir, oid, format: 'deflated', cache });
+    return true;
+  } catch (err) {
+    if ((err as { code?: string }).code === 'NotFoundError') return false;
+    throw err;
+  }
+}
+
 /** Whether the commit object is present locally (a shallow clone lacks older ones). */
 export async function hasCommit(gitdir: string, sha: string, cache: ObjectCache): Promise<boolean> {
   try {

@@ -14,7 +14,7 @@ import { credentialsFromEnv, onAuthFor, secretsOf, type GitCredentials } from '.
 import { GitRefNotFoundError, toGitError } from './errors.js';
 import { httpClient } from './http.js';
 import { cacheKey, locate, redactUrl, type RepoLocation } from './location.js';
-import { hasCommit, peelToCommit, walkAncestry, readCommitInfo, readFileAt, readFilesAt, type CommitInfo, type ObjectCache, type TreeFilesCache } from './objects.js';
+import { hasCommit, hasObject, peelToCommit, walkAncestry, readCommitInfo, readFileAt, readFilesAt, type CommitInfo, type ObjectCache, type TreeFilesCache } from './objects.js';
 
 export interface GitSourceOptions {
   /** Folder for bare clones of remotes, one sub-folder per URL. Unused for local repos. */
@@ -36,6 +36,11 @@ export interface FetchResult {
 /** Deepening steps (relative commits) tried by fetchCommit before giving up. */
 const DEEPEN_STEPS = [16, 256, 4096, 1_000_000];
 const SHA = /^[0-9a-f]{40}$/;
+
+/** The local ref holding the last commit fetched of remote `ref`: the "have" of its next fetch. */
+function haveRef(ref: string): string {
+  return `refs/sluice/fetched/${ref.replace(/^refs\//, '').replace(/[^A-Za-z0-9._/-]/g, '_')}`;
+}
 
 /** Fetch queues by git dir: isomorphic-git does not lock a git dir, so writers to one take turns. */
 const gitdirQueues = new Map<string, Promise<void>>();
@@ -148,10 +153,38 @@ export class GitSource {
     this.lastRef = ref;
     await this.initCache();
     if (await hasCommit(this.gitdir, sha, this.cache)) return sha;
-    const result = await git.fetch({ ...this.remoteArgs(), ref, singleBranch: true, depth: 1, tags: false });
+    const have = haveRef(ref);
+    const head = (await this.fetchSince(ref, have)) ?? (await git.fetch({ ...this.remoteArgs(), ref: have, remoteRef: ref, singleBranch: true, tags: false, depth: 1 })).fetchHead;
     // The branch may have moved between ls-remote and fetch: what was fetched is the truth
     // (peeled, since fetching an annotated tag yields the tag object).
-    return result.fetchHead ? peelToCommit(this.gitdir, result.fetchHead, this.cache) : sha;
+    const fetched = head ? await peelToCommit(this.gitdir, head, this.cache) : sha;
+    await git.writeRef({ fs, gitdir: this.gitdir, ref: have, value: fetched, force: true });
+    return fetched;
+  }
+
+  /**
+   * Fetches `ref` back to the time of the last commit fetched of it (held in `have`): the fetched
+   * object id, or undefined when there is no such commit or the fetch did not bring the new head.
+   * isomorphic-git tells the server only the commit in the local ref named `ref` as one we have,
+   * and a server asked for depth 1 sends the new commit's whole tree again whatever we have;
+   * deepening to the last commit's time lets it send only what changed since. A head older than
+   * that time (a force-push to an older commit, a committer's clock behind) selects no commit, which
+   * git refuses ("no commits selected for shallow requests"): the caller then fetches at depth 1,
+   * and that fetch reports what is really wrong, if anything.
+   */
+  private async fetchSince(ref: string, have: string): Promise<string | undefined> {
+    const oid = await git.resolveRef({ fs, gitdir: this.gitdir, ref: have }).catch((err: { code?: string }) => {
+      if (err.code === 'NotFoundError') return undefined;
+      throw err;
+    });
+    if (!oid || !(await hasCommit(this.gitdir, oid, this.cache))) return undefined;
+    const { commit } = await git.readCommit({ fs, gitdir: this.gitdir, oid, cache: this.cache });
+    const since = new Date(commit.committer.timestamp * 1000);
+    const head = await git.fetch({ ...this.remoteArgs(), ref: have, remoteRef: ref, singleBranch: true, tags: false, since }).then(
+      (r) => r.fetchHead ?? undefined,
+      () => undefined,
+    );
+    return head && (await hasObject(this.gitdir, head, this.cache)) ? head : undefined;
   }
 
   private async ensureCommit(sha: string, ref: string): Promise<string> {

@@ -3,7 +3,8 @@
  * from sluice.yaml, repo is the (credential-free) repo URL, result/status are small enums; the
  * revision appears only on the info metric.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { SparseHistogram } from './histogram.js';
 import { FORGE_IDS } from '../forge/registry.js';
 import { SYNC_STATUSES, type StatusSample } from './observation.js';
 import type { HealthStatus } from '../health/types.js';
@@ -20,7 +21,7 @@ const HEALTH_STATUSES: readonly HealthStatus[] = ['Healthy', 'Progressing', 'Deg
 
 export class Metrics {
   readonly registry = new Registry();
-  readonly reconcileDuration = new Histogram({
+  readonly reconcileDuration = new SparseHistogram({
     name: 'sluice_reconcile_duration_seconds',
     help: 'Time to reconcile one app × env (fetch state, render, diff, sync, health).',
     labelNames: ['app', 'env'],
@@ -75,7 +76,7 @@ export class Metrics {
     labelNames: ['app', 'env', 'status'],
     registers: [this.registry],
   });
-  readonly gitFetchDuration = new Histogram({
+  readonly gitFetchDuration = new SparseHistogram({
     name: 'sluice_git_fetch_duration_seconds',
     help: 'Time of a git ref check plus fetch of a config repo.',
     labelNames: ['repo', 'result'],
@@ -93,7 +94,7 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly syncDuration = new Histogram({
+  readonly syncDuration = new SparseHistogram({
     name: 'sluice_sync_duration_seconds',
     help: 'Time of a sync operation from start to its end (all waves, hooks and health waits).',
     labelNames: ['app', 'env', 'result'],
@@ -112,7 +113,7 @@ export class Metrics {
     labelNames: ['app', 'env'],
     registers: [this.registry],
   });
-  readonly renderDuration = new Histogram({
+  readonly renderDuration = new SparseHistogram({
     name: 'sluice_render_duration_seconds',
     help: 'Time to render an app × env (chart + values overlays); cache hits included.',
     labelNames: ['app', 'env'],
@@ -125,7 +126,7 @@ export class Metrics {
     labelNames: ['verb', 'code'],
     registers: [this.registry],
   });
-  readonly queueWait = new Histogram({
+  readonly queueWait = new SparseHistogram({
     name: 'sluice_workqueue_wait_seconds',
     help: 'Time an app × env waited in the work queue before its reconcile started.',
     buckets: [0.001, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60],
@@ -143,7 +144,7 @@ export class Metrics {
     labelNames: ['provider', 'result'],
     registers: [this.registry],
   });
-  readonly configLeadTime = new Histogram({
+  readonly configLeadTime = new SparseHistogram({
     name: 'sluice_config_lead_time_seconds',
     help: 'Time from a config commit (its committer timestamp) to the env being Synced on it.',
     labelNames: ['env'],
@@ -157,7 +158,7 @@ export class Metrics {
     labelNames: ['app', 'env'],
     registers: [this.registry],
   });
-  readonly changeLeadTime = new Histogram({
+  readonly changeLeadTime = new SparseHistogram({
     name: 'sluice_change_lead_time_seconds',
     help: 'DORA lead time for changes: source commit (the build of a bump) to Synced in the env.',
     labelNames: ['app', 'env'],
@@ -170,7 +171,7 @@ export class Metrics {
     labelNames: ['app', 'env'],
     registers: [this.registry],
   });
-  readonly timeToRestore = new Histogram({
+  readonly timeToRestore = new SparseHistogram({
     name: 'sluice_time_to_restore_seconds',
     help: 'DORA time to restore: from an app × env turning Degraded to it being Healthy again.',
     labelNames: ['app', 'env'],
@@ -184,7 +185,7 @@ export class Metrics {
     labelNames: ['app', 'result'],
     registers: [this.registry],
   });
-  readonly buildDuration = new Histogram({
+  readonly buildDuration = new SparseHistogram({
     name: 'sluice_build_duration_seconds',
     help: 'Time from a build Job starting to its end.',
     labelNames: ['app', 'result'],
@@ -203,7 +204,7 @@ export class Metrics {
     labelNames: ['kind', 'app', 'env', 'result'],
     registers: [this.registry],
   });
-  readonly gitLsRemoteDuration = new Histogram({
+  readonly gitLsRemoteDuration = new SparseHistogram({
     name: 'sluice_git_ls_remote_duration_seconds',
     help: 'Time of a ref check (no objects fetched) of an app source repo.',
     labelNames: ['repo', 'result'],
@@ -212,7 +213,7 @@ export class Metrics {
   });
 
   // Sync phases (PreSync, Sync, Prune, PostSync, SyncFail): where a sync spends its time.
-  readonly syncPhaseDuration = new Histogram({
+  readonly syncPhaseDuration = new SparseHistogram({
     name: 'sluice_sync_phase_duration_seconds',
     help: 'Time of one phase of a sync operation (PreSync, Sync, Prune, PostSync, SyncFail) by result (succeeded, failed); SyncFail measures starting its hooks.',
     labelNames: ['app', 'env', 'phase', 'result'],

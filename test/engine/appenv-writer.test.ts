@@ -4,6 +4,7 @@ import { AppEnvWriter, WRITE_CONCURRENCY } from '../../src/engine/appenv-writer.
 import { StatusStore, type AppEnvStatus } from '../../src/engine/status.js';
 import type { KubeObject } from '../../src/kube/types.js';
 import { silentLogger } from '../../src/log/logger.js';
+import { FakeClock } from '../support/fake-clock.js';
 import { MemoryCluster } from '../support/memory-cluster.js';
 
 const NS = 'sluice-system';
@@ -132,6 +133,36 @@ describe('engine/appenv-writer', () => {
     await Promise.all(writes);
     assert.equal(most, WRITE_CONCURRENCY);
     assert.equal(appenvWrites(cluster).length, 60);
+  });
+
+  it('a status that only moves the revision waits behind the others, and while the controller is busy', async () => {
+    const cluster = new MemoryCluster();
+    const clock = new FakeClock();
+    let busy = false;
+    const target = (app: string, env: string): AppEnvTarget => ({ app, env, cluster: '', namespace: `${app}-${env}` });
+    const writer = new AppEnvWriter({ cluster, namespace: NS, target, now: () => 0, log: silentLogger, busy: () => busy, clock });
+    await Promise.all(['a', 'b', 'c'].map((app) => writer.write(status(app, 'dev'))));
+    const revisionOf = (app: string) => (stored(cluster, `${app}-dev`)?.status as { revision: string }).revision;
+    busy = true;
+    let routineDone = false;
+    const routine = writer.write(status('a', 'dev', { revision: 'def456' })).then(() => (routineDone = true));
+    await writer.write(status('b', 'dev', { revision: 'def456', health: 'Degraded' }));
+    await writer.write(status('c', 'dev', { revision: 'def456', syncStatus: 'OutOfSync' }));
+    await clock.advance(1_000);
+    assert.deepEqual([revisionOf('a'), revisionOf('b'), revisionOf('c'), routineDone], ['abc123', 'def456', 'def456', false], 'only the revision moved: it waits while busy');
+    busy = false;
+    await clock.advance(100);
+    await routine;
+    assert.equal(revisionOf('a'), 'def456');
+    // A routine write made urgent while it waits goes at once.
+    busy = true;
+    const later = writer.write(status('a', 'dev', { revision: 'fff000' }));
+    await clock.advance(1_000);
+    assert.equal(revisionOf('a'), 'def456');
+    await writer.write(status('a', 'dev', { revision: 'fff000', health: 'Progressing' }));
+    await later;
+    assert.equal(revisionOf('a'), 'fff000');
+    await writer.stop();
   });
 
   it('retain waits for a write under way of a leaving app × env, so its object does not come back', async () => {

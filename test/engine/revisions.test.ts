@@ -40,13 +40,20 @@ class Recorder {
   loaded = 0;
   problems = 0;
   readonly revisions: ConfigRevision[] = [];
+  /** Resync deferrals taken and released, and queued keys, in order. */
+  readonly steps: string[] = [];
   deps(sourceFor: (url: string) => ScriptedRepo): RevisionsDeps {
     return {
       sourceFor, metrics: new Metrics({ defaultMetrics: false }), log: silentLogger, clock: stillClock,
       queue: (key, priority) => {
         this.queued.push(key);
+        this.steps.push(`queue ${key}`);
         if (priority === 'high') this.urgent.push(key);
       }, loaded: () => this.loaded++, problem: () => this.problems++, event: () => {},
+      deferResync: () => {
+        this.steps.push('defer');
+        return () => this.steps.push('release');
+      },
     };
   }
 }
@@ -102,6 +109,13 @@ describe('engine/revisions', () => {
       assert.deepEqual({ queued: [...new Set(rec.queued)], loaded: rec.loaded, problem: rec.problems > 0 }, { queued: c.queued, loaded: c.loaded, problem: c.problem });
     });
   }
+
+  it('defers the resync while a config fetch and the reading of its head are under way, also when the fetch fails', async () => {
+    const { rec } = await run([A, new Error('timed out'), C]);
+    // start() polls twice; C changes web/prod, which goes first.
+    const steps = ['defer', 'defer', 'queue web/dev', 'release', 'queue web/dev', 'release', 'defer', 'release', 'defer', 'queue web/prod', 'queue web/dev', 'release'];
+    assert.deepEqual(rec.steps, steps);
+  });
 
   it('hands each accepted revision to listeners, the current one at once; a failing listener does not stop the others', async () => {
     const repo = new ScriptedRepo(CONFIG_URL, A, TREES);
@@ -196,6 +210,23 @@ describe('engine/revisions', () => {
       assert.deepEqual(rec.urgent.slice(0, 4).sort(), ['api/dev', 'api/prod', 'web/dev', 'web/prod']);
       assert.deepEqual(rec.urgent.slice(4), ['api/prod']);
       assert.deepEqual(rec.queued.slice(-4).sort(), ['api/dev', 'api/prod', 'web/dev', 'web/prod']);
+      assert.equal(rec.queued.at(-4), 'api/prod', 'queued before the unchanged ones, so a free worker starts it first');
+    });
+
+    it('a head that leaves sluice.yaml as it was keeps its parsed config and targets', async () => {
+      const repo = new ScriptedRepo(CONFIG_URL, E, trees);
+      const revisions = new Revisions(options, new Recorder().deps(() => repo));
+      await revisions.start();
+      const first = revisions.current!;
+      const heads: [string, boolean][] = [[F, true], [G, true], [I, false]];
+      for (const [head, same] of heads) {
+        repo.head = head;
+        await revisions.refresh();
+        await settle();
+        assert.equal(revisions.current!.sha, head);
+        assert.equal(revisions.current!.config === first.config && revisions.current!.targets === first.targets, same, head);
+      }
+      await revisions.stop();
     });
   });
 });

@@ -63,6 +63,17 @@ describe('engine/workqueue', () => {
     assert.deepEqual(done, ['good']);
   });
 
+  it('lets the event loop take I/O between keys that finish without any', async () => {
+    const done: string[] = [];
+    const q = new WorkQueue(async (key) => void done.push(key), 2);
+    for (let i = 0; i < 100; i++) q.add(`k${i}`);
+    // A response arriving now is handled after a few keys, not after the whole resync.
+    const seen = await new Promise<number>((resolve) => setImmediate(() => resolve(done.length)));
+    assert.ok(seen < 10, `${seen} keys ran before the event loop's next turn`);
+    await q.idle();
+    assert.equal(done.length, 100);
+  });
+
   it('runs delayed adds once, and nothing after stop', async () => {
     const done: string[] = [];
     const clock = new FakeClock();
@@ -92,6 +103,31 @@ describe('engine/workqueue', () => {
     gate.resolve();
     await q.idle();
     assert.deepEqual(waited, [['a', 0], ['b', 1_500]]);
+  });
+
+  it('a deferral keeps normal keys waiting, not high ones, until released or expired', async () => {
+    const clock = new FakeClock();
+    const started: string[] = [];
+    const q = new WorkQueue(async (key) => void started.push(key), 2, {}, clock);
+    const release = q.deferNormal(5_000);
+    q.add('n1');
+    q.add('h1', 'high');
+    await settle();
+    assert.deepEqual(started, ['h1']);
+    assert.equal(q.urgent, true, 'a deferral is urgent work');
+    release();
+    await settle();
+    assert.deepEqual(started, ['h1', 'n1']);
+    assert.equal(q.urgent, false);
+    q.deferNormal(5_000);
+    q.add('n2');
+    await clock.advance(4_999);
+    assert.deepEqual(started, ['h1', 'n1']);
+    await clock.advance(1);
+    assert.deepEqual(started, ['h1', 'n1', 'n2'], 'a deferral nobody released ends by itself');
+    q.deferNormal(5_000);
+    await q.stop();
+    assert.deepEqual(clock.pending(), [], 'stop() cancels the deferrals');
   });
 
   describe('priorities', () => {

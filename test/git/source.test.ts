@@ -1,6 +1,6 @@
 /** GitSource through a real git smart-HTTP server (git http-backend), and on local repos read in place. */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -29,20 +29,24 @@ describe('git/source', () => {
     assert.equal(existsSync(join(fx.dir, 'cache', cacheKey(url))), false, 'nothing written to the cache');
   });
 
-  it('fetches only when the branch moved, shallow, and reads files at the new sha', async () => {
+  it('fetches only when the branch moved, shallow first, then only what changed, and reads files at the new sha', async () => {
     const { url, initial, work } = await fx.repo('moved');
     const src = source(url);
     assert.deepEqual(await src.fetch('main'), { sha: initial, changed: true });
+    const gitdir = join(fx.dir, 'cache', cacheKey(url));
+    assert.ok(readFileSync(join(gitdir, 'shallow'), 'utf8').includes(initial), 'the first fetch is depth 1');
     const packs = uploadPacks(fx.server);
     assert.deepEqual(await src.fetch('main'), { sha: initial, changed: false });
     assert.equal(uploadPacks(fx.server), packs, 'an unmoved branch costs no fetch');
 
+    const before = new Set(packIndexes(gitdir).keys());
     await work.write('charts/web/templates/svc.yaml', 'kind: Service\n');
     const next = await work.commitAndPush('web: add a service');
     assert.deepEqual(await src.fetch('main'), { sha: next, changed: true });
     assert.equal(uploadPacks(fx.server), packs + 1);
-    const shallow = readFileSync(join(fx.dir, 'cache', cacheKey(url), 'shallow'), 'utf8');
-    assert.ok(shallow.includes(next), 'depth-1 fetch marks the new commit shallow');
+    const fetched = [...packIndexes(gitdir)].filter(([name]) => !before.has(name)).map(([, objects]) => objects);
+    // The commit, the four trees on the changed path and the new file; not the other 7 objects of the tree again.
+    assert.deepEqual(fetched, [6]);
 
     const chart = await src.readFiles(next, 'charts/web');
     assert.deepEqual([...chart.keys()], ['Chart.yaml', 'templates/cm.yaml', 'templates/svc.yaml']);
@@ -159,3 +163,10 @@ describe('git/source', () => {
     assert.equal(existsSync(join(fx.dir, 'cache', cacheKey(work.dir))), false, 'local repos are not copied');
   });
 });
+
+/** Object count of each pack in a git dir, by pack name (from the pack index's fan-out table). */
+function packIndexes(gitdir: string): Map<string, number> {
+  const dir = join(gitdir, 'objects', 'pack');
+  const idx = existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith('.idx')) : [];
+  return new Map(idx.map((n) => [n, readFileSync(join(dir, n)).readUInt32BE(8 + 255 * 4)]));
+}

@@ -71,8 +71,13 @@ export function gitEnv(): NodeJS.ProcessEnv {
 }
 
 /** Runs the git CLI and returns its trimmed stdout. */
-export async function git(cwd: string, ...args: string[]): Promise<string> {
-  const { stdout } = await run('git', ['-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false', ...args], { cwd, env: gitEnv(), maxBuffer: 64 << 20 });
+export function git(cwd: string, ...args: string[]): Promise<string> {
+  return gitWith(cwd, {}, ...args);
+}
+
+/** git() with more environment (e.g. GIT_COMMITTER_DATE). */
+export async function gitWith(cwd: string, env: NodeJS.ProcessEnv, ...args: string[]): Promise<string> {
+  const { stdout } = await run('git', ['-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false', ...args], { cwd, env: { ...gitEnv(), ...env }, maxBuffer: 64 << 20 });
   return stdout.trim();
 }
 

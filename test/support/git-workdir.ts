@@ -5,7 +5,7 @@
  */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { git } from './git-server.js';
+import { git, gitWith } from './git-server.js';
 
 export interface Workdir {
   readonly dir: string;
@@ -14,12 +14,12 @@ export interface Workdir {
   read(path: string): Promise<string>;
   /** Deletes a file relative to the repo root. */
   remove(path: string): Promise<void>;
-  /** Stages everything and commits; returns the new sha. */
-  commit(message: string): Promise<string>;
+  /** Stages everything and commits (authored and committed `at`, default now); returns the new sha. */
+  commit(message: string, at?: Date): Promise<string>;
   /** Pushes the current branch (no force). */
   push(): Promise<void>;
   /** commit() then push(); returns the new sha. */
-  commitAndPush(message: string): Promise<string>;
+  commitAndPush(message: string, at?: Date): Promise<string>;
   /** `git revert --no-edit sha` then push; returns the revert commit's sha. */
   revertAndPush(sha: string): Promise<string>;
   /** `git reset --hard sha`: the branch forgets the commits after `sha` (before a force-push). */
@@ -46,9 +46,10 @@ export async function cloneWorkdir(url: string, dir: string, branch = 'main'): P
     },
     read: (path) => readFile(join(dir, path), 'utf8'),
     remove: (path) => rm(join(dir, path), { force: true }),
-    async commit(message) {
+    async commit(message, at) {
       await git(dir, 'add', '-A');
-      await git(dir, 'commit', '-q', '--allow-empty', '-m', message);
+      const date = at ? { GIT_AUTHOR_DATE: at.toISOString(), GIT_COMMITTER_DATE: at.toISOString() } : {};
+      await gitWith(dir, date, 'commit', '-q', '--allow-empty', '-m', message);
       return head();
     },
     async push() {
@@ -60,8 +61,8 @@ export async function cloneWorkdir(url: string, dir: string, branch = 'main'): P
     async forcePush() {
       await git(dir, 'push', '-q', '--force', 'origin', `HEAD:${branch}`);
     },
-    async commitAndPush(message) {
-      const sha = await self.commit(message);
+    async commitAndPush(message, at) {
+      const sha = await self.commit(message, at);
       await self.push();
       return sha;
     },
