@@ -125,7 +125,7 @@ export class AppEnvWriter {
   /** Whether `status` differs from what was last written of `key` only in the revision git says. */
   private routine(key: string, status: AppEnvStatus): boolean {
     const w = this.written.get(key);
-    if (!w?.status) return false;
+    if (!w?.status || w.status.revision === status.revision) return false;
     const next = appEnvStatus(status, w.generation, w.status, new Date(this.deps.now()).toISOString());
     return withoutRevision(next) === withoutRevision(w.status);
   }

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import { join } from 'node:path';
 import git, { type HttpClient } from 'isomorphic-git';
 import { credentialsFromEnv, onAuthFor, secretsOf, type GitCredentials } from './auth.js';
-import { GitRefNotFoundError, toGitError } from './errors.js';
+import { GitAuthError, GitRefNotFoundError, GitUnreachableError, toGitError } from './errors.js';
 import { httpClient } from './http.js';
 import { cacheKey, locate, redactUrl, type RepoLocation } from './location.js';
 import { hasCommit, hasObject, peelToCommit, walkAncestry, readCommitInfo, readFileAt, readFilesAt, type CommitInfo, type ObjectCache, type TreeFilesCache } from './objects.js';
@@ -169,8 +169,7 @@ export class GitSource {
    * and a server asked for depth 1 sends the new commit's whole tree again whatever we have;
    * deepening to the last commit's time lets it send only what changed since. A head older than
    * that time (a force-push to an older commit, a committer's clock behind) selects no commit, which
-   * git refuses ("no commits selected for shallow requests"): the caller then fetches at depth 1,
-   * and that fetch reports what is really wrong, if anything.
+   * git refuses ("no commits selected for shallow requests"): the caller then fetches at depth 1.
    */
   private async fetchSince(ref: string, have: string): Promise<string | undefined> {
     const oid = await git.resolveRef({ fs, gitdir: this.gitdir, ref: have }).catch((err: { code?: string }) => {
@@ -182,7 +181,13 @@ export class GitSource {
     const since = new Date(commit.committer.timestamp * 1000);
     const head = await git.fetch({ ...this.remoteArgs(), ref: have, remoteRef: ref, singleBranch: true, tags: false, since }).then(
       (r) => r.fetchHead ?? undefined,
-      () => undefined,
+      (err: unknown) => {
+        const e = toGitError(err, this.displayUrl, 'fetch', this.secrets);
+        // Unreachable or refused: a depth-1 fetch would fail the same way, only later. A 5xx may be
+        // the server refusing this request alone.
+        if (e instanceof GitAuthError || (e instanceof GitUnreachableError && !String(e.data.cause).startsWith('HTTP '))) throw e;
+        return undefined;
+      },
     );
     return head && (await hasObject(this.gitdir, head, this.cache)) ? head : undefined;
   }
