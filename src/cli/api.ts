@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { flag, UsageError, type FlagSpec, type ParsedArgs } from './args.js';
-import { ApiClient, ApiError, defaultServerUrl } from '../server/client.js';
+import { ApiClient, ApiError, defaultServerUrl, type ApiClientOptions } from '../server/client.js';
 import { errorText } from '../common/error-text.js';
 
 export const API_FLAGS: Record<string, FlagSpec> = { server: {}, 'token-file': {} };
@@ -13,7 +13,7 @@ export const API_FLAGS: Record<string, FlagSpec> = { server: {}, 'token-file': {
 export const API_FLAGS_HELP = `  --server URL       sluice server (default $SLUICE_SERVER or http://127.0.0.1:8080)
   --token-file FILE  file holding the API token (default: $SLUICE_API_TOKEN)`;
 
-export function apiClient(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env): ApiClient {
+export function apiClient(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env, options: ApiClientOptions = {}): ApiClient {
   const file = flag(args, 'token-file');
   let token = env.SLUICE_API_TOKEN?.trim();
   if (file !== undefined) {
@@ -23,7 +23,7 @@ export function apiClient(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env
       throw new UsageError(`--token-file ${file}: ${errorText(err)}`);
     }
   }
-  return new ApiClient(flag(args, 'server') ?? defaultServerUrl(env), token || undefined);
+  return new ApiClient(flag(args, 'server') ?? defaultServerUrl(env), token || undefined, options);
 }
 
 /**

@@ -21,9 +21,13 @@ export const REFUSED_EXIT = 2;
 
 export type Verdict = { readonly done: false } | { readonly done: true; readonly outcome: 'succeeded' | 'failed'; readonly reason: string };
 
-/** What the wait is for: with `release`, that sync must finish first (its failure fails the wait). */
+/**
+ * What the wait is for: with `release`, that sync must finish first (its failure fails the wait);
+ * with `revision` (a commit sha or its prefix), the app × env must be at that config revision.
+ */
 export interface WaitTarget {
   readonly release?: number;
+  readonly revision?: string;
 }
 
 const running = (s: AppEnvStatus): boolean => s.operation?.phase === 'Running' || s.operation?.phase === 'Retrying';
@@ -36,6 +40,13 @@ export function verdict(s: AppEnvStatus, target: WaitTarget = {}): Verdict {
     if (!op || op.release < target.release) return { done: false };
     if (op.release === target.release && op.phase === 'Failed') return { done: true, outcome: 'failed', reason: `sync (release ${op.release}) failed: ${oneLine(op.message)}` };
     if (op.release === target.release && running(s)) return { done: false };
+  }
+  if (target.revision !== undefined && !s.revision.startsWith(target.revision.toLowerCase())) {
+    // Before the revision arrives (a push not fetched yet), the state of the one before says
+    // nothing, unless that revision was rejected (the status stays on the last good one).
+    const sha = target.revision.toLowerCase().slice(0, 7);
+    const rejected = (s.conditions ?? []).find((c) => c.type === 'InvalidSpecError' && c.message.includes(`config at ${sha}`));
+    return rejected ? { done: true, outcome: 'failed', reason: `${rejected.reason}: ${oneLine(rejected.message)}` } : { done: false };
   }
   const blocking = (s.conditions ?? []).find((c) => c.type === 'ComparisonError' || c.type === 'InvalidSpecError');
   if (blocking) return { done: true, outcome: 'failed', reason: `${blocking.reason}: ${oneLine(blocking.message)}` };

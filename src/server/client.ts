@@ -1,6 +1,9 @@
 /**
  * ApiClient: calls a running sluice server's API, as the CLI commands do. Errors say whether the
- * server refused (with its message), could not be reached, or is not a sluice server.
+ * server refused (with its message), could not be reached, or is not a sluice server. A replica
+ * that is not the one to act (`503` with `code: standby` or `not-owner`, and `Retry-After`) did
+ * nothing, so the call is sent again after the wait it asks for: behind a Service the next try may
+ * reach the leader or owner, and a shard being taken over has an owner a moment later.
  */
 import { errorText } from '../common/error-text.js';
 
@@ -47,15 +50,45 @@ function json(a: Answer): unknown {
   }
 }
 
+export interface ApiClientOptions {
+  /** Tries of a call answered `standby` or `not-owner` (default 5: ~10 s at the server's 2 s). */
+  readonly tries?: number;
+  /** Waits between them (tests step it); default a real timer. */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** The longest wait between tries, whatever Retry-After says. */
+const MAX_RETRY_WAIT_MS = 5_000;
+
+/** The wait before trying again a call this replica refused as not its own (standby, not-owner); undefined otherwise. */
+function notHereRetry(a: Answer): number | undefined {
+  if (a.res.status !== 503) return undefined;
+  const header = a.res.headers.get('retry-after');
+  const after = header === null ? NaN : Number(header);
+  if (!Number.isFinite(after) || after < 0) return undefined;
+  let code: unknown;
+  try {
+    code = (JSON.parse(a.text) as { code?: unknown } | null)?.code;
+  } catch {
+    return undefined;
+  }
+  return code === 'standby' || code === 'not-owner' ? Math.min(after * 1000, MAX_RETRY_WAIT_MS) : undefined;
+}
+
 export class ApiClient {
   readonly base: string;
+  private readonly tries: number;
+  private readonly sleep: (ms: number) => Promise<void>;
 
   /** `token`: the bearer token sent with every call (never printed). */
   constructor(
     baseUrl: string,
     private readonly token?: string,
+    options: ApiClientOptions = {},
   ) {
     this.base = baseUrl.replace(/\/+$/, '');
+    this.tries = Math.max(1, options.tries ?? 5);
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
   async getJson<T>(path: string): Promise<T> {
@@ -92,10 +125,14 @@ export class ApiClient {
 
   /** Sends the request; a non-2xx answer becomes a `refused` error carrying the server's message. */
   private async send(path: string, init: RequestInit & { method: string }): Promise<Answer> {
-    const { url, res } = await this.open(path, init);
-    const answer = { url, method: init.method, res, text: await res.text() };
-    if (!res.ok) throw this.refusal(answer);
-    return answer;
+    for (let attempt = 1; ; attempt++) {
+      const { url, res } = await this.open(path, init);
+      const answer = { url, method: init.method, res, text: await res.text() };
+      if (res.ok) return answer;
+      const wait = attempt < this.tries ? notHereRetry(answer) : undefined;
+      if (wait === undefined) throw this.refusal(answer);
+      await this.sleep(wait);
+    }
   }
 
   private async open(path: string, init: RequestInit & { method: string }): Promise<{ url: string; res: Response }> {

@@ -28,6 +28,12 @@ const VERDICTS: [string, AppEnvStatus, WaitTarget, string][] = [
   ['Error', status({ syncStatus: 'Error', message: 'cluster unreachable' }), {}, 'failed: sync status Error: cluster unreachable'],
   ['a render failure', status({ conditions: [{ type: 'ComparisonError', reason: 'RenderFailed', message: 'templates/x.yaml: bad', lastTransitionTime: '' }] }), {}, 'failed: RenderFailed: templates/x.yaml: bad'],
   ['the last sync failed, OutOfSync', status({ syncStatus: 'OutOfSync', operation: op(3, 'Failed', 'boom') }), {}, 'failed: the last sync (release 3) failed: boom'],
+  ['Synced and Healthy at the revision waited for', status(), { revision: 'AAAAAAA' }, 'succeeded'],
+  ['Synced and Healthy, the revision not there yet', status(), { revision: 'b'.repeat(40) }, 'waiting'],
+  ['Degraded before the revision arrives', status({ health: 'Degraded' }), { revision: 'bbbbbbb' }, 'waiting'],
+  ['a render failure of the revision before, which the push may fix', status({ conditions: [{ type: 'ComparisonError', reason: 'RenderFailed', message: 'bad', lastTransitionTime: '' }] }), { revision: 'bbbbbbb' }, 'waiting'],
+  ['a render failure at the revision waited for', status({ conditions: [{ type: 'ComparisonError', reason: 'RenderFailed', message: 'bad', lastTransitionTime: '' }] }), { revision: 'aaaaaaa' }, 'failed: RenderFailed: bad'],
+  ['the revision waited for was rejected', status({ conditions: [{ type: 'InvalidSpecError', reason: 'ConfigRejected', message: 'config at bbbbbbb rejected, keeping aaaaaaa: sluice.yaml:3: bad', lastTransitionTime: '' }] }), { revision: 'b'.repeat(40) }, 'failed: ConfigRejected: config at bbbbbbb rejected, keeping aaaaaaa: sluice.yaml:3: bad'],
 ];
 
 describe('cli/wait', () => {

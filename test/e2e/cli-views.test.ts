@@ -63,8 +63,9 @@ describe('cli views end to end', function () {
     await s.work.write('environments/dev/guestbook/image.yaml', UNPULLABLE);
     await s.work.write('environments/dev/guestbook/values.yaml', 'greeting: "Hello from dev"\nprogressDeadlineSeconds: 2\n');
     const bad = await s.work.commitAndPush('dev: guestbook 1.1.0 from a registry that cannot be reached, 2s deadline');
-    await eventually('dev on the bad commit', () => s.status('guestbook', 'dev')?.revision === bad);
-    const failed = await sluice('wait', 'guestbook', 'dev', '--timeout', '90s');
+    // Right after the push: --revision keeps the wait from ending on the healthy state before it.
+    assert.equal((await sluice('wait', 'guestbook', 'dev', '--revision', 'HEAD')).code, 2, 'a sha, not a ref name');
+    const failed = await sluice('wait', 'guestbook', 'dev', '--revision', bad, '--timeout', '90s');
     assert.equal(failed.code, 1, `${failed.stdout}\n${failed.stderr}`);
     assert.match(failed.stderr, /^sluice wait: failed: (Degraded: Deployment\/guestbook|rolled back to release \d+)/);
 
