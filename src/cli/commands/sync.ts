@@ -58,7 +58,8 @@ async function run(argv: string[]): Promise<number> {
       return REFUSED_EXIT;
     }
     process.stdout.write(answer.started ? `Sync of ${app}/${env} started as release ${answer.release.id} (commit ${answer.release.revision.slice(0, 7)}).\n` : `${answer.message}\n`);
-    return waitAndReport('sync', api, app, env, answer.started ? { release: answer.release.id } : {}, timeoutMs);
+    // waitAndReport tries again on a standby itself, within the timeout.
+    return waitAndReport('sync', apiClient(args, process.env, { tries: 1 }), app, env, answer.started ? { release: answer.release.id } : {}, timeoutMs);
   }
   return apiCall('sync', async () => {
     const answer = await api.postJson<SyncAnswer>(`/api/v1/apps/${encodeURIComponent(app)}/${encodeURIComponent(env)}/sync`, body);
