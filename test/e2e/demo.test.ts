@@ -5,12 +5,13 @@
  * a port in use ends it at once with exit 1 and nothing left behind.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ADMIN_TOKEN, READ_TOKEN } from '../support/api-tokens.js';
+import { spawnChild, stopChild } from '../support/child-processes.js';
 import { listening, MAIN, runSluice } from '../support/cli.js';
 import { createServer as createHttpServer } from 'node:http';
 import { eventually } from './harness.js';
@@ -23,8 +24,8 @@ interface Demo {
 }
 
 function startDemo(args: string[], env: Record<string, string>): Demo {
-  const proc = spawn(process.execPath, [MAIN, 'demo', ...args], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const demo: Demo = { proc, stdout: '', stderr: '', exited: new Promise((r) => proc.on('exit', (code) => r(code))) };
+  const { proc, exited } = spawnChild(process.execPath, [MAIN, 'demo', ...args], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const demo: Demo = { proc, stdout: '', stderr: '', exited };
   proc.stdout?.on('data', (d: Buffer) => (demo.stdout += d.toString()));
   proc.stderr?.on('data', (d: Buffer) => (demo.stderr += d.toString()));
   return demo;
@@ -52,10 +53,7 @@ describe('demo end to end', function () {
     scratch = await mkdtemp(join(tmpdir(), 'sluice-demo-test-'));
   });
   afterEach(async () => {
-    if (demo && demo.proc.exitCode === null) {
-      demo.proc.kill('SIGINT');
-      await demo.exited;
-    }
+    if (demo) await stopChild(demo, 'SIGINT');
     demo = undefined;
     await rm(scratch, { recursive: true, force: true });
   });

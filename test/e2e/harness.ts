@@ -4,7 +4,7 @@
  * hundred milliseconds. Each test gets its own repo and namespace prefix, so tests don't interfere
  * and a real cluster is left clean.
  */
-import { execFile } from 'node:child_process';
+import { execFile, type SpawnOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -21,6 +21,7 @@ import { startSluice, type RunningSluice } from '../../src/runtime/sluice.js';
 import { startGitServer, type GitServer } from '../support/git-server.js';
 import { cloneWorkdir, type Workdir } from '../support/git-workdir.js';
 import { kubectlPath } from '../support/tools.js';
+import { type Child, spawnChild, stopChild } from '../support/child-processes.js';
 import { testTokens, WEBHOOK_SECRET } from '../support/api-tokens.js';
 
 const run = promisify(execFile);
@@ -136,7 +137,7 @@ export async function startScenario(cluster: Cluster, git: GitServer, options: S
       if (process.env.SLUICE_E2E_KUBECONFIG) {
         for (const env of ['dev', 'test', 'stage', 'prod', 'sluice', 'builds']) await kube.delete({ apiVersion: 'v1', kind: 'Namespace', name: `${prefix}-${env}` });
       }
-      await rm(dir, { recursive: true, force: true });
+      await rm(dir, { recursive: true, force: true, maxRetries: 5 });
     },
   };
   return scenario;
@@ -164,20 +165,44 @@ export interface Environment {
   readonly git: GitServer;
   /** Scratch directory, removed after the describe. */
   readonly dir: string;
+  /** Starts a process that is stopped (SIGTERM, then SIGKILL) before the cluster and git server. */
+  spawn(command: string, args: readonly string[], options?: SpawnOptions): Child;
 }
 
 /** Registers mocha hooks that start a cluster and a git server for the enclosing describe. */
 export function e2eEnvironment(): Environment {
-  const env = {} as { cluster: Cluster; git: GitServer; dir: string };
+  const children: Child[] = [];
+  const env = {
+    spawn(command: string, args: readonly string[], options?: SpawnOptions): Child {
+      const child = spawnChild(command, args, options);
+      children.push(child);
+      return child;
+    },
+  } as Environment & { cluster: Cluster; git: GitServer; dir: string };
   before(async () => {
     env.dir = await mkdtemp(join(tmpdir(), 'sluice-e2e-'));
     env.cluster = await startCluster(env.dir);
     env.git = await startGitServer({ root: join(env.dir, 'git') });
   });
   after(async () => {
-    await env.git?.close();
-    await env.cluster?.close();
-    if (env.dir) await rm(env.dir, { recursive: true, force: true });
+    // Processes first: one still writing into the scratch directory would make its removal fail.
+    // Every step runs even when one before it failed, so nothing is left running.
+    const steps = [
+      () => Promise.all(children.map((c) => stopChild(c))),
+      () => env.git?.close(),
+      () => env.cluster?.close(),
+      () => (env.dir ? rm(env.dir, { recursive: true, force: true, maxRetries: 5 }) : undefined),
+    ];
+    const failures: unknown[] = [];
+    for (const step of steps) {
+      try {
+        await step();
+      } catch (err) {
+        failures.push(err);
+      }
+    }
+    if (failures.length === 1) throw failures[0];
+    if (failures.length > 1) throw new AggregateError(failures, 'e2e environment cleanup failed');
   });
   return env;
 }

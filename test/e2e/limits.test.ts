@@ -5,7 +5,6 @@
  * 512 MiB its own chart gives it.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -52,11 +51,6 @@ function bigValues(bytes: number): string {
 describe('render limits (e2e)', function () {
   this.timeout(120_000);
   const env = e2eEnvironment();
-  let child: ChildProcess | undefined;
-
-  after(() => {
-    child?.kill('SIGTERM');
-  });
 
   it('refuses a 30 MiB values file with ELIMIT, keeps the rest syncing and the controller under 512 MiB', async () => {
     const prefix = `lim${process.pid % 10000}`;
@@ -65,11 +59,11 @@ describe('render limits (e2e)', function () {
     files[bigPath] = bigValues(30 * 1024 * 1024);
     await env.git.createRepo(`${prefix}.git`, files);
     const port = await freePort();
-    child = spawn(process.execPath, [
+    const { proc } = env.spawn(process.execPath, [
       resolve('dist/src/cli/main.js'), 'controller', '--repo', env.git.repoUrl(`${prefix}.git`), '--kubeconfig', env.cluster.kubeconfig,
       '--port', String(port), '--poll-interval', '500ms', '--state-namespace', `${prefix}-sluice`, '--cache-dir', join(env.dir, 'cache'), '--log-level', 'error',
     ], { env: { ...process.env, SLUICE_API_TOKEN: TOKEN }, stdio: ['ignore', 'ignore', 'inherit'] });
-    const pid = child.pid as number;
+    const pid = proc.pid as number;
     const api = async (path: string): Promise<unknown> => {
       const r = await fetch(`http://127.0.0.1:${port}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
       return r.ok ? r.json() : undefined;

@@ -10,7 +10,7 @@
  * Short timings: lease 5 s, renew deadline 4 s, retry 0.5 s (shorter ones lose Leases on a loaded machine).
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -25,6 +25,7 @@ import { K8sClusterClient, loadKubeConfig } from '../../src/kube/k8s-client.js';
 import type { KubeObject } from '../../src/kube/types.js';
 import { cloneWorkdir } from '../support/git-workdir.js';
 import { ADMIN_TOKEN, READ_TOKEN } from '../support/api-tokens.js';
+import { stopChild } from '../support/child-processes.js';
 import { e2eEnvironment, eventually, exampleFiles } from './harness.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
@@ -70,8 +71,7 @@ describe('sharded replicas end to end', function () {
   });
   after(async () => {
     stopListening();
-    for (const r of replicas) if (r.proc.exitCode === null && r.proc.signalCode === null) r.proc.kill('SIGKILL');
-    await Promise.all(replicas.map((r) => r.exited));
+    await Promise.all(replicas.map((r) => stopChild(r, 'SIGKILL')));
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
@@ -103,14 +103,13 @@ describe('sharded replicas end to end', function () {
     const start = async (name: string): Promise<Replica> => {
       const port = await freePort();
       const logFile = join(dir, `${name}.log`);
-      const proc = spawn(process.execPath, [MAIN, 'controller', '--repo', env.git.repoUrl(`${prefix}.git`), '--kubeconfig', env.cluster.kubeconfig, '--port', String(port),
+      const { proc, exited } = env.spawn(process.execPath, [MAIN, 'controller', '--repo', env.git.repoUrl(`${prefix}.git`), '--kubeconfig', env.cluster.kubeconfig, '--port', String(port),
         '--poll-interval', '300ms', '--state-namespace', stateNs, '--cache-dir', join(dir, `cache-${name}`), '--log-level', 'info',
         '--leader-elect', '--shards', '4', '--leader-elect-lease-duration', '5s', '--leader-elect-renew-deadline', '4s', '--leader-elect-retry-period', '500ms'], {
         env: { ...process.env, POD_NAME: name, SLUICE_API_TOKEN: '', SLUICE_API_TOKENS_DIR: tokensDir, POD_IP: '127.0.0.1' },
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       proc.stderr?.pipe(createWriteStream(logFile));
-      const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
       const r = { name, port, url: `http://127.0.0.1:${port}`, proc, exited, logFile };
       replicas.push(r);
       return r;

@@ -3,7 +3,8 @@
  * scrapes targets listed in a file (so a target can be added once its port is known), evaluates
  * rule files every second, and answers the HTTP API. Also `promtool check rules`.
  */
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { spawnChild, stopChild } from './child-processes.js';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -64,7 +65,8 @@ export async function startPrometheus(dir: string, ruleFiles: readonly string[])
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let log = '';
-  const proc: ChildProcess = spawn(PROMETHEUS, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawnChild(PROMETHEUS, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = child.proc;
   proc.stderr?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -74,7 +76,10 @@ export async function startPrometheus(dir: string, ruleFiles: readonly string[])
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`prometheus not ready after 30s: ${log}`);
+    if (Date.now() > deadline) {
+      await stopChild(child);
+      throw new Error(`prometheus not ready after 30s: ${log}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
@@ -89,9 +94,7 @@ export async function startPrometheus(dir: string, ruleFiles: readonly string[])
       return ((await res.json()) as { data: { alerts: Alert[] } }).data.alerts;
     },
     async stop() {
-      if (proc.exitCode !== null) return;
-      proc.kill('SIGTERM');
-      await new Promise((r) => proc.once('exit', r));
+      await stopChild(child);
     },
   };
 }
