@@ -42,7 +42,19 @@ export interface AppEnvWriterDeps {
   readonly busy?: () => boolean;
   /** Timers of the routine writes' retries; the system clock unless a test steps one. */
   readonly clock?: Clock;
+  /**
+   * Whether a config commit is newer than the one this replica is on (undefined: cannot tell yet).
+   * Without it, retain deletes every object its own revision does not declare.
+   */
+  readonly newerRevision?: (sha: string) => Promise<boolean | undefined>;
 }
+
+/**
+ * How long an undeclared object written at a commit this replica cannot place stays: long enough
+ * to fetch that commit when it is the branch's new head, short enough that one written on history
+ * since rewritten does not linger.
+ */
+export const UNPLACED_REVISION_GRACE_MS = 10 * 60_000;
 
 /** How often routine writes held back by urgent work look again. */
 const ROUTINE_RETRY_MS = 100;
@@ -76,6 +88,8 @@ export class AppEnvWriter {
   private drained: (() => void)[] = [];
   private namespaceReady: Promise<void> | undefined;
   private stopped = false;
+  /** Undeclared objects kept because their revision could not be placed, by name: since when. */
+  private readonly unplacedSince = new Map<string, number>();
 
   constructor(private readonly deps: AppEnvWriterDeps) {}
 
@@ -219,6 +233,8 @@ export class AppEnvWriter {
   /**
    * Deletes the AppEnvironments of app × envs no longer declared (`keys` as statusKey gives them),
    * also those left from before a restart: the state namespace's objects are listed once per call.
+   * An object written at a newer commit than this replica's stays: its owner is already on a
+   * revision that declares it (the leader fetches a push a moment after the shard's owner does).
    */
   async retain(keys: ReadonlySet<string>): Promise<void> {
     // A write still under way for a key that leaves would re-create its object after the delete.
@@ -232,9 +248,11 @@ export class AppEnvWriter {
       this.deps.log.log('warn', 'AppEnvironment list failed', { error: errorText(err) });
       return;
     }
+    const seen = new Set(live.map((o) => o.metadata.name ?? ''));
+    for (const name of [...this.unplacedSince.keys()]) if (!seen.has(name) || names.has(name)) this.unplacedSince.delete(name);
     for (const o of live) {
       const name = o.metadata.name ?? '';
-      if (names.has(name)) continue;
+      if (names.has(name) || !(await this.mayDelete(name, o))) continue;
       try {
         await this.deps.cluster.delete({ apiVersion: APPENV_API_VERSION, kind: APPENV_KIND, namespace: this.deps.namespace, name });
       } catch (err) {
@@ -242,6 +260,35 @@ export class AppEnvWriter {
       }
     }
   }
+
+  /**
+   * Whether an undeclared object may go: not when written at a newer commit than this replica's;
+   * when its commit cannot be placed, once UNPLACED_REVISION_GRACE_MS passed since it was written.
+   */
+  private async mayDelete(name: string, obj: KubeObject): Promise<boolean> {
+    const revision = (obj.status as Partial<AppEnvObjectStatus> | undefined)?.revision ?? '';
+    if (!revision || !this.deps.newerRevision) return true;
+    let newer: boolean | undefined;
+    try {
+      newer = await this.deps.newerRevision(revision);
+    } catch (err) {
+      this.deps.log.log('warn', 'AppEnvironment revision not placed', { name, revision, error: errorText(err) });
+    }
+    if (newer !== undefined) {
+      this.unplacedSince.delete(name);
+      if (newer) this.deps.log.log('debug', 'AppEnvironment kept: written at a newer revision', { name, revision });
+      return !newer;
+    }
+    const now = this.deps.now();
+    if (!this.unplacedSince.has(name)) this.unplacedSince.set(name, lastWritten(obj) ?? now);
+    return now - (this.unplacedSince.get(name) ?? now) >= UNPLACED_REVISION_GRACE_MS;
+  }
+}
+
+/** When the object was last written, by its managed fields (undefined when the server records none). */
+function lastWritten(obj: KubeObject): number | undefined {
+  const times = (obj.metadata.managedFields ?? []).map((m) => Date.parse(m.time ?? '')).filter((t) => Number.isFinite(t));
+  return times.length > 0 ? Math.max(...times) : undefined;
 }
 
 /** An AppEnvironment status with the revision git says left out (also from the Synced message that names it). */

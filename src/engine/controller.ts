@@ -119,6 +119,7 @@ export class Controller implements ReleaseApi, AppOpsApi {
       target: (app, env) => this.revisions.current?.targets.get(statusKey(app, env)),
       owns: (app, env) => this.ownership.owns(app, env),
       busy: () => this.queue.urgent,
+      newerRevision: (sha) => this.revisions.newerThanCurrent(sha),
     });
     this.appEnvs.follow(status);
     const apiDeps = {

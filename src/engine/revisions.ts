@@ -138,6 +138,21 @@ export class Revisions {
   }
 
   /**
+   * Whether config commit `sha` is newer than the current snapshot (descends from it) or not (is
+   * it, or one of its ancestors), as far as the history fetched here tells with no request;
+   * undefined when that cannot tell (a commit not fetched yet, or from before the shallow boundary).
+   */
+  async newerThanCurrent(sha: string): Promise<boolean | undefined> {
+    const current = this.snapshot?.sha;
+    const config = this.source(this.options.repo);
+    if (!current || !config.ancestryHere) return undefined;
+    if (sha === current) return false;
+    if ((await config.ancestryHere(sha, current)) === 'descends') return true;
+    if ((await config.ancestryHere(current, sha)) === 'descends') return false;
+    return undefined;
+  }
+
+  /**
    * The snapshot a reconcile of `key` uses: the revision it is held on, else the newest; undefined
    * when the config does not declare it. A manual sync (`syncBy`) ends a hold first: the person has
    * seen the rewrite and takes the branch head.

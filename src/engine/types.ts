@@ -18,6 +18,8 @@ export interface RepoReader extends RefFetcher {
   commitInfo?(sha: string): Promise<{ readonly message: string; readonly timestamp: number }>;
   /** True when `oid` descends from `ancestor`; throws when that cannot be told. Without it, rewritten history goes unnoticed. */
   isDescendent?(oid: string, ancestor: string): Promise<boolean>;
+  /** The same from the history already fetched, with no request; `unknown` when that cannot tell. */
+  ancestryHere?(oid: string, ancestor: string): Promise<'descends' | 'unrelated' | 'unknown'>;
 }
 
 /** A config revision the controller accepted: what the build runner and promotions read. */

@@ -114,6 +114,18 @@ export class GitSource {
     );
   }
 
+  /**
+   * Whether commit `oid` descends from `ancestor` from the history already here, with no request:
+   * `unknown` when `oid` was never fetched or the walk ends at a shallow boundary first.
+   */
+  ancestryHere(oid: string, ancestor: string): Promise<'descends' | 'unrelated' | 'unknown'> {
+    return this.guard('read', async () => {
+      if (!SHA.test(oid) || !(await this.present(oid))) return 'unknown';
+      const found = await walkAncestry(this.gitdir, oid, ancestor, this.cache);
+      return found === 'cut' ? 'unknown' : found;
+    });
+  }
+
   /** Every file under `prefix` (default: the whole repo) at commit `sha`, paths relative to the prefix. */
   readFiles(sha: string, prefix = ''): Promise<Map<string, Uint8Array>> {
     return this.guard('read', () => readFilesAt(this.gitdir, sha, prefix, this.cache, this.trees));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { AppEnvTarget } from '../../src/engine/appenv.js';
-import { AppEnvWriter, WRITE_CONCURRENCY } from '../../src/engine/appenv-writer.js';
+import { AppEnvWriter, UNPLACED_REVISION_GRACE_MS, WRITE_CONCURRENCY } from '../../src/engine/appenv-writer.js';
 import { StatusStore, type AppEnvStatus } from '../../src/engine/status.js';
 import type { KubeObject } from '../../src/kube/types.js';
 import { silentLogger } from '../../src/log/logger.js';
@@ -163,6 +163,48 @@ describe('engine/appenv-writer', () => {
     await later;
     assert.equal(revisionOf('a'), 'fff000');
     await writer.stop();
+  });
+
+  describe('retain of an object written at another revision (a leader behind the shard owner)', () => {
+    const HEAD = 'b'.repeat(40);
+    const NEWER = 'c'.repeat(40);
+    const OLDER = 'a'.repeat(40);
+    const UNPLACED = 'd'.repeat(40);
+    const THROWS = 'e'.repeat(40);
+    const placed = new Map<string, boolean>([[NEWER, true], [OLDER, false], [HEAD, false]]);
+    const newerRevision = async (sha: string): Promise<boolean | undefined> => {
+      if (sha === THROWS) throw new Error('cannot read the commit');
+      return placed.get(sha);
+    };
+    const cases: { name: string; revision: string; writtenAgoMs?: number; kept: boolean; keptAfterGrace?: boolean }[] = [
+      { name: 'at a newer commit: kept, however old the write', revision: NEWER, writtenAgoMs: 3_600_000, kept: true, keptAfterGrace: true },
+      { name: 'at an older commit: deleted', revision: OLDER, writtenAgoMs: 0, kept: false },
+      { name: 'at the same commit: deleted', revision: HEAD, kept: false },
+      { name: 'with no revision: deleted', revision: '', kept: false },
+      { name: 'at a commit not placed, written a minute ago: kept until the grace passed', revision: UNPLACED, writtenAgoMs: 60_000, kept: true, keptAfterGrace: false },
+      { name: 'at a commit not placed, written long ago: deleted', revision: UNPLACED, writtenAgoMs: UNPLACED_REVISION_GRACE_MS, kept: false },
+      { name: 'at a commit not placed, no write time: kept until the grace passed from first seen', revision: UNPLACED, kept: true, keptAfterGrace: false },
+      { name: 'when placing fails: as not placed', revision: THROWS, kept: true, keptAfterGrace: false },
+    ];
+    for (const c of cases) {
+      it(c.name, async () => {
+        const cluster = new MemoryCluster();
+        let now = Date.parse('2026-01-01T00:00:00Z');
+        const writer = new AppEnvWriter({ cluster, namespace: NS, target: () => undefined, now: () => now, log: silentLogger, newerRevision });
+        const managedFields = c.writtenAgoMs === undefined ? [] : [{ manager: 'sluice', operation: 'Apply', time: new Date(now - c.writtenAgoMs).toISOString() }];
+        await cluster.apply({ apiVersion: 'sluice.dev/v1alpha1', kind: 'AppEnvironment', metadata: { name: 'new-dev', namespace: NS, labels: { 'sluice.dev/app': 'new', 'sluice.dev/env': 'dev' }, managedFields }, spec: { app: 'new', env: 'dev' } }, { fieldManager: 'sluice', force: true });
+        await cluster.applyStatus({ apiVersion: 'sluice.dev/v1alpha1', kind: 'AppEnvironment', metadata: { name: 'new-dev', namespace: NS }, status: { revision: c.revision } }, { fieldManager: 'sluice', force: true });
+        await writer.retain(new Set(['web/dev']));
+        assert.equal(stored(cluster, 'new-dev') !== undefined, c.kept);
+        if (!c.kept) return;
+        now += UNPLACED_REVISION_GRACE_MS - (c.writtenAgoMs ?? 0) - 1;
+        await writer.retain(new Set(['web/dev']));
+        assert.ok(stored(cluster, 'new-dev'), 'kept within the grace');
+        now += 1;
+        await writer.retain(new Set(['web/dev']));
+        assert.equal(stored(cluster, 'new-dev') !== undefined, c.keptAfterGrace);
+      });
+    }
   });
 
   it('retain waits for a write under way of a leaving app × env, so its object does not come back', async () => {

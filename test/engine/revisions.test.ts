@@ -75,6 +75,22 @@ async function run(heads: readonly (string | Error)[], trees: ReadonlyMap<string
 }
 
 describe('engine/revisions', () => {
+  it('places a commit against the current one from the history here: newer, not newer, or cannot tell', async () => {
+    const repo = new ScriptedRepo(CONFIG_URL, C, TREES);
+    // A ← C ← B: C is current, B came after it, A before; D was never fetched.
+    repo.parents.set(C, A);
+    repo.parents.set(B, C);
+    const revisions = new Revisions(options, new Recorder().deps(() => repo));
+    assert.equal(await revisions.newerThanCurrent(B), undefined, 'no snapshot yet');
+    await revisions.start();
+    await revisions.stop();
+    assert.equal(revisions.current?.sha, C);
+    assert.equal(await revisions.newerThanCurrent(B), true);
+    assert.equal(await revisions.newerThanCurrent(C), false);
+    assert.equal(await revisions.newerThanCurrent(A), false);
+    assert.equal(await revisions.newerThanCurrent(D), undefined);
+  });
+
   const cases: {
     name: string;
     heads: (string | Error)[];

@@ -1,4 +1,7 @@
-/** GitSource.isDescendent: fast-forwards and force-pushes told apart on a shallow cache, and no guess when the remote is down. */
+/**
+ * GitSource.isDescendent: fast-forwards and force-pushes told apart on a shallow cache, and no guess
+ * when the remote is down; ancestryHere: the same from what was fetched, with no request.
+ */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { GitSource } from '../../src/git/index.js';
@@ -63,5 +66,26 @@ describe('git/source ancestry', () => {
     } finally {
       await fx.server.start();
     }
+  });
+
+  it('places a commit from the history already here, with no request, and says when it cannot', async () => {
+    const { url, initial, work } = await fx.repo('here');
+    const src = source(url);
+    await work.commitAndPush('zero', minutes(1));
+    await work.write('a.txt', '1\n');
+    const one = await work.commitAndPush('one', minutes(2));
+    await src.fetch('main');
+    await work.write('a.txt', '2\n');
+    const two = await work.commitAndPush('two', minutes(3));
+    const requests = fx.server.requests.length;
+    assert.equal(await src.ancestryHere(two, one), 'unknown', 'a commit not fetched yet');
+    await src.fetch('main');
+    const fetched = fx.server.requests.length;
+    assert.equal(await src.ancestryHere(two, one), 'descends');
+    assert.equal(await src.ancestryHere(one, two), 'unknown', 'the walk back from an older commit ends at the shallow boundary');
+    assert.equal(await src.ancestryHere(two, initial), 'unknown', 'the walk ends at the shallow boundary first');
+    assert.equal(await src.ancestryHere('not a sha', one), 'unknown');
+    assert.ok(fetched > requests);
+    assert.equal(fx.server.requests.length, fetched, 'answered with no request');
   });
 });

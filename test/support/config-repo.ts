@@ -40,6 +40,8 @@ export class ScriptedRepo implements RepoReader {
   readonly displayUrl: string;
   /** The refs fetched, in order. */
   readonly fetches: string[] = [];
+  /** Each commit's parent, for ancestryHere: a commit not in the map (nor a parent) was not fetched. */
+  readonly parents = new Map<string, string>();
 
   constructor(
     url: string,
@@ -53,6 +55,13 @@ export class ScriptedRepo implements RepoReader {
     this.fetches.push(ref);
     if (this.head instanceof Error) throw this.head;
     return { sha: this.head, changed: true };
+  }
+
+  async ancestryHere(oid: string, ancestor: string): Promise<'descends' | 'unrelated' | 'unknown'> {
+    const known = new Set([...this.parents.keys(), ...this.parents.values()]);
+    if (!known.has(oid)) return 'unknown';
+    for (let c: string | undefined = oid; c !== undefined; c = this.parents.get(c)) if (c === ancestor) return 'descends';
+    return 'unrelated';
   }
 
   async readFiles(sha: string, prefix?: string): Promise<Map<string, Uint8Array>> {
