@@ -92,12 +92,15 @@ export interface BackendOptions {
   readonly user?: string;
   /** Sends only the first half of the answer's body, then ends cleanly (a pack cut mid-way: tests' fault). */
   readonly truncate?: boolean;
+  /** The request's body when it was already read (tests' faults look into it). */
+  readonly body?: Buffer;
 }
 
 /** Answers one request by running `backend` (git-http-backend) as a CGI program over the repos under `root`. */
 export function serveBackend(req: IncomingMessage, res: ServerResponse, backend: string, root: string, options: BackendOptions = {}): void {
   const cgi = spawn(backend, [], { env: cgiEnv(req, root, options.user), stdio: ['pipe', 'pipe', 'pipe'] });
-  req.pipe(cgi.stdin);
+  if (options.body) cgi.stdin.end(options.body);
+  else req.pipe(cgi.stdin);
   cgi.stdin.on('error', () => cgi.kill());
   let pending: Buffer | undefined = Buffer.alloc(0);
   let stderr = '';

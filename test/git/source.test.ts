@@ -131,6 +131,38 @@ describe('git/source', () => {
     assert.equal((await src.fetch('main')).sha, initial);
   });
 
+  describe('a fetch since the last commit that the server fails', () => {
+    afterEach(() => fx.server.faults.reset());
+    const cases: { name: string; fault: 'errorRate' | 'timeoutRate'; fetched: boolean }[] = [
+      { name: 'with a 5xx (refusing that request alone): fetched again at depth 1', fault: 'errorRate', fetched: true },
+      { name: 'by never answering (unreachable): fails at once, with no depth-1 fetch after', fault: 'timeoutRate', fetched: false },
+    ];
+    for (const c of cases) {
+      it(c.name, async () => {
+        const { url, work } = await fx.repo(`since-${c.fault}`);
+        const src = new GitSource(url, { cacheDir: join(fx.dir, `cache-since-${c.fault}`), credentials: null, timeoutMs: 300 });
+        await src.fetch('main');
+        await work.write('environments/dev/web/values.yaml', 'greeting: since\n');
+        const next = await work.commitAndPush('dev: greeting');
+        fx.server.faults.set({ [c.fault]: 1, requestWith: 'deepen-since' });
+        const packs = uploadPacks(fx.server);
+        const gitdir = join(fx.dir, `cache-since-${c.fault}`, cacheKey(url));
+        if (c.fetched) {
+          assert.deepEqual(await src.fetch('main'), { sha: next, changed: true });
+          assert.equal(fx.server.faults.counts.error500 + fx.server.faults.counts.error503, 1, 'the since-fetch was refused');
+          assert.equal(uploadPacks(fx.server), packs + 2, 'then fetched once more');
+          assert.ok(readFileSync(join(gitdir, 'shallow'), 'utf8').includes(next), 'at depth 1');
+        } else {
+          await assert.rejects(src.fetch('main'), (e: unknown) => e instanceof GitUnreachableError && e.data.cause === 'timed out');
+          assert.equal(fx.server.faults.counts.timeout, 1);
+          assert.equal(uploadPacks(fx.server), packs + 1, 'no depth-1 fetch after it');
+          fx.server.faults.reset();
+          assert.deepEqual(await src.fetch('main'), { sha: next, changed: true }, 'fetched once the server answers');
+        }
+      });
+    }
+  });
+
   it('times out on a server that accepts connections but never answers', async () => {
     const sockets = new Set<Socket>();
     const silent = createServer((sock) => void sockets.add(sock));

@@ -3,7 +3,8 @@
  * 500/503, left hanging without an answer until the client gives up, or given an upload-pack
  * response cut mid-way (the pack truncated, the response ended cleanly so only the pack's own
  * framing and checksum can tell). Only the fetch side (git-upload-pack) is faulted: pushes made by
- * a test to set up the next commit always go through. Draws come from a seeded generator.
+ * a test to set up the next commit always go through. Draws come from a seeded generator. A plan
+ * may aim at one kind of exchange by what its request says (a fetch since a date, a deepening).
  */
 import type { IncomingMessage } from 'node:http';
 import { seededRandom } from '../../src/emulator/faults.js';
@@ -16,6 +17,8 @@ export interface GitFaultPlan {
   /** Share of upload-pack responses (the pack) cut mid-way. */
   readonly truncateRate: number;
   readonly seed: number;
+  /** Faults only upload-pack exchanges whose request says this (e.g. `deepen-since`); all when absent. */
+  readonly requestWith?: string;
 }
 
 export function defaultGitFaultPlan(): GitFaultPlan {
@@ -42,7 +45,7 @@ export class GitFaults {
 
   /** Changes the plan (fields not given keep their value) and reseeds the generator. */
   set(partial: Partial<GitFaultPlan>): void {
-    const next = { ...this.current, ...partial };
+    const next: GitFaultPlan = { ...this.current, ...partial };
     for (const k of ['errorRate', 'timeoutRate', 'truncateRate'] as const) {
       if (!(next[k] >= 0 && next[k] <= 1)) throw new Error(`git fault ${k} must be between 0 and 1, got ${next[k]}`);
     }
@@ -54,10 +57,16 @@ export class GitFaults {
     this.set(defaultGitFaultPlan());
   }
 
-  /** The fault for this request, if any. */
-  decide(req: IncomingMessage): GitFault | undefined {
+  /** Whether decide() needs the request's body (read before deciding). */
+  needsBody(req: IncomingMessage): boolean {
+    return this.current.requestWith !== undefined && req.method === 'POST' && isFetch(req);
+  }
+
+  /** The fault for this request, if any; `body` as needsBody() asked for it. */
+  decide(req: IncomingMessage, body?: Buffer): GitFault | undefined {
     if (!isFetch(req)) return undefined;
     const p = this.current;
+    if (p.requestWith !== undefined && !body?.includes(p.requestWith)) return undefined;
     const hit = (rate: number) => rate > 0 && this.random() < rate;
     let fault: GitFault | undefined;
     if (hit(p.errorRate)) fault = this.random() < 0.5 ? 'error500' : 'error503';

@@ -100,15 +100,21 @@ function handle(req: IncomingMessage, res: ServerResponse, backend: string, root
     res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="git"', 'Content-Type': 'text/plain' }).end('authentication required\n');
     return;
   }
-  const fault = faults.decide(req);
-  if (fault === 'error500' || fault === 'error503') {
-    req.resume();
-    res.writeHead(fault === 'error500' ? 500 : 503, { 'Content-Type': 'text/plain' }).end('injected fault\n');
-    return;
-  }
-  // Never answered: the client's own timeout must end it (stop() and close() drop the socket).
-  if (fault === 'timeout') return void req.resume();
-  serveBackend(req, res, backend, root, { ...(user ? { user } : {}), truncate: fault === 'truncate' });
+  const answer = (body?: Buffer): void => {
+    const fault = faults.decide(req, body);
+    if (fault === 'error500' || fault === 'error503') {
+      req.resume();
+      res.writeHead(fault === 'error500' ? 500 : 503, { 'Content-Type': 'text/plain' }).end('injected fault\n');
+      return;
+    }
+    // Never answered: the client's own timeout must end it (stop() and close() drop the socket).
+    if (fault === 'timeout') return void req.resume();
+    serveBackend(req, res, backend, root, { ...(user ? { user } : {}), truncate: fault === 'truncate', ...(body ? { body } : {}) });
+  };
+  if (!faults.needsBody(req)) return answer();
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => answer(Buffer.concat(chunks)));
 }
 
 function listen(server: Server, port: number): Promise<number> {
