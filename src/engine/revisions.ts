@@ -124,7 +124,8 @@ export class Revisions {
         },
       });
     });
-    await poller.refresh();
+    // The scheduler started the poller: its first poll is under way (a refresh would poll twice).
+    await poller.polled();
     await loaded;
   }
 

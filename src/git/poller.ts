@@ -82,6 +82,11 @@ export class RepoPoller {
     return this.refresh();
   }
 
+  /** The poll under way (the first one right after start()), or a new one when none is. */
+  polled(): Promise<PollState> {
+    return this.inFlight ?? this.refresh();
+  }
+
   /** Stops polling; resolves once a fetch in flight has finished (its files are written). */
   async stop(): Promise<void> {
     this.running = false;

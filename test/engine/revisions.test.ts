@@ -71,7 +71,7 @@ async function run(heads: readonly (string | Error)[], trees: ReadonlyMap<string
     await settle();
   }
   await revisions.stop();
-  return { revisions, rec };
+  return { revisions, rec, repo };
 }
 
 describe('engine/revisions', () => {
@@ -127,10 +127,11 @@ describe('engine/revisions', () => {
   }
 
   it('defers the resync while a config fetch and the reading of its head are under way, also when the fetch fails', async () => {
-    const { rec } = await run([A, new Error('timed out'), C]);
-    // start() polls twice; C changes web/prod, which goes first.
-    const steps = ['defer', 'defer', 'queue web/dev', 'release', 'queue web/dev', 'release', 'defer', 'release', 'defer', 'queue web/prod', 'queue web/dev', 'release'];
+    const { rec, repo } = await run([A, new Error('timed out'), C]);
+    // start() polls once; C changes web/prod, which goes first.
+    const steps = ['defer', 'queue web/dev', 'release', 'defer', 'release', 'defer', 'queue web/prod', 'queue web/dev', 'release'];
     assert.deepEqual(rec.steps, steps);
+    assert.equal(repo.fetches.length, 3, 'one fetch per poll, start() included');
   });
 
   it('hands each accepted revision to listeners, the current one at once; a failing listener does not stop the others', async () => {
