@@ -5,7 +5,8 @@
  *
  * Remotes are fetched into a bare repo under `<cacheDir>/<hash of url>`; local repos are read in
  * place. Fetches into one git dir are serialized, even across GitSource instances (isomorphic-git
- * does not lock a git dir); reads run concurrently. Every error is a GitError carrying the redacted URL.
+ * does not lock a git dir); reads run concurrently, except while a fetch that left too many packs
+ * merges them (gitdir-lock.ts, packs.ts). Every error is a GitError carrying the redacted URL.
  */
 import * as fs from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +15,8 @@ import { credentialsFromEnv, onAuthFor, secretsOf, type GitCredentials } from '.
 import { GitAuthError, GitRefNotFoundError, GitUnreachableError, toGitError } from './errors.js';
 import { httpClient } from './http.js';
 import { cacheKey, locate, redactUrl, type RepoLocation } from './location.js';
+import { exclusive, serial, shared } from './gitdir-lock.js';
+import { mergePacks } from './packs.js';
 import { hasCommit, hasObject, peelToCommit, walkAncestry, readCommitInfo, readFileAt, readFilesAt, type CommitInfo, type ObjectCache, type TreeFilesCache } from './objects.js';
 
 export interface GitSourceOptions {
@@ -25,6 +28,8 @@ export interface GitSourceOptions {
   readonly timeoutMs?: number;
   /** Extra HTTP headers sent with every request. */
   readonly headers?: Record<string, string>;
+  /** Packs the fetch cache may hold before they are merged (packs.ts). Default 32. */
+  readonly maxPacks?: number;
 }
 
 export interface FetchResult {
@@ -41,9 +46,6 @@ const SHA = /^[0-9a-f]{40}$/;
 function haveRef(ref: string): string {
   return `refs/sluice/fetched/${ref.replace(/^refs\//, '').replace(/[^A-Za-z0-9._/-]/g, '_')}`;
 }
-
-/** Fetch queues by git dir: isomorphic-git does not lock a git dir, so writers to one take turns. */
-const gitdirQueues = new Map<string, Promise<void>>();
 
 export class GitSource {
   /** URL for messages and metric labels, without credentials. */
@@ -119,7 +121,7 @@ export class GitSource {
    * `unknown` when `oid` was never fetched or the walk ends at a shallow boundary first.
    */
   ancestryHere(oid: string, ancestor: string): Promise<'descends' | 'unrelated' | 'unknown'> {
-    return this.guard('read', async () => {
+    return this.read(async () => {
       if (!SHA.test(oid) || !(await this.present(oid))) return 'unknown';
       const found = await walkAncestry(this.gitdir, oid, ancestor, this.cache);
       return found === 'cut' ? 'unknown' : found;
@@ -128,16 +130,16 @@ export class GitSource {
 
   /** Every file under `prefix` (default: the whole repo) at commit `sha`, paths relative to the prefix. */
   readFiles(sha: string, prefix = ''): Promise<Map<string, Uint8Array>> {
-    return this.guard('read', () => readFilesAt(this.gitdir, sha, prefix, this.cache, this.trees));
+    return this.read(() => readFilesAt(this.gitdir, sha, prefix, this.cache, this.trees));
   }
 
   /** One file at commit `sha`; undefined when no file is at that path. */
   readFile(sha: string, path: string): Promise<Uint8Array | undefined> {
-    return this.guard('read', () => readFileAt(this.gitdir, sha, path, this.cache));
+    return this.read(() => readFileAt(this.gitdir, sha, path, this.cache));
   }
 
   commitInfo(sha: string): Promise<CommitInfo> {
-    return this.guard('read', () => readCommitInfo(this.gitdir, sha, this.cache));
+    return this.read(() => readCommitInfo(this.gitdir, sha, this.cache));
   }
 
   private async resolveRemote(ref: string): Promise<string> {
@@ -233,16 +235,24 @@ export class GitSource {
   }
 
   /** Runs `fn` after every earlier fetch into the same git dir, from any GitSource of this process. */
+  /** A fetch: after the ones queued before it on this git dir, then the packs merged if it left too many. */
   private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = (gitdirQueues.get(this.gitdir) ?? Promise.resolve()).then(fn, fn);
-    // The chain only orders work; each caller still sees its own rejection through `run`.
-    const tail = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    gitdirQueues.set(this.gitdir, tail);
-    void tail.then(() => gitdirQueues.get(this.gitdir) === tail && gitdirQueues.delete(this.gitdir));
-    return run;
+    return serial(this.gitdir, async () => {
+      const result = await fn();
+      await this.guard('fetch', () => this.tidy());
+      return result;
+    });
+  }
+
+  /** A read: with other reads, not while packs are merged. */
+  private read<T>(fn: () => Promise<T>): Promise<T> {
+    return this.guard('read', () => shared(this.gitdir, fn));
+  }
+
+  /** Merges the cache's packs when a fetch left too many (packs.ts); reads wait meanwhile. */
+  private async tidy(): Promise<void> {
+    if (this.location.kind === 'local' || !fs.existsSync(join(this.gitdir, 'objects'))) return;
+    await exclusive(this.gitdir, () => mergePacks(this.gitdir, this.cache, this.options.maxPacks));
   }
 
   private async guard<T>(operation: string, fn: () => Promise<T>): Promise<T> {

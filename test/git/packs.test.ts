@@ -1,0 +1,113 @@
+/** Merging a fetch cache's packs: real packs from a real git server, checked with real git. */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { GitSource } from '../../src/git/index.js';
+import { cacheKey } from '../../src/git/location.js';
+import { indexOids, packsOf } from '../../src/git/packs.js';
+import { git } from '../support/git-server.js';
+import { gitFixture, text, uploadPacks, type GitFixture } from './fixture.js';
+
+describe('git/packs', () => {
+  let fx: GitFixture;
+  before(async () => (fx = await gitFixture()));
+  after(async () => fx?.close());
+
+  it('reads the object ids of a pack index as git lists them, and refuses a broken one', async () => {
+    const { url } = await fx.repo('idx');
+    const src = new GitSource(url, { cacheDir: join(fx.dir, 'cache-idx'), credentials: null });
+    await src.fetch('main');
+    const dir = join(fx.dir, 'cache-idx', cacheKey(url), 'objects', 'pack');
+    const idxFile = join(dir, readdirSync(dir).find((f) => f.endsWith('.idx')) as string);
+    const idx = readFileSync(idxFile);
+    const shown = (await gitWithInput(dir, idx)).trim().split('\n').map((l) => l.split(' ')[1]);
+    assert.deepEqual(indexOids(idx), shown);
+    assert.equal(shown.length, 12, 'the seed: 1 commit, 7 trees, 4 files');
+    const cases: [string, Uint8Array, RegExp][] = [
+      ['cut short', idx.subarray(0, 8 + 256 * 4 + 5 * 20), /cut short/],
+      ['not an index', Buffer.from('PACK0000'.repeat(200)), /not a version 2 pack index/],
+      ['empty', Buffer.alloc(0), /not a version 2 pack index/],
+    ];
+    for (const [name, bytes, error] of cases) assert.throws(() => indexOids(bytes), error, name);
+  });
+
+  it('merges the packs once more than the limit, keeps every commit readable and the cache valid for git', async () => {
+    const { url, initial, work } = await fx.repo('merge');
+    const cacheDir = join(fx.dir, 'cache-merge');
+    const src = new GitSource(url, { cacheDir, credentials: null, maxPacks: 3 });
+    const gitdir = join(cacheDir, cacheKey(url));
+    const shas = [(await src.fetch('main')).sha];
+    const counts = [(await packsOf(gitdir)).length];
+    for (let i = 1; i <= 4; i++) {
+      await work.write('environments/dev/web/values.yaml', `greeting: number ${i}\n`);
+      const pushed = await work.commitAndPush(`dev: greeting ${i}`, new Date(Date.now() + i * 60_000));
+      assert.equal((await src.fetch('main')).sha, pushed);
+      shas.push(pushed);
+      counts.push((await packsOf(gitdir)).length);
+    }
+    // One pack per fetch until a fourth: then all but the largest (the first, whole tree) are one.
+    assert.deepEqual(counts, [1, 2, 3, 2, 3]);
+    assert.equal(shas[0], initial);
+    for (const [i, sha] of shas.entries()) {
+      const files = await src.readFiles(sha, 'environments/dev/web');
+      assert.equal(text(files.get('values.yaml')), i === 0 ? 'greeting: hello\n' : `greeting: number ${i}\n`);
+    }
+    assert.equal(await src.ancestryHere(shas[4], shas[1]), 'descends', 'the history stays walkable');
+    // A fresh reader of the same cache (no cached pack contents) sees the same.
+    const again = new GitSource(url, { cacheDir, credentials: null, maxPacks: 3 });
+    assert.equal(text(await again.readFile(shas[2], 'environments/dev/web/values.yaml')), 'greeting: number 2\n');
+    await git(gitdir, 'fsck', '--no-dangling');
+    // The next fetch is still only what changed.
+    const packs = uploadPacks(fx.server);
+    await work.write('environments/dev/web/values.yaml', 'greeting: after the merge\n');
+    const next = await work.commitAndPush('dev: after the merge', new Date(Date.now() + 10 * 60_000));
+    assert.equal((await src.fetch('main')).sha, next);
+    assert.equal(uploadPacks(fx.server), packs + 1);
+  });
+
+  it('lets reads started with a merging fetch finish, and reads after it see the merged packs', async () => {
+    const { url, work } = await fx.repo('busy');
+    const cacheDir = join(fx.dir, 'cache-busy');
+    const gitdir = join(cacheDir, cacheKey(url));
+    const src = new GitSource(url, { cacheDir, credentials: null, maxPacks: 2 });
+    await src.fetch('main');
+    await work.write('environments/dev/web/values.yaml', 'greeting: second\n');
+    await work.commitAndPush('dev: second', new Date(Date.now() + 60_000));
+    const second = (await src.fetch('main')).sha;
+    await work.write('environments/dev/web/values.yaml', 'greeting: busy\n');
+    const pushed = await work.commitAndPush('dev: busy', new Date(Date.now() + 120_000));
+    // Readers with cold caches, one after another until the fetch is done: some open the packs
+    // while the fetch merges them.
+    let done = false;
+    const reading = async (): Promise<number> => {
+      let n = 0;
+      for (; !done; n++) {
+        // The second commit's objects are in a pack the fetch merges.
+        const files = await new GitSource(url, { cacheDir, credentials: null }).readFiles(second);
+        assert.equal(text(files.get('environments/dev/web/values.yaml')), 'greeting: second\n');
+      }
+      return n;
+    };
+    const readers = Array.from({ length: 6 }, reading);
+    const fetched = await src.fetch('main').finally(() => (done = true));
+    const reads = await Promise.all(readers);
+    assert.equal(fetched.sha, pushed);
+    assert.ok(reads.every((n) => n > 0), `reads: ${reads.join(', ')}`);
+    assert.equal((await packsOf(gitdir)).length, 2, 'merged: the first pack, and the second with the new one');
+    const reader = new GitSource(url, { cacheDir, credentials: null });
+    assert.equal(text(await reader.readFile(pushed, 'environments/dev/web/values.yaml')), 'greeting: busy\n');
+  });
+});
+
+/** `git show-index` reads an index from its standard input. */
+async function gitWithInput(cwd: string, input: Buffer): Promise<string> {
+  const { spawn } = await import('node:child_process');
+  return new Promise((resolve, reject) => {
+    const p = spawn('git', ['show-index'], { cwd });
+    let out = '';
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    p.on('error', reject);
+    p.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`git show-index exited ${code}`))));
+    p.stdin.end(input);
+  });
+}
