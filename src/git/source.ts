@@ -5,8 +5,8 @@
  *
  * Remotes are fetched into a bare repo under `<cacheDir>/<hash of url>`; local repos are read in
  * place. Fetches into one git dir are serialized, even across GitSource instances (isomorphic-git
- * does not lock a git dir); reads run concurrently, except while a fetch that left too many packs
- * merges them (gitdir-lock.ts, packs.ts). Every error is a GitError carrying the redacted URL.
+ * does not lock a git dir); reads run concurrently, except while the packs a roll-up wrote move in
+ * (gitdir-lock.ts, packs.ts). Every error is a GitError carrying the redacted URL.
  */
 import * as fs from 'node:fs';
 import { join } from 'node:path';
@@ -15,8 +15,9 @@ import { credentialsFromEnv, onAuthFor, secretsOf, type GitCredentials } from '.
 import { GitAuthError, GitRefNotFoundError, GitUnreachableError, toGitError } from './errors.js';
 import { httpClient } from './http.js';
 import { cacheKey, locate, redactUrl, type RepoLocation } from './location.js';
+import { asError } from '../common/error-text.js';
 import { exclusive, serial, shared } from './gitdir-lock.js';
-import { mergePacks } from './packs.js';
+import { rollupPacks, type RollupResult } from './packs.js';
 import { hasCommit, hasObject, peelToCommit, walkAncestry, readCommitInfo, readFileAt, readFilesAt, type CommitInfo, type ObjectCache, type TreeFilesCache } from './objects.js';
 
 export interface GitSourceOptions {
@@ -28,9 +29,14 @@ export interface GitSourceOptions {
   readonly timeoutMs?: number;
   /** Extra HTTP headers sent with every request. */
   readonly headers?: Record<string, string>;
-  /** Packs the fetch cache may hold before they are merged (packs.ts). Default 32. */
+  /** Packs the fetch cache may hold before they are rolled up (packs.ts). Default 32. */
   readonly maxPacks?: number;
+  /** Told what each roll-up of the cache's packs did, or why it failed (every object stays readable then). */
+  readonly onRollup?: (repo: string, outcome: RollupResult | Error) => void;
 }
+
+/** Roll-ups of packs under way, by git dir: one at a time, whichever GitSource started it. */
+const rollups = new Map<string, Promise<void>>();
 
 export interface FetchResult {
   readonly sha: string;
@@ -235,24 +241,43 @@ export class GitSource {
   }
 
   /** Runs `fn` after every earlier fetch into the same git dir, from any GitSource of this process. */
-  /** A fetch: after the ones queued before it on this git dir, then the packs merged if it left too many. */
+  /** A fetch: after the ones queued before it on this git dir; the packs are rolled up after it if it left too many. */
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     return serial(this.gitdir, async () => {
       const result = await fn();
-      await this.guard('fetch', () => this.tidy());
+      this.startRollup();
       return result;
     });
   }
 
-  /** A read: with other reads, not while packs are merged. */
+  /** A read: with other reads, not while packs are swapped. */
   private read<T>(fn: () => Promise<T>): Promise<T> {
     return this.guard('read', () => shared(this.gitdir, fn));
   }
 
-  /** Merges the cache's packs when a fetch left too many (packs.ts); reads wait meanwhile. */
-  private async tidy(): Promise<void> {
-    if (this.location.kind === 'local' || !fs.existsSync(join(this.gitdir, 'objects'))) return;
-    await exclusive(this.gitdir, () => mergePacks(this.gitdir, this.cache, this.options.maxPacks));
+  /**
+   * Starts a roll-up of the cache's packs (packs.ts) unless one runs on this git dir. It runs
+   * beside reads and fetches, which wait only while the new pack moves in; the fetch that started
+   * it does not wait for it.
+   */
+  private startRollup(): void {
+    if (this.location.kind === 'local' || rollups.has(this.gitdir) || !fs.existsSync(join(this.gitdir, 'objects', 'pack'))) return;
+    const gitdir = this.gitdir;
+    const apply = (swap: () => Promise<void>): Promise<void> => serial(gitdir, () => exclusive(gitdir, swap));
+    const run = rollupPacks(gitdir, { cache: this.cache, apply }, this.options.maxPacks)
+      .then(
+        (done) => {
+          if (done) this.options.onRollup?.(this.displayUrl, done);
+        },
+        (err: unknown) => this.options.onRollup?.(this.displayUrl, asError(err)),
+      )
+      .finally(() => rollups.delete(gitdir));
+    rollups.set(gitdir, run);
+  }
+
+  /** Resolves when no roll-up of this cache's packs is under way. */
+  async rolledUp(): Promise<void> {
+    await rollups.get(this.gitdir);
   }
 
   private async guard<T>(operation: string, fn: () => Promise<T>): Promise<T> {

@@ -19,6 +19,7 @@ import { GitSource } from '../git/source.js';
 import { GitWriter } from '../git/writer.js';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/registry.js';
+import { logRollups } from './git-rollups.js';
 
 export interface BuildRunnerOptions {
   /** How often source branches are checked; default: the config repo's poll interval. */
@@ -60,7 +61,7 @@ export function createBuildRunner(deps: BuildRuntimeDeps, options: BuildRunnerOp
   const sources = new Map<string, GitSource>();
   const source = (url: string): GitSource => {
     let s = sources.get(url);
-    if (!s) sources.set(url, (s = new GitSource(url, { cacheDir: join(deps.cacheDir, 'sources'), credentials: deps.credentials })));
+    if (!s) sources.set(url, (s = new GitSource(url, { cacheDir: join(deps.cacheDir, 'sources'), credentials: deps.credentials, onRollup: logRollups(deps.log) })));
     return s;
   };
   const writers = new Map<string, GitWriter>();

@@ -30,6 +30,7 @@ import { RefusedError } from '../engine/errors.js';
 import { forgeToken } from '../forge/pull-request.js';
 import { Promoter } from '../promote/promoter.js';
 import { AutoPromoter } from '../promote/auto.js';
+import { logRollups } from './git-rollups.js';
 import { createBuildRunner, type BuildRunnerOptions } from './builds.js';
 import { keptRecordPorts, type RecordLimits } from './records.js';
 import { LeaderElector, processIdentity, type LeaderElectionTimings } from '../engine/leader/elector.js';
@@ -217,7 +218,7 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
   status.onChange((next, prev) => metrics.recordStatus(next, prev));
   const credentialsDir = process.env.SLUICE_GIT_CREDENTIALS_DIR;
   const credentials = credentialsDir ? credentialsFromDir(credentialsDir) : credentialsFromEnv();
-  const sourceFor = (url: string) => new GitSource(url, { cacheDir: options.cacheDir, credentials: credentials ?? null });
+  const sourceFor = (url: string) => new GitSource(url, { cacheDir: options.cacheDir, credentials: credentials ?? null, onRollup: logRollups(log) });
   const election = options.leaderElection;
   const identity = election ? (election.identity ?? processIdentity()) : '';
   const clusters = clusterFactory(options.kubeconfig, metrics, log, `sluice${identity ? ` (${identity})` : ''}`);

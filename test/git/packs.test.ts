@@ -1,12 +1,14 @@
 /** Merging a fetch cache's packs: real packs from a real git server, checked with real git. */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { shared } from '../../src/git/gitdir-lock.js';
 import { GitSource } from '../../src/git/index.js';
 import { cacheKey } from '../../src/git/location.js';
-import { indexOids, packsOf } from '../../src/git/packs.js';
+import { readFileAt } from '../../src/git/objects.js';
+import { indexOids, packsOf, rollup, type PackFile } from '../../src/git/packs.js';
 import { git } from '../support/git-server.js';
-import { gitFixture, text, uploadPacks, type GitFixture } from './fixture.js';
+import { eventually, gitFixture, text, uploadPacks, type GitFixture } from './fixture.js';
 
 describe('git/packs', () => {
   let fx: GitFixture;
@@ -31,7 +33,20 @@ describe('git/packs', () => {
     for (const [name, bytes, error] of cases) assert.throws(() => indexOids(bytes), error, name);
   });
 
-  it('merges the packs once more than the limit, keeps every commit readable and the cache valid for git', async () => {
+  it('rolls up the smallest packs so that the rest and the new one grow by at least 2×', () => {
+    const packs = (...objects: number[]): PackFile[] => objects.map((n, i) => ({ name: `pack-${i}`, objects: n }));
+    const cases: [string, PackFile[], number[]][] = [
+      ['one pack', packs(2007), []],
+      ['already a progression', packs(1, 2, 4, 8, 2007), []],
+      ['small fetches after the first, whole-tree one', packs(2007, ...Array<number>(32).fill(6)), Array<number>(32).fill(6)],
+      ['the new pack would outgrow the last roll-up: that joins', packs(2007, 192, ...Array<number>(31).fill(6)), [...Array<number>(31).fill(6), 192]],
+      ['the history outgrew the first pack: all of them', packs(2007, 1500, 6, 6), [6, 6, 1500, 2007]],
+      ['two equal packs', packs(6, 6), [6, 6]],
+    ];
+    for (const [name, input, chosen] of cases) assert.deepEqual(rollup(input).map((p) => p.objects), chosen, name);
+  });
+
+  it('rolls up the packs once more than the limit, keeps every commit readable and the cache valid for git', async () => {
     const { url, initial, work } = await fx.repo('merge');
     const cacheDir = join(fx.dir, 'cache-merge');
     const src = new GitSource(url, { cacheDir, credentials: null, maxPacks: 3 });
@@ -42,11 +57,12 @@ describe('git/packs', () => {
       await work.write('environments/dev/web/values.yaml', `greeting: number ${i}\n`);
       const pushed = await work.commitAndPush(`dev: greeting ${i}`, new Date(Date.now() + i * 60_000));
       assert.equal((await src.fetch('main')).sha, pushed);
+      await src.rolledUp();
       shas.push(pushed);
       counts.push((await packsOf(gitdir)).length);
     }
-    // One pack per fetch until a fourth: then all but the largest (the first, whole tree) are one.
-    assert.deepEqual(counts, [1, 2, 3, 2, 3]);
+    // One pack per fetch until a fourth: the first (12 objects) and three of 6 are then rolled into one.
+    assert.deepEqual(counts, [1, 2, 3, 1, 2]);
     assert.equal(shas[0], initial);
     for (const [i, sha] of shas.entries()) {
       const files = await src.readFiles(sha, 'environments/dev/web');
@@ -65,7 +81,7 @@ describe('git/packs', () => {
     assert.equal(uploadPacks(fx.server), packs + 1);
   });
 
-  it('lets reads started with a merging fetch finish, and reads after it see the merged packs', async () => {
+  it('lets reads go on while a roll-up runs, and reads after it see the new pack', async () => {
     const { url, work } = await fx.repo('busy');
     const cacheDir = join(fx.dir, 'cache-busy');
     const gitdir = join(cacheDir, cacheKey(url));
@@ -76,8 +92,8 @@ describe('git/packs', () => {
     const second = (await src.fetch('main')).sha;
     await work.write('environments/dev/web/values.yaml', 'greeting: busy\n');
     const pushed = await work.commitAndPush('dev: busy', new Date(Date.now() + 120_000));
-    // Readers with cold caches, one after another until the fetch is done: some open the packs
-    // while the fetch merges them.
+    // Readers with cold caches, one after another until the roll-up is done: some open the packs
+    // while it rewrites and swaps them.
     let done = false;
     const reading = async (): Promise<number> => {
       let n = 0;
@@ -88,14 +104,45 @@ describe('git/packs', () => {
       }
       return n;
     };
-    const readers = Array.from({ length: 6 }, reading);
-    const fetched = await src.fetch('main').finally(() => (done = true));
+    const readers = Array.from({ length: 3 }, reading);
+    const fetched = await src.fetch('main');
+    await src.rolledUp();
+    done = true;
     const reads = await Promise.all(readers);
     assert.equal(fetched.sha, pushed);
     assert.ok(reads.every((n) => n > 0), `reads: ${reads.join(', ')}`);
-    assert.equal((await packsOf(gitdir)).length, 2, 'merged: the first pack, and the second with the new one');
+    assert.equal((await packsOf(gitdir)).length, 1, 'rolled up: the first pack, the second and the new one');
     const reader = new GitSource(url, { cacheDir, credentials: null });
     assert.equal(text(await reader.readFile(pushed, 'environments/dev/web/values.yaml')), 'greeting: busy\n');
+  });
+
+  it('moves the new pack in only when no read is under way, and holds reads back meanwhile', async () => {
+    const { url, work } = await fx.repo('swap');
+    const cacheDir = join(fx.dir, 'cache-swap');
+    const gitdir = join(cacheDir, cacheKey(url));
+    const src = new GitSource(url, { cacheDir, credentials: null, maxPacks: 2 });
+    await src.fetch('main');
+    await work.write('environments/dev/web/values.yaml', 'greeting: before\n');
+    await work.commitAndPush('dev: before', new Date(Date.now() + 60_000));
+    await src.fetch('main');
+    await work.write('environments/dev/web/values.yaml', 'greeting: swap\n');
+    const pushed = await work.commitAndPush('dev: swap', new Date(Date.now() + 120_000));
+    // A read under way (held open here) when the roll-up is ready to move its pack in.
+    let release: () => void = () => undefined;
+    const held = shared(gitdir, () => new Promise<void>((resolve) => (release = resolve)));
+    await src.fetch('main');
+    await eventually('the roll-up staged its pack', () => existsSync(join(gitdir, 'sluice-rollup')) && readdirSync(join(gitdir, 'sluice-rollup')).some((f) => f.endsWith('.idx')));
+    let readDone = false;
+    const read = src.readFile(pushed, 'environments/dev/web/values.yaml').then((d) => ((readDone = true), d));
+    // The same read without the lock, started after it, finishes; the locked one still waits.
+    assert.equal(text(await readFileAt(gitdir, pushed, 'environments/dev/web/values.yaml', {})), 'greeting: swap\n');
+    assert.equal((await packsOf(gitdir)).length, 3, 'not moved in while the read is under way');
+    assert.equal(readDone, false, 'a read that comes meanwhile waits for the swap');
+    release();
+    await held;
+    await src.rolledUp();
+    assert.equal(text(await read), 'greeting: swap\n');
+    assert.equal((await packsOf(gitdir)).length, 1);
   });
 });
 
