@@ -15,7 +15,7 @@ import type { KubeObject } from '../kube/types.js';
 import { RELEASE_SECRET_TYPE } from '../history/store.js';
 import { jsonLogger, type Logger, type LogLevel } from '../log/logger.js';
 import { Metrics } from '../metrics/registry.js';
-import { createApp, statusAppList } from '../server/app.js';
+import { createApp, statusAppList, type Standby } from '../server/app.js';
 import { LiveStream } from '../server/live.js';
 import { commitLink } from '../forge/commit-link.js';
 import { createHttpServer } from '../server/errors.js';
@@ -274,9 +274,11 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
   };
   let markLost: () => void = () => undefined;
   const lost = new Promise<void>((resolve) => (markLost = resolve));
+  // This replica's API URL, on the Leases it holds: other replicas forward writes to it.
+  let replicaUrl = '';
   const newElector = (): LeaderElector | undefined => election && new LeaderElector(
     clusterFor(''),
-    { ...election, namespace: options.controller.stateNamespace, leaseName: LEADER_LEASE, identity },
+    { ...election, namespace: options.controller.stateNamespace, leaseName: LEADER_LEASE, identity, url: () => replicaUrl },
     {
       onStartedLeading: () => {
         metrics.leader.set(1);
@@ -300,7 +302,6 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
   );
   let shuttingDown = false;
   elector = newElector();
-  let replicaUrl = '';
   if (election && shardCount) {
     const inShard = (shard: number) => (app: string, env: string) => appEnvShard(app, env, shardCount) === shard;
     shards = new ShardManager(
@@ -336,7 +337,7 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
   // A standby is ready: readiness gates rollouts and Service endpoints, and a replica that is
   // never Ready would hold a rolling update forever (controller-runtime's probes do the same).
   const ready = (): boolean => (elector !== undefined && !elector.isLeader) || controller.ready;
-  const standby = (): string | undefined => (elector && !elector.isLeader && !shardCount ? elector.leader : undefined);
+  const standby = (): Standby | undefined => (elector && !elector.isLeader && !shardCount ? { leader: elector.leader, url: elector.leaderUrl } : undefined);
     // The web UI's matrix: envs in promotion order, revisions linked to the config repo's forge; with
   // leader election every app × env the AppEnvironment objects show, as `/api/v1/apps` lists them.
   const appList = {
@@ -345,7 +346,7 @@ export async function startSluice(options: SluiceOptions, log: Logger = jsonLogg
     commitUrl: memoLinks(() => controller.revision()?.config.forge, (sha, forge) => commitLink(options.controller.repo, sha, forge)),
   };
   const live = new LiveStream(appList);
-  const app = createApp({ tokens, status, metrics, ready, standby, ...(apps ? { apps } : {}), ...(routing ? { routing, identity: () => identity } : {}), releases: controller, ops: controller, bumps: manualBumps(controller, bump), promotions, builds, images: builds, gitPushes, webhookSecrets, log, appList, live, views: controller.views });
+  const app = createApp({ tokens, status, metrics, ready, standby, ...(apps ? { apps } : {}), ...(routing ? { routing } : {}), identity: () => identity, releases: controller, ops: controller, bumps: manualBumps(controller, bump), promotions, builds, images: builds, gitPushes, webhookSecrets, log, appList, live, views: controller.views });
   const http = createHttpServer(app);
   const port = await listen(http, options.port, options.host);
   const host = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;

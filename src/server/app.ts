@@ -25,9 +25,15 @@ import { parseLimit, QueryError, queryMatrix, type AppListSource } from './app-q
 import { LiveStream, STREAM_PATH } from './live.js';
 import { addUiRoutes, uiAssetsDir } from './ui.js';
 import type { AppStatusSource } from '../engine/appenv-reader.js';
-import { addOwnerRouting, type OwnerRouting } from './forward.js';
+import { addOwnerRouting, forward, FORWARDED_HEADER, type OwnerRouting } from './forward.js';
 
 export type { ReleaseApi } from '../engine/release-api.js';
+
+/** The leader as a standby last saw it on the Lease: its identity and API URL ('' when not known). */
+export interface Standby {
+  readonly leader: string;
+  readonly url: string;
+}
 
 export interface ServerDeps {
   /** Bearer tokens for /api/v1 (webhook endpoints check their own signatures). */
@@ -37,10 +43,12 @@ export interface ServerDeps {
   /** True once the first reconcile pass is done. */
   readonly ready: () => boolean;
   /**
-   * With leader election: the leader's identity ('' when none is known) while this replica is a
-   * standby, undefined while it leads. A standby answers /api/v1 with 503 `standby`.
+   * With leader election: the leader as this replica last saw it while it is a standby, undefined
+   * while it leads. A standby forwards the /api/v1 calls it does not answer itself, with their
+   * bearer token, to the leader's URL; it answers 503 `standby` when it knows none, the call was
+   * forwarded already, or it came with a session cookie.
    */
-  readonly standby?: () => string | undefined;
+  readonly standby?: () => Standby | undefined;
   /** Release history and rollback; without it those routes answer 501. */
   readonly releases?: ReleaseApi;
   /** Diff and manual sync; without it those routes answer 501. */
@@ -103,12 +111,22 @@ export function createApp(deps: ServerDeps): Express {
   addSessionRoutes(app, deps.tokens, sessions);
   const auth = requireToken(deps.tokens, sessions);
   app.use('/api/v1', (req, res, next) => (req.path.startsWith('/webhooks/') ? next() : auth(req, res, next)));
-  app.use('/api/v1', (req, res, next) => {
-    // A standby must not write: the client is told who leads. Statuses it reads like any replica.
-    const leader = deps.standby?.();
+  app.use('/api/v1', async (req, res, next) => {
+    // A standby must not write: the call goes to the leader. Statuses it reads like any replica.
+    const standby = deps.standby?.();
     // The app list, its matrix form and the event stream are read from the AppEnvironment objects.
     const reads = deps.apps && req.method === 'GET' && (/^\/apps(\/[^/]+\/[^/]+)?\/?$/.test(req.path) || `/api/v1${req.path}` === STREAM_PATH);
-    if (leader === undefined || reads) return next();
+    if (standby === undefined || reads) return next();
+    const { leader, url } = standby;
+    // Only a call with its own token: a session cookie means nothing to the leader (sessions are per replica).
+    if (url && !req.headers[FORWARDED_HEADER] && req.get('authorization')) {
+      try {
+        return await forward(req, res, url, deps.identity?.() ?? '');
+      } catch (err) {
+        res.status(502).json({ error: `forwarding to the leader ${leader} failed: ${errorText(err)}`, code: 'standby', leader });
+        return;
+      }
+    }
     res.status(503).set('Retry-After', '2').json({ error: `this replica is a standby; the leader ${leader ? `(${leader}) ` : '(not elected yet) '}reconciles and serves the API`, code: 'standby', leader });
   });
   const appList = deps.appList ?? statusAppList(deps.status);

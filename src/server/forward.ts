@@ -1,9 +1,10 @@
 /**
- * With `--shards`, a write on an app × env (sync, rollback, bump, and the reads that need its
+ * Calls this replica does not act on go to the one that does. With leader election alone, a
+ * standby forwards the API calls it does not answer to the leader (app.ts). With `--shards`, a write on an app × env (sync, rollback, bump, and the reads that need its
  * runtime: diff, history) and a promotion of an app go to the replica that owns it: this replica
  * forwards the request to the owner's URL (from its shard Lease) and relays the answer. When the
- * owner is not known, or the request was already forwarded once (ownership moving), the answer is
- * 503 `not-owner` naming the owner, so the client retries.
+ * owner is not known, the request was already forwarded once (ownership moving), or it came with a
+ * session cookie and no token, the answer is 503 `not-owner` naming the owner, so the client retries.
  */
 import type { Express, NextFunction, Request, Response } from 'express';
 import { errorText } from '../common/error-text.js';
@@ -30,7 +31,8 @@ export function addOwnerRouting(app: Express, routing: OwnerRouting | undefined,
   const route = (owner: (req: Request) => Owner) => async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const o = owner(req);
     if (o.self) return next();
-    if (!o.url || req.headers[FORWARDED_HEADER]) {
+    // A call made with a UI session cookie has no credential the owner knows (sessions are per replica).
+    if (!o.url || req.headers[FORWARDED_HEADER] || !req.get('authorization')) {
       res.status(503).set('Retry-After', '2').json({ error: `another replica owns this${o.identity ? ` (${o.identity})` : ' (not known yet)'}; try again`, code: 'not-owner', owner: o.identity });
       return;
     }
@@ -44,7 +46,8 @@ export function addOwnerRouting(app: Express, routing: OwnerRouting | undefined,
   app.post('/api/v1/apps/:app/promote', route((req) => routing.ownerOfApp(String(req.params.app))));
 }
 
-async function forward(req: Request, res: Response, base: string, self: string): Promise<void> {
+/** Sends the request on to `base` (marked as forwarded by `self`) and relays the answer. */
+export async function forward(req: Request, res: Response, base: string, self: string): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(String(c)));
   const headers: Record<string, string> = { [FORWARDED_HEADER]: self || 'replica' };

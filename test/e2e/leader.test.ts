@@ -1,7 +1,8 @@
 /**
  * Two sluice replicas with leader election against the emulator: only the holder of the Lease
- * writes, a standby answers the API with 503 naming the leader, a killed leader (no release) is
- * replaced within the lease duration, and a stopped one (release) at the standby's next try.
+ * writes, a standby forwards the API calls it does not answer to the leader, a killed leader (no
+ * release) is replaced within the lease duration, and a stopped one (release) at the standby's
+ * next try.
  * Short timings: lease 2 s, renew deadline 1.5 s, retry 0.2 s.
  */
 import assert from 'node:assert/strict';
@@ -71,10 +72,13 @@ describe('leader election end to end', function () {
     await eventually('b saw a as the leader', () => b.elector?.leader === 'replica-a');
     assert.equal(b.elector?.isLeader, false);
 
-    // The standby answers the API with 503 naming the leader; both are ready.
-    const res = await fetch(`${b.url}/api/v1/builds`, { headers: { authorization: `Bearer ${READ_TOKEN}` } });
-    assert.equal(res.status, 503);
-    assert.deepEqual(await res.json(), { error: 'this replica is a standby; the leader (replica-a) reconciles and serves the API', code: 'standby', leader: 'replica-a' });
+    // The standby forwards the API calls it does not answer to the leader (its URL on the Lease);
+    // both are ready.
+    await eventually('b saw the leader\'s URL', () => b.elector?.leaderUrl === a.url);
+    const viaStandby = await fetch(`${b.url}/api/v1/builds`, { headers: { authorization: `Bearer ${READ_TOKEN}` } });
+    const fromLeader = await fetch(`${a.url}/api/v1/builds`, { headers: { authorization: `Bearer ${READ_TOKEN}` } });
+    assert.equal(viaStandby.status, 200);
+    assert.deepEqual(await viaStandby.json(), await fromLeader.json());
     assert.equal((await fetch(`${b.url}/readyz`)).status, 200);
     // Statuses it reads from the AppEnvironment objects, like any replica.
     const apps = await eventually('the standby lists every app × env', async () => {

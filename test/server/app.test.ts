@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StatusStore, type AppEnvStatus } from '../../src/engine/status.js';
 import { Metrics } from '../../src/metrics/registry.js';
-import { createApp } from '../../src/server/app.js';
-import { ADMIN, testTokens } from '../support/api-tokens.js';
+import { createApp, type Standby } from '../../src/server/app.js';
+import { FORWARDED_HEADER } from '../../src/server/forward.js';
+import { ADMIN, ADMIN_TOKEN, testTokens } from '../support/api-tokens.js';
 
 function status(over: Partial<AppEnvStatus>): AppEnvStatus {
   return { app: 'web', env: 'dev', namespace: 'shop-dev', revision: 'a'.repeat(40), syncStatus: 'Synced', health: 'Healthy', lastSyncedAt: null, message: 'in sync', resources: [], ...over };
@@ -14,7 +15,7 @@ describe('server/app', () => {
   let server: Server;
   let base: string;
   let ready = false;
-  let standby: string | undefined;
+  let standby: Standby | undefined;
   const store = new StatusStore();
   const metrics = new Metrics({ defaultMetrics: false });
   store.onChange((n, p) => metrics.recordStatus(n, p));
@@ -54,14 +55,14 @@ describe('server/app', () => {
     assert.doesNotMatch(text, new RegExp(`env="dev",namespace="shop-dev",revision="${'a'.repeat(40)}"`), 'the old revision series is removed');
   });
 
-  it('a standby answers /api/v1 (webhooks included) with 503 naming the leader; probes and metrics still answer', async () => {
+  it('a standby that knows no leader URL answers /api/v1 (webhooks included) with 503 naming the leader; probes and metrics still answer', async () => {
     const cases: { leader: string; error: string }[] = [
       { leader: 'sluice-0_ab12cd34', error: 'this replica is a standby; the leader (sluice-0_ab12cd34) reconciles and serves the API' },
       { leader: '', error: 'this replica is a standby; the leader (not elected yet) reconciles and serves the API' },
     ];
     try {
       for (const c of cases) {
-        standby = c.leader;
+        standby = { leader: c.leader, url: '' };
         for (const [method, path] of [['GET', '/api/v1/apps'], ['POST', '/api/v1/apps/web/dev/sync'], ['POST', '/api/v1/webhooks/git']]) {
           const res = await fetch(`${base}${path}`, { method, headers: ADMIN });
           assert.equal(res.status, 503, `${method} ${path}`);
@@ -76,5 +77,40 @@ describe('server/app', () => {
       standby = undefined;
     }
     assert.equal((await fetch(`${base}/api/v1/apps`, { headers: ADMIN })).status, 200, 'the leader answers');
+  });
+
+  it('a standby forwards a call with its token to the leader and relays the answer; not one forwarded already, nor one with a session cookie', async () => {
+    const seen: { method: string; url: string; headers: Record<string, string | string[] | undefined>; body: string }[] = [];
+    const leader = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => {
+        seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+        res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ from: 'leader' }));
+      });
+    }).listen(0, '127.0.0.1');
+    await new Promise((r) => leader.once('listening', r));
+    try {
+      standby = { leader: 'sluice-0_ab12cd34', url: `http://127.0.0.1:${(leader.address() as AddressInfo).port}` };
+      const res = await fetch(`${base}/api/v1/apps/web/dev/sync?dryRun=true`, { method: 'POST', headers: { ...ADMIN, 'content-type': 'application/json' }, body: '{"prune":true}' });
+      assert.equal(res.status, 202);
+      assert.deepEqual(await res.json(), { from: 'leader' });
+      assert.equal(seen.length, 1);
+      assert.deepEqual({ method: seen[0].method, url: seen[0].url, body: seen[0].body, authorization: seen[0].headers.authorization }, { method: 'POST', url: '/api/v1/apps/web/dev/sync?dryRun=true', body: '{"prune":true}', authorization: ADMIN.authorization });
+      assert.ok(seen[0].headers[FORWARDED_HEADER], 'marked as forwarded');
+      const again = await fetch(`${base}/api/v1/builds`, { headers: { ...ADMIN, [FORWARDED_HEADER]: 'another-replica' } });
+      assert.equal(again.status, 503, 'never forwarded twice');
+      assert.equal((await fetch(`${base}/api/v1/builds`)).status, 401, 'the token is checked before forwarding');
+      const login = await fetch(`${base}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: ADMIN_TOKEN }) });
+      assert.equal(login.status, 201, 'a standby logs in');
+      const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+      const { csrfToken } = (await login.json()) as { csrfToken: string };
+      const viaCookie = await fetch(`${base}/api/v1/apps/web/dev/sync`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' }, body: '{}' });
+      assert.equal(viaCookie.status, 503, 'a session is this replica\'s own: not forwarded');
+      assert.equal(seen.length, 1);
+    } finally {
+      standby = undefined;
+      await new Promise<void>((r) => leader.close(() => r()));
+    }
   });
 });

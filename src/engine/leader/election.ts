@@ -12,6 +12,8 @@
 import type { KubeObject } from '../../kube/types.js';
 
 export const LEASE_API_VERSION = 'coordination.k8s.io/v1';
+/** The holder's API URL on a Lease it holds: other replicas forward writes there. */
+export const LEASE_URL_ANNOTATION = 'sluice.dev/url';
 
 /** The fields of a Lease that election reads, plus its resourceVersion for the next update. */
 export interface LeaseRecord {

@@ -14,7 +14,7 @@ import type { ClusterClient } from '../../kube/client.js';
 import { KubeApiError } from '../../kube/errors.js';
 import type { KubeObject, ObjectRef } from '../../kube/types.js';
 import type { Logger } from '../../log/logger.js';
-import { decide, heldSpec, LEASE_API_VERSION, leaseRecord, releasedSpec, sameRenewal, type LeaseRecord } from './election.js';
+import { decide, heldSpec, LEASE_API_VERSION, LEASE_URL_ANNOTATION, leaseRecord, releasedSpec, sameRenewal, type LeaseRecord } from './election.js';
 
 export interface LeaderElectionTimings {
   /** How long a Lease holds without renewal before a standby may take it (client-go: 15 s). */
@@ -47,6 +47,8 @@ export interface ElectorConfig extends LeaderElectionTimings {
   readonly namespace: string;
   readonly leaseName: string;
   readonly identity: string;
+  /** This replica's API URL, written on the Lease while it leads ('' or absent: none). */
+  readonly url?: () => string;
 }
 
 export interface ElectorCallbacks {
@@ -62,6 +64,7 @@ export class LeaderElector {
   private observed: LeaseRecord | undefined;
   private observedAt = 0;
   private holder = '';
+  private holderUrl = '';
   private tickTimer: unknown;
   private deadlineTimer: unknown;
   private inflight: Promise<void> = Promise.resolve();
@@ -83,6 +86,11 @@ export class LeaderElector {
   /** The holder this replica last saw ('' when none). */
   get leader(): string {
     return this.holder;
+  }
+
+  /** The API URL on the Lease of the holder this replica last saw ('' when none). */
+  get leaderUrl(): string {
+    return this.holderUrl;
   }
 
   private get ref(): ObjectRef {
@@ -170,18 +178,19 @@ export class LeaderElector {
       this.observed = lease;
       this.observedAt = now;
     }
-    this.see(lease?.holderIdentity ?? '');
+    this.see(lease?.holderIdentity ?? '', obj?.metadata.annotations?.[LEASE_URL_ANNOTATION] ?? '');
     const decision = decide({ lease, observedAt: this.observedAt, now, identity: this.config.identity });
     this.expiresInMs = decision.action === 'wait' ? decision.expiresInMs : undefined;
     if (decision.action === 'wait') return false;
     const spec = heldSpec(decision, lease, this.config.identity, new Date(now), Math.round(this.config.leaseDurationMs / 1000));
-    const metadata = { name: this.config.leaseName, namespace: this.config.namespace, ...(obj ? { resourceVersion: obj.metadata.resourceVersion } : {}) };
+    const url = this.config.url?.() ?? '';
+    const metadata = { name: this.config.leaseName, namespace: this.config.namespace, ...(url ? { annotations: { [LEASE_URL_ANNOTATION]: url } } : {}), ...(obj ? { resourceVersion: obj.metadata.resourceVersion } : {}) };
     const desired: KubeObject = { apiVersion: LEASE_API_VERSION, kind: 'Lease', metadata, spec };
     try {
       const written = decision.action === 'create' ? await this.cluster.create(desired) : await this.cluster.update(desired);
       this.observed = leaseRecord(written);
       this.observedAt = now;
-      this.see(this.config.identity);
+      this.see(this.config.identity, url);
       return true;
     } catch (err) {
       if (err instanceof KubeApiError && err.status === 409) {
@@ -195,7 +204,8 @@ export class LeaderElector {
     }
   }
 
-  private see(holder: string): void {
+  private see(holder: string, url: string): void {
+    this.holderUrl = url;
     if (holder === this.holder) return;
     this.log.log('info', 'leader election: new leader observed', { leader: holder || '(none)', identity: this.config.identity });
     this.holder = holder;

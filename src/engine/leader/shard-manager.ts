@@ -15,14 +15,14 @@ import type { ClusterClient } from '../../kube/client.js';
 import { KubeApiError } from '../../kube/errors.js';
 import type { KubeObject } from '../../kube/types.js';
 import type { Logger } from '../../log/logger.js';
-import { decide, heldSpec, LEASE_API_VERSION, leaseRecord, releasedSpec, sameRenewal, type LeaseRecord } from './election.js';
+import { decide, heldSpec, LEASE_API_VERSION, LEASE_URL_ANNOTATION, leaseRecord, releasedSpec, sameRenewal, type LeaseRecord } from './election.js';
 import type { LeaderElectionTimings } from './elector.js';
 import { planShards, replicaLeaseName, shardLeaseName, shardOfLease, type ShardSeen } from './shards.js';
 
 /** Label on shard and heartbeat Leases: `shard` or `replica` (one list call reads them all). */
 export const LEASE_ROLE_LABEL = 'sluice.dev/lease-role';
 /** Annotation with the holder's API URL. */
-export const LEASE_URL_ANNOTATION = 'sluice.dev/url';
+export { LEASE_URL_ANNOTATION };
 
 export interface ShardManagerConfig extends LeaderElectionTimings {
   readonly namespace: string;

@@ -14,9 +14,9 @@ interface Replica {
   readonly events: string[];
 }
 
-function replica(cluster: MemoryCluster, clock: FakeClock, identity: string): Replica {
+function replica(cluster: MemoryCluster, clock: FakeClock, identity: string, url?: () => string): Replica {
   const events: string[] = [];
-  const config: ElectorConfig = { ...TIMINGS, namespace: 'sluice-system', leaseName: 'sluice-controller', identity };
+  const config: ElectorConfig = { ...TIMINGS, namespace: 'sluice-system', leaseName: 'sluice-controller', identity, ...(url ? { url } : {}) };
   const elector = new LeaderElector(cluster, config, { onStartedLeading: () => events.push('started'), onStoppedLeading: () => events.push('stopped') }, silentLogger, clock);
   return { elector, events };
 }
@@ -58,6 +58,29 @@ describe('engine/leader/elector', () => {
     assert.deepEqual(cluster.writes.map((w) => w.verb), ['create', ...Array<string>(30).fill('update')]);
     assert.equal((await spec(cluster)).renewTime, '2026-01-01T00:01:00.000000Z');
     assert.equal((await spec(cluster)).leaseTransitions, 0);
+  });
+
+  it('writes its API URL on the Lease while it leads; a standby reads the leader\'s, and none once released', async () => {
+    const cluster = new MemoryCluster();
+    const clock = new FakeClock(Date.parse('2026-01-01T00:00:00Z'));
+    let url = '';
+    const a = replica(cluster, clock, 'a', () => url);
+    a.elector.start();
+    await clock.advance(0);
+    assert.equal((await cluster.get(REF))?.metadata.annotations, undefined, 'no URL known yet: none written');
+    url = 'http://10.0.0.7:8080';
+    const b = replica(cluster, clock, 'b', () => 'http://10.0.0.8:8080');
+    b.elector.start();
+    await clock.advance(2_000);
+    assert.equal((await cluster.get(REF))?.metadata.annotations?.['sluice.dev/url'], 'http://10.0.0.7:8080', 'written at the next renewal');
+    assert.equal(b.elector.leaderUrl, 'http://10.0.0.7:8080');
+    assert.equal(a.elector.leaderUrl, 'http://10.0.0.7:8080');
+    await a.elector.release();
+    await clock.advance(2_000);
+    assert.equal(b.elector.isLeader, true);
+    assert.equal(b.elector.leaderUrl, 'http://10.0.0.8:8080', 'the new leader writes its own');
+    assert.equal((await cluster.get(REF))?.metadata.annotations?.['sluice.dev/url'], 'http://10.0.0.8:8080');
+    await b.elector.stop();
   });
 
   it('stops leading when renewals fail for the renew deadline, not before', async () => {
