@@ -11,11 +11,11 @@
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import git, { type HttpClient } from 'isomorphic-git';
+import { asError } from '../common/error-text.js';
 import { credentialsFromEnv, onAuthFor, secretsOf, type GitCredentials } from './auth.js';
 import { GitAuthError, GitRefNotFoundError, GitUnreachableError, toGitError } from './errors.js';
 import { httpClient } from './http.js';
 import { cacheKey, locate, redactUrl, type RepoLocation } from './location.js';
-import { asError } from '../common/error-text.js';
 import { exclusive, serial, shared } from './gitdir-lock.js';
 import { rollupPacks, type RollupResult } from './packs.js';
 import { hasCommit, hasObject, peelToCommit, walkAncestry, readCommitInfo, readFileAt, readFilesAt, type CommitInfo, type ObjectCache, type TreeFilesCache } from './objects.js';
@@ -240,8 +240,10 @@ export class GitSource {
     }
   }
 
-  /** Runs `fn` after every earlier fetch into the same git dir, from any GitSource of this process. */
-  /** A fetch: after the ones queued before it on this git dir; the packs are rolled up after it if it left too many. */
+  /**
+   * A fetch: after every earlier one into the same git dir, from any GitSource of this process; the
+   * packs are rolled up after it when it left too many.
+   */
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     return serial(this.gitdir, async () => {
       const result = await fn();

@@ -44,9 +44,9 @@ export interface ServerDeps {
   readonly ready: () => boolean;
   /**
    * With leader election: the leader as this replica last saw it while it is a standby, undefined
-   * while it leads. A standby forwards the /api/v1 calls it does not answer itself, with their
-   * bearer token, to the leader's URL; it answers 503 `standby` when it knows none, the call was
-   * forwarded already, or it came with a session cookie.
+   * while it leads. A standby forwards the /api/v1 calls it does not answer itself (with their
+   * bearer token; webhooks with their signature) to the leader's URL; it answers 503 `standby` when
+   * it knows none, the call was forwarded already, or it came with a session cookie.
    */
   readonly standby?: () => Standby | undefined;
   /** Release history and rollback; without it those routes answer 501. */
@@ -118,8 +118,9 @@ export function createApp(deps: ServerDeps): Express {
     const reads = deps.apps && req.method === 'GET' && (/^\/apps(\/[^/]+\/[^/]+)?\/?$/.test(req.path) || `/api/v1${req.path}` === STREAM_PATH);
     if (standby === undefined || reads) return next();
     const { leader, url } = standby;
-    // Only a call with its own token: a session cookie means nothing to the leader (sessions are per replica).
-    if (url && !req.headers[FORWARDED_HEADER] && req.get('authorization')) {
+    // A call with its own token, or a webhook with its signature; not one made with a session
+    // cookie, which means nothing to the leader (sessions are per replica).
+    if (url && !req.headers[FORWARDED_HEADER] && (req.get('authorization') || req.path.startsWith('/webhooks/'))) {
       try {
         return await forward(req, res, url, deps.identity?.() ?? '');
       } catch (err) {

@@ -46,15 +46,19 @@ export function addOwnerRouting(app: Express, routing: OwnerRouting | undefined,
   app.post('/api/v1/apps/:app/promote', route((req) => routing.ownerOfApp(String(req.params.app))));
 }
 
+/**
+ * Headers of the connection, not of the call (the body is sent whole), and the session cookie
+ * (sessions are per replica); the rest goes on: the token, and a webhook's signature headers.
+ */
+const NOT_FORWARDED = new Set(['host', 'connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'content-length', 'cookie']);
+
 /** Sends the request on to `base` (marked as forwarded by `self`) and relays the answer. */
 export async function forward(req: Request, res: Response, base: string, self: string): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(String(c)));
-  const headers: Record<string, string> = { [FORWARDED_HEADER]: self || 'replica' };
-  for (const h of ['authorization', 'content-type', 'accept']) {
-    const v = req.headers[h];
-    if (typeof v === 'string') headers[h] = v;
-  }
+  const headers: Record<string, string> = {};
+  for (const [h, v] of Object.entries(req.headers)) if (typeof v === 'string' && !NOT_FORWARDED.has(h) && !h.startsWith('proxy-')) headers[h] = v;
+  headers[FORWARDED_HEADER] = self || 'replica';
   const answer = await fetch(new URL(req.originalUrl, base), {
     method: req.method,
     headers,

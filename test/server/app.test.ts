@@ -79,7 +79,7 @@ describe('server/app', () => {
     assert.equal((await fetch(`${base}/api/v1/apps`, { headers: ADMIN })).status, 200, 'the leader answers');
   });
 
-  it('a standby forwards a call with its token to the leader and relays the answer; not one forwarded already, nor one with a session cookie', async () => {
+  it('a standby forwards a call with its token, or a webhook, to the leader and relays the answer; not one forwarded already, nor one with a session cookie', async () => {
     const seen: { method: string; url: string; headers: Record<string, string | string[] | undefined>; body: string }[] = [];
     const leader = createServer((req, res) => {
       let body = '';
@@ -98,6 +98,10 @@ describe('server/app', () => {
       assert.equal(seen.length, 1);
       assert.deepEqual({ method: seen[0].method, url: seen[0].url, body: seen[0].body, authorization: seen[0].headers.authorization }, { method: 'POST', url: '/api/v1/apps/web/dev/sync?dryRun=true', body: '{"prune":true}', authorization: ADMIN.authorization });
       assert.ok(seen[0].headers[FORWARDED_HEADER], 'marked as forwarded');
+      // A webhook has no token, and its signature headers and exact body go on to the leader.
+      const hook = await fetch(`${base}/api/v1/webhooks/git`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-hub-signature-256': 'sha256=abc' }, body: '{"ref":"refs/heads/main"}' });
+      assert.equal(hook.status, 202);
+      assert.deepEqual({ url: seen[1].url, body: seen[1].body, event: seen[1].headers['x-github-event'], signature: seen[1].headers['x-hub-signature-256'] }, { url: '/api/v1/webhooks/git', body: '{"ref":"refs/heads/main"}', event: 'push', signature: 'sha256=abc' });
       const again = await fetch(`${base}/api/v1/builds`, { headers: { ...ADMIN, [FORWARDED_HEADER]: 'another-replica' } });
       assert.equal(again.status, 503, 'never forwarded twice');
       assert.equal((await fetch(`${base}/api/v1/builds`)).status, 401, 'the token is checked before forwarding');
@@ -107,7 +111,7 @@ describe('server/app', () => {
       const { csrfToken } = (await login.json()) as { csrfToken: string };
       const viaCookie = await fetch(`${base}/api/v1/apps/web/dev/sync`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' }, body: '{}' });
       assert.equal(viaCookie.status, 503, 'a session is this replica\'s own: not forwarded');
-      assert.equal(seen.length, 1);
+      assert.equal(seen.length, 2);
     } finally {
       standby = undefined;
       await new Promise<void>((r) => leader.close(() => r()));
