@@ -81,17 +81,25 @@ describe('git/packs', () => {
     assert.equal(uploadPacks(fx.server), packs + 1);
   });
 
-  it('lets reads go on while a roll-up runs, and reads after it see the new pack', async () => {
-    const { url, work } = await fx.repo('busy');
-    const cacheDir = join(fx.dir, 'cache-busy');
-    const gitdir = join(cacheDir, cacheKey(url));
+  /**
+   * A cache (rolled up past 2 packs) with the seed's pack and one of a second commit, and a third
+   * commit pushed, not fetched: its fetch makes the third pack and starts a roll-up of all three.
+   */
+  async function twoPacksAndAPush(name: string) {
+    const { url, work } = await fx.repo(name);
+    const cacheDir = join(fx.dir, `cache-${name}`);
     const src = new GitSource(url, { cacheDir, credentials: null, maxPacks: 2 });
     await src.fetch('main');
     await work.write('environments/dev/web/values.yaml', 'greeting: second\n');
     await work.commitAndPush('dev: second', new Date(Date.now() + 60_000));
     const second = (await src.fetch('main')).sha;
-    await work.write('environments/dev/web/values.yaml', 'greeting: busy\n');
-    const pushed = await work.commitAndPush('dev: busy', new Date(Date.now() + 120_000));
+    await work.write('environments/dev/web/values.yaml', 'greeting: pushed\n');
+    const pushed = await work.commitAndPush('dev: pushed', new Date(Date.now() + 120_000));
+    return { url, cacheDir, gitdir: join(cacheDir, cacheKey(url)), src, second, pushed };
+  }
+
+  it('lets reads go on while a roll-up runs, and reads after it see the new pack', async () => {
+    const { url, cacheDir, gitdir, src, second, pushed } = await twoPacksAndAPush('busy');
     // Readers with cold caches, one after another until the roll-up is done: some open the packs
     // while it rewrites and swaps them.
     let done = false;
@@ -113,20 +121,11 @@ describe('git/packs', () => {
     assert.ok(reads.every((n) => n > 0), `reads: ${reads.join(', ')}`);
     assert.equal((await packsOf(gitdir)).length, 1, 'rolled up: the first pack, the second and the new one');
     const reader = new GitSource(url, { cacheDir, credentials: null });
-    assert.equal(text(await reader.readFile(pushed, 'environments/dev/web/values.yaml')), 'greeting: busy\n');
+    assert.equal(text(await reader.readFile(pushed, 'environments/dev/web/values.yaml')), 'greeting: pushed\n');
   });
 
   it('moves the new pack in only when no read is under way, and holds reads back meanwhile', async () => {
-    const { url, work } = await fx.repo('swap');
-    const cacheDir = join(fx.dir, 'cache-swap');
-    const gitdir = join(cacheDir, cacheKey(url));
-    const src = new GitSource(url, { cacheDir, credentials: null, maxPacks: 2 });
-    await src.fetch('main');
-    await work.write('environments/dev/web/values.yaml', 'greeting: before\n');
-    await work.commitAndPush('dev: before', new Date(Date.now() + 60_000));
-    await src.fetch('main');
-    await work.write('environments/dev/web/values.yaml', 'greeting: swap\n');
-    const pushed = await work.commitAndPush('dev: swap', new Date(Date.now() + 120_000));
+    const { gitdir, src, pushed } = await twoPacksAndAPush('swap');
     // A read under way (held open here) when the roll-up is ready to move its pack in.
     let release: () => void = () => undefined;
     const held = shared(gitdir, () => new Promise<void>((resolve) => (release = resolve)));
@@ -135,13 +134,13 @@ describe('git/packs', () => {
     let readDone = false;
     const read = src.readFile(pushed, 'environments/dev/web/values.yaml').then((d) => ((readDone = true), d));
     // The same read without the lock, started after it, finishes; the locked one still waits.
-    assert.equal(text(await readFileAt(gitdir, pushed, 'environments/dev/web/values.yaml', {})), 'greeting: swap\n');
+    assert.equal(text(await readFileAt(gitdir, pushed, 'environments/dev/web/values.yaml', {})), 'greeting: pushed\n');
     assert.equal((await packsOf(gitdir)).length, 3, 'not moved in while the read is under way');
     assert.equal(readDone, false, 'a read that comes meanwhile waits for the swap');
     release();
     await held;
     await src.rolledUp();
-    assert.equal(text(await read), 'greeting: swap\n');
+    assert.equal(text(await read), 'greeting: pushed\n');
     assert.equal((await packsOf(gitdir)).length, 1);
   });
 });
