@@ -119,6 +119,10 @@ export async function rollupPacks(gitdir: string, deps: RollupDeps, maxPacks = M
       await fs.promises.rm(join(dir, `${p.name}.idx`), { force: true });
       await fs.promises.rm(join(dir, `${p.name}.pack`), { force: true });
     }
+    // A pack without an index here is left by a process stopped between the two renames (fetches,
+    // which write a pack and then its index, wait while this runs).
+    const files = await fs.promises.readdir(dir);
+    for (const f of files) if (f.endsWith('.pack') && !files.includes(f.replace(/\.pack$/, '.idx'))) await fs.promises.rm(join(dir, f), { force: true });
     // isomorphic-git keeps each pack's index and contents in the cache, by file name.
     for (const key of Reflect.ownKeys(deps.cache)) delete (deps.cache as Record<string | symbol, unknown>)[key];
   });

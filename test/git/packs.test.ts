@@ -1,6 +1,6 @@
 /** Merging a fetch cache's packs: real packs from a real git server, checked with real git. */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { shared } from '../../src/git/gitdir-lock.js';
 import { GitSource } from '../../src/git/index.js';
@@ -53,6 +53,9 @@ describe('git/packs', () => {
     const gitdir = join(cacheDir, cacheKey(url));
     const shas = [(await src.fetch('main')).sha];
     const counts = [(await packsOf(gitdir)).length];
+    // What a process stopped between moving a rolled-up pack in and its index leaves.
+    const orphan = join(gitdir, 'objects', 'pack', `pack-${'0'.repeat(40)}.pack`);
+    writeFileSync(orphan, 'PACK');
     for (let i = 1; i <= 4; i++) {
       await work.write('environments/dev/web/values.yaml', `greeting: number ${i}\n`);
       const pushed = await work.commitAndPush(`dev: greeting ${i}`, new Date(Date.now() + i * 60_000));
@@ -73,6 +76,7 @@ describe('git/packs', () => {
     const again = new GitSource(url, { cacheDir, credentials: null, maxPacks: 3 });
     assert.equal(text(await again.readFile(shas[2], 'environments/dev/web/values.yaml')), 'greeting: number 2\n');
     await git(gitdir, 'fsck', '--no-dangling');
+    assert.equal(existsSync(orphan), false, 'a pack without its index is removed at the swap');
     // The next fetch is still only what changed.
     const packs = uploadPacks(fx.server);
     await work.write('environments/dev/web/values.yaml', 'greeting: after the merge\n');
